@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @title IParticipantDirectory
+/// @notice The directory of organisations taking part in the backbone, their signing accounts and their nodes.
+/// Every registry asks it, on every write, whether the caller may act; governance (the suite's AccessManager)
+/// is the only writer.
+interface IParticipantDirectory {
+    enum OrganisationStatus {
+        None,
+        Active,
+        Suspended,
+        Offboarded
+    }
+
+    enum OrganisationKind {
+        Agency,
+        University,
+        ExamBoard,
+        Department,
+        Registration,
+        LandRevenue,
+        Survey,
+        Court,
+        Bank,
+        NodeOperator,
+        Other
+    }
+
+    /// @dev Slot 0 holds everything the authorisation check reads: status, kind, capabilities, statewide flag and
+    /// timestamps (8 + 8 + 32 + 8 + 40 + 40 = 136 bits). `code` and `metadataHash` take one slot each.
+    struct Organisation {
+        OrganisationStatus status;
+        OrganisationKind kind;
+        uint32 capabilities;
+        bool statewide;
+        uint40 onboardedAt;
+        uint40 updatedAt;
+        bytes32 code;
+        bytes32 metadataHash;
+    }
+
+    /// @dev One slot: organisation id (32 bits), active flag (8), added time (40), compromise cut-off (40).
+    /// `compromisedAt` is zero for a key never reported compromised.
+    struct Account {
+        uint32 orgId;
+        bool active;
+        uint40 addedAt;
+        uint40 compromisedAt;
+    }
+
+    /// @dev `enodeHigh` and `enodeLow` are the two halves of the node's 64-byte public key (its enode id).
+    struct Node {
+        bytes32 enodeHigh;
+        bytes32 enodeLow;
+        uint32 orgId;
+        uint16 port;
+        bool validator;
+        string host;
+    }
+
+    /// @notice An organisation joined the backbone.
+    event OrganisationOnboarded(
+        uint32 indexed orgId,
+        bytes32 indexed code,
+        OrganisationKind kind,
+        uint32 capabilities,
+        bytes32 metadataHash,
+        address indexed actor
+    );
+
+    /// @notice An organisation's capabilities or metadata changed.
+    event OrganisationUpdated(uint32 indexed orgId, uint32 capabilities, bytes32 metadataHash, address indexed actor);
+
+    /// @notice An organisation's jurisdictions were replaced; a code of 0 means statewide.
+    event OrganisationJurisdictionsSet(uint32 indexed orgId, uint32[] jurisdictions, address indexed actor);
+
+    /// @notice An organisation was suspended, reinstated or offboarded; `reason` is the hash of the decision.
+    event OrganisationStatusChanged(
+        uint32 indexed orgId,
+        OrganisationStatus from,
+        OrganisationStatus to,
+        bytes32 reason,
+        address indexed actor
+    );
+
+    /// @notice A signing key was added to an organisation.
+    event AccountAdded(uint32 indexed orgId, address indexed account, address indexed actor);
+
+    /// @notice A signing key was removed from an organisation; what it signed before stays valid.
+    event AccountRemoved(uint32 indexed orgId, address indexed account, address indexed actor);
+
+    /// @notice A signing key was reported compromised: what it signed after `cutoff` is void.
+    event AccountCompromised(uint32 indexed orgId, address indexed account, uint40 cutoff, address indexed actor);
+
+    /// @notice A node was registered for an organisation.
+    event NodeAdded(
+        uint32 indexed orgId,
+        bytes32 indexed nodeId,
+        bytes32 enodeHigh,
+        bytes32 enodeLow,
+        string host,
+        uint16 port,
+        bool validator,
+        address indexed actor
+    );
+
+    /// @notice A node was removed from the directory.
+    event NodeRemoved(uint32 indexed orgId, bytes32 indexed nodeId, address indexed actor);
+
+    /// @notice No organisation has this id.
+    error ParticipantDirectoryUnknownOrganisation(uint32 orgId);
+    /// @notice No organisation has this code.
+    error ParticipantDirectoryUnknownCode(bytes32 code);
+    /// @notice Another organisation already uses this code.
+    error ParticipantDirectoryCodeTaken(bytes32 code, uint32 orgId);
+    /// @notice An organisation code must not be empty.
+    error ParticipantDirectoryEmptyCode();
+    /// @notice A metadata, reason or other evidence hash must not be zero.
+    error ParticipantDirectoryEmptyHash();
+    /// @notice The capability mask has bits that mean nothing.
+    error ParticipantDirectoryUnknownCapabilities(uint32 capabilities);
+    /// @notice A jurisdiction code appears twice in the list.
+    error ParticipantDirectoryDuplicateJurisdiction(uint32 jurisdiction);
+    /// @notice More jurisdictions than one organisation may hold.
+    error ParticipantDirectoryTooManyJurisdictions(uint256 count, uint256 max);
+    /// @notice The organisation's status does not allow this change.
+    error ParticipantDirectoryUnexpectedStatus(uint32 orgId, OrganisationStatus status);
+    /// @notice The zero address cannot be an account.
+    error ParticipantDirectoryZeroAccount();
+    /// @notice The account is already an active key of an organisation.
+    error ParticipantDirectoryAccountAlreadyActive(address account, uint32 orgId);
+    /// @notice The account was once a key of another organisation; keys are never moved between organisations.
+    error ParticipantDirectoryAccountBoundElsewhere(address account, uint32 orgId);
+    /// @notice The account was reported compromised and can never be used again.
+    error ParticipantDirectoryAccountIsCompromised(address account, uint40 cutoff);
+    /// @notice The account is not registered in the directory.
+    error ParticipantDirectoryUnknownAccount(address account);
+    /// @notice The account is registered but not active.
+    error ParticipantDirectoryAccountInactive(address account);
+    /// @notice A compromise cut-off must be a past or present time, not zero and not in the future.
+    error ParticipantDirectoryInvalidCutoff(uint40 cutoff);
+    /// @notice The account's organisation is not active.
+    error ParticipantDirectoryOrganisationInactive(uint32 orgId, OrganisationStatus status);
+    /// @notice The organisation lacks a capability the action needs.
+    error ParticipantDirectoryMissingCapability(uint32 orgId, uint32 capability);
+    /// @notice The organisation does not act in this jurisdiction.
+    error ParticipantDirectoryOutsideJurisdiction(uint32 orgId, uint32 jurisdiction);
+    /// @notice The enode id is zero.
+    error ParticipantDirectoryInvalidEnode();
+    /// @notice The host is empty or longer than a DNS name may be.
+    error ParticipantDirectoryInvalidHost();
+    /// @notice The port is zero.
+    error ParticipantDirectoryInvalidPort();
+    /// @notice A node with this enode id is already registered.
+    error ParticipantDirectoryNodeAlreadyRegistered(bytes32 nodeId);
+    /// @notice No node has this id.
+    error ParticipantDirectoryUnknownNode(bytes32 nodeId);
+
+    /// @notice Onboards an organisation with its capabilities and jurisdictions (0 = statewide).
+    function onboard(
+        bytes32 code,
+        OrganisationKind kind,
+        uint32 capabilities,
+        uint32[] calldata jurisdictions,
+        bytes32 metadataHash
+    ) external returns (uint32 orgId);
+
+    /// @notice Replaces an organisation's capabilities and metadata hash.
+    function updateOrganisation(uint32 orgId, uint32 capabilities, bytes32 metadataHash) external;
+
+    /// @notice Replaces an organisation's jurisdictions (0 = statewide).
+    function setJurisdictions(uint32 orgId, uint32[] calldata jurisdictions) external;
+
+    /// @notice Suspends an active organisation: none of its accounts or nodes may act until reinstated.
+    function suspend(uint32 orgId, bytes32 reason) external;
+
+    /// @notice Reinstates a suspended organisation.
+    function reinstate(uint32 orgId, bytes32 reason) external;
+
+    /// @notice Offboards an organisation for good: all its accounts and nodes are cut at once.
+    function offboard(uint32 orgId, bytes32 reason) external;
+
+    /// @notice Adds a signing key to an organisation.
+    function addAccount(uint32 orgId, address account) external;
+
+    /// @notice Removes a signing key; what it signed while active stays valid.
+    function removeAccount(address account) external;
+
+    /// @notice Reports a key compromised: it is removed and what it signed after `cutoff` is void.
+    function markAccountCompromised(address account, uint40 cutoff) external;
+
+    /// @notice Registers a node of an organisation that may run nodes (and validate, for a validator).
+    function addNode(
+        uint32 orgId,
+        bytes32 enodeHigh,
+        bytes32 enodeLow,
+        string calldata host,
+        uint16 port,
+        bool validator
+    ) external returns (bytes32 nodeId);
+
+    /// @notice Removes a node.
+    function removeNode(bytes32 nodeId) external;
+
+    /// @notice Whether `account` is an active key of an active organisation with every bit of `capability`,
+    /// acting in `jurisdiction` (0 = no jurisdiction needed).
+    function isAuthorized(address account, uint32 capability, uint32 jurisdiction) external view returns (bool);
+
+    /// @notice The organisation `account` acts for, or a revert naming why it may not act.
+    function authorizedOrganisation(
+        address account,
+        uint32 capability,
+        uint32 jurisdiction
+    ) external view returns (uint32 orgId);
+
+    /// @notice Whether a registered node's organisation is active and may run it (and validate, for a validator).
+    function isNodeAllowed(bytes32 nodeId) external view returns (bool);
+
+    function organisation(uint32 orgId) external view returns (Organisation memory);
+
+    function organisationIdByCode(bytes32 code) external view returns (uint32 orgId);
+
+    function organisationCount() external view returns (uint32);
+
+    function jurisdictionsOf(uint32 orgId) external view returns (uint32[] memory);
+
+    function account(address account) external view returns (Account memory);
+
+    function accountsOf(uint32 orgId) external view returns (address[] memory);
+
+    function node(bytes32 nodeId) external view returns (Node memory);
+
+    function nodesOf(uint32 orgId) external view returns (bytes32[] memory);
+
+    function nodeIds() external view returns (bytes32[] memory);
+}

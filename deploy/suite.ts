@@ -1,0 +1,167 @@
+import fs from "node:fs";
+import type { Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Interface } from "ethers";
+import { ParticipantDirectory__factory, SakshyaAuthority__factory, type SakshyaAuthority } from "../typechain-types";
+import { sendAndWait } from "../src/chain/transact";
+import { readDeployment, writeDeployment, type Deployment } from "../src/config/deployments";
+import { ChainError } from "../src/errors";
+import { Governance } from "../src/governance/governed";
+import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, type RoleName } from "../src/governance/roles";
+import type { RolePlan } from "./config";
+
+const SUITE_VERSION: string = require("../package.json").version;
+
+/** Interfaces of the contracts whose functions governance assigns to roles. */
+const GOVERNED_INTERFACES: Record<keyof typeof FUNCTION_ROLES, Interface> = {
+  ParticipantDirectory: ParticipantDirectory__factory.createInterface(),
+};
+
+export type StepStatus = "done" | "skipped" | "scheduled";
+export interface Step {
+  readonly step: string;
+  readonly status: StepStatus;
+}
+
+export interface DeployOptions {
+  readonly signer: Signer;
+  readonly plan: RolePlan;
+  /** Where the deployment is recorded; re-running with the same file resumes and skips what exists. */
+  readonly deploymentFile: string;
+  readonly log?: (step: Step) => void;
+}
+
+/**
+ * Deploys the suite (the AccessManager, then each contract behind a UUPS proxy), wires roles and permissions,
+ * and records it in the deployment file. Idempotent: whatever is already deployed or wired is detected and skipped,
+ * and the file is written after every deployment so an interrupted run resumes where it stopped.
+ */
+export async function deploySuite(hre: HardhatRuntimeEnvironment, options: DeployOptions): Promise<{ deployment: Deployment; steps: Step[] }> {
+  const { ethers, upgrades } = hre;
+  const steps: Step[] = [];
+  const record = (step: string, status: StepStatus) => {
+    steps.push({ step, status });
+    options.log?.({ step, status });
+  };
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const deployer = await options.signer.getAddress();
+  const previous = fs.existsSync(options.deploymentFile) ? readDeployment(options.deploymentFile) : undefined;
+  if (previous && previous.chainId !== chainId) {
+    throw new ChainError(`${options.deploymentFile} describes chain ${previous.chainId}, but this network is chain ${chainId}.`);
+  }
+  const isDeployed = async (address?: string) => address !== undefined && (await ethers.provider.getCode(address)) !== "0x";
+  const roles = {
+    governor: { account: options.plan.governor, executionDelay: options.plan.governorDelay },
+    operator: { account: options.plan.operator, executionDelay: options.plan.operatorDelay },
+    guardian: { account: options.plan.guardian, executionDelay: 0 },
+  };
+
+  let authorityRecord = previous?.contracts.SakshyaAuthority;
+  if (await isDeployed(authorityRecord?.address)) {
+    record("SakshyaAuthority already deployed", "skipped");
+  } else {
+    const contract = await new SakshyaAuthority__factory(options.signer).deploy(deployer);
+    const receipt = await contract.deploymentTransaction()!.wait();
+    authorityRecord = { address: await contract.getAddress(), deployBlock: receipt!.blockNumber };
+    record(`SakshyaAuthority deployed at ${authorityRecord.address}`, "done");
+  }
+  const authorityAddress = authorityRecord!.address;
+
+  let directoryRecord = previous?.contracts.ParticipantDirectory;
+  if (await isDeployed(directoryRecord?.address)) {
+    record("ParticipantDirectory already deployed", "skipped");
+  } else {
+    const factory = await ethers.getContractFactory("ParticipantDirectory", options.signer);
+    const proxy = await upgrades.deployProxy(factory, [authorityAddress], { kind: "uups", initializer: "initialize" });
+    const receipt = await proxy.deploymentTransaction()!.wait();
+    directoryRecord = { address: await proxy.getAddress(), deployBlock: receipt!.blockNumber };
+    record(`ParticipantDirectory proxy deployed at ${directoryRecord.address}`, "done");
+  }
+  // The implementation may have changed through an upgrade since the file was written: read it from the proxy.
+  directoryRecord = {
+    ...directoryRecord!,
+    implementation: await upgrades.erc1967.getImplementationAddress(directoryRecord!.address),
+  };
+
+  const deployment: Deployment = {
+    suiteVersion: SUITE_VERSION,
+    network: hre.network.name,
+    chainId,
+    deployBlock: authorityRecord!.deployBlock,
+    updatedAt: new Date().toISOString(),
+    contracts: { SakshyaAuthority: authorityRecord!, ParticipantDirectory: directoryRecord },
+    roles,
+  };
+  writeDeployment(options.deploymentFile, deployment);
+
+  const authority = SakshyaAuthority__factory.connect(authorityAddress, options.signer);
+  await wireRoles(authority, new Governance(authority, options.signer), deployment, options.plan, deployer, record);
+  return { deployment, steps };
+}
+
+async function wireRoles(
+  authority: SakshyaAuthority,
+  governance: Governance,
+  deployment: Deployment,
+  plan: RolePlan,
+  deployer: string,
+  record: (step: string, status: StepStatus) => void,
+): Promise<void> {
+  const manager = await authority.getAddress();
+  const apply = async (step: string, data: string) => {
+    const outcome = await governance.call(manager, data);
+    if (outcome.status === "scheduled") record(`${step} (operation ${outcome.operationId})`, "scheduled");
+    else record(step, "done");
+  };
+  const encode = authority.interface;
+
+  const labelled = new Set(
+    (await authority.queryFilter(authority.filters.RoleLabel(), deployment.deployBlock)).map((e) => e.args.roleId),
+  );
+  for (const name of ROLE_NAMES) {
+    const role = ROLES[name];
+    if (labelled.has(role.id)) record(`label ${role.label}`, "skipped");
+    else await apply(`label ${role.label}`, encode.encodeFunctionData("labelRole", [role.id, role.label]));
+  }
+
+  const grants: Array<[bigint, string, number, string]> = [
+    ...ROLE_NAMES.map((name): [bigint, string, number, string] => [ROLES[name].id, plan[name], deployment.roles[name].executionDelay, ROLES[name].label]),
+    [ADMIN_ROLE, plan.governor, plan.governorDelay, "ADMIN"],
+  ];
+  for (const [roleId, account, delay, label] of grants) {
+    const [isMember, currentDelay] = await authority.hasRole(roleId, account);
+    const step = `grant ${label} to ${account} (execution delay ${delay}s)`;
+    if (isMember && Number(currentDelay) === delay) record(step, "skipped");
+    else await apply(step, encode.encodeFunctionData("grantRole", [roleId, account, delay]));
+  }
+
+  for (const name of GUARDED_ROLES) {
+    const step = `GUARDIAN guards ${ROLES[name].label}`;
+    if ((await authority.getRoleGuardian(ROLES[name].id)) === ROLES.guardian.id) record(step, "skipped");
+    else await apply(step, encode.encodeFunctionData("setRoleGuardian", [ROLES[name].id, ROLES.guardian.id]));
+  }
+
+  for (const [contractName, byRole] of Object.entries(FUNCTION_ROLES)) {
+    const target = deployment.contracts[contractName as keyof typeof FUNCTION_ROLES].address;
+    const contract = GOVERNED_INTERFACES[contractName as keyof typeof FUNCTION_ROLES];
+    for (const name of Object.keys(byRole) as RoleName[]) {
+      const selectors: string[] = [];
+      for (const fn of byRole[name]) {
+        const selector = contract.getFunction(fn)!.selector;
+        if ((await authority.getTargetFunctionRole(target, selector)) !== ROLES[name].id) selectors.push(selector);
+      }
+      const step = `${contractName}: ${byRole[name].length} functions to ${ROLES[name].label}`;
+      if (selectors.length === 0) record(step, "skipped");
+      else await apply(step, encode.encodeFunctionData("setTargetFunctionRole", [target, selectors, ROLES[name].id]));
+    }
+  }
+
+  if (deployer !== plan.governor) {
+    const [stillAdmin] = await authority.hasRole(ADMIN_ROLE, deployer);
+    if (!stillAdmin) record(`deployer ${deployer} holds no admin role`, "skipped");
+    else {
+      await sendAndWait(governance.signer, { to: manager, data: encode.encodeFunctionData("renounceRole", [ADMIN_ROLE, deployer]) });
+      record(`deployer ${deployer} renounces ADMIN`, "done");
+    }
+  }
+}

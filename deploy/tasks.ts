@@ -1,0 +1,86 @@
+import path from "node:path";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Signer } from "ethers";
+
+interface SignerArgs {
+  keystore?: string;
+  passwordFile?: string;
+}
+
+// Modules that need compiled typings are loaded inside the actions, so the config loads before the first compile.
+async function deployerSigner(hre: HardhatRuntimeEnvironment, args: SignerArgs): Promise<Signer> {
+  if (hre.network.name === "hardhat" || hre.network.name === "localhost") {
+    if (!args.keystore) return (await hre.ethers.getSigners())[0];
+  }
+  const { resolveSigner } = await import("../src/keys/signer");
+  const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+  return resolveSigner(args, hre.ethers.provider, chainId);
+}
+
+function deploymentFile(hre: HardhatRuntimeEnvironment, file?: string): string {
+  return file ? path.resolve(file) : path.join(hre.config.paths.root, "deployments", `${hre.network.name}.json`);
+}
+
+async function report(run: () => Promise<void>): Promise<void> {
+  const { SakshyaError } = await import("../src/errors");
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof SakshyaError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exitCode = error.exitCode;
+  }
+}
+
+task("deploy-suite", "Deploys (or completes the deployment of) the whole suite and writes deployments/<network>.json")
+  .addOptionalParam("keystore", "Encrypted JSON keystore of the deployer (required outside the local chain)")
+  .addOptionalParam("passwordFile", "File whose first line is the keystore password")
+  .addOptionalParam("deployments", "Deployment file to write (default deployments/<network>.json)")
+  .setAction(async (args: SignerArgs & { deployments?: string }, hre) =>
+    report(async () => {
+      await hre.run("compile", { quiet: true });
+      const { deploySuite } = await import("./suite");
+      const { rolePlan } = await import("./config");
+      const signer = await deployerSigner(hre, args);
+      const devAccounts = await Promise.all((await hre.ethers.getSigners()).slice(0, 3).map((s) => s.getAddress()));
+      const file = deploymentFile(hre, args.deployments);
+      const { steps } = await deploySuite(hre, {
+        signer,
+        plan: rolePlan(hre.network.name, devAccounts),
+        deploymentFile: file,
+        log: ({ step, status }) => console.log(`${status.padEnd(9)} ${step}`),
+      });
+      const done = steps.filter((s) => s.status !== "skipped").length;
+      console.log(`${done === 0 ? "Nothing to do: the suite was already deployed and wired." : `${done} step(s) done.`} Deployment: ${file}`);
+    }),
+  );
+
+task("upgrade-contract", "Validates storage layout, deploys the new implementation and upgrades (or schedules the upgrade)")
+  .addParam("contract", "Suite contract to upgrade, e.g. ParticipantDirectory")
+  .addParam("to", "Name of the new implementation contract")
+  .addOptionalParam("keystore", "Encrypted JSON keystore of a governor account")
+  .addOptionalParam("passwordFile", "File whose first line is the keystore password")
+  .addOptionalParam("deployments", "Deployment file (default deployments/<network>.json)", undefined, types.string)
+  .setAction(async (args: SignerArgs & { contract: string; to: string; deployments?: string }, hre) =>
+    report(async () => {
+      await hre.run("compile", { quiet: true });
+      const { readDeployment } = await import("../src/config/deployments");
+      const { upgradeContract } = await import("./upgrade");
+      const file = deploymentFile(hre, args.deployments);
+      const result = await upgradeContract(hre, {
+        signer: await deployerSigner(hre, args),
+        deployment: readDeployment(file),
+        deploymentFile: file,
+        contract: args.contract,
+        to: args.to,
+      });
+      if (result.outcome.status === "executed") {
+        console.log(`Upgraded ${args.contract} to ${args.to} (implementation ${result.implementation}).`);
+      } else {
+        const when = new Date(result.outcome.executableAt * 1000).toISOString();
+        console.log(`Storage layout compatible; implementation ${result.implementation} deployed.`);
+        console.log(`Upgrade scheduled as operation ${result.outcome.operationId}, executable after ${when}: run "sakshya roles execute ${result.outcome.operationId}".`);
+      }
+    }),
+  );

@@ -1,0 +1,65 @@
+import type { Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { SakshyaAuthority__factory } from "../typechain-types";
+import { writeDeployment, type Deployment } from "../src/config/deployments";
+import { InputError } from "../src/errors";
+import { Governance, type Outcome } from "../src/governance/governed";
+
+/** Proxied contracts of the suite that can be upgraded. */
+export const UPGRADEABLE = ["ParticipantDirectory"] as const;
+export type UpgradeableName = (typeof UPGRADEABLE)[number];
+
+export interface UpgradeOptions {
+  readonly signer: Signer;
+  readonly deployment: Deployment;
+  readonly deploymentFile: string;
+  readonly contract: string;
+  /** Name of the new implementation's contract (its artifact must carry `@custom:oz-upgrades-from`). */
+  readonly to: string;
+}
+
+export interface UpgradeResult {
+  readonly implementation: string;
+  readonly outcome: Outcome;
+}
+
+/**
+ * Upgrades a suite proxy: the upgrades plugin first proves the new implementation's storage layout compatible with
+ * the deployed one, then the implementation is deployed and `upgradeToAndCall` goes through governance — executed
+ * now, or scheduled when the governor's role has an execution delay.
+ */
+export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: UpgradeOptions): Promise<UpgradeResult> {
+  if (!(UPGRADEABLE as readonly string[]).includes(options.contract)) {
+    throw new InputError(`"${options.contract}" is not an upgradeable suite contract; choose one of ${UPGRADEABLE.join(", ")}.`);
+  }
+  const name = options.contract as UpgradeableName;
+  const proxy = options.deployment.contracts[name].address;
+  const { ethers, upgrades } = hre;
+  let factory;
+  try {
+    factory = await ethers.getContractFactory(options.to, options.signer);
+  } catch {
+    throw new InputError(`No compiled contract named "${options.to}".`);
+  }
+  // A proxy deployed from another machine is unknown to this machine's upgrades manifest: register it first.
+  await upgrades.forceImport(proxy, await ethers.getContractFactory(name), { kind: "uups" }).catch(() => undefined);
+  try {
+    await upgrades.validateUpgrade(proxy, factory, { kind: "uups" });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
+    throw new InputError(`${options.to} cannot safely replace ${name}: ${reason}`);
+  }
+  const implementation = String(await upgrades.prepareUpgrade(proxy, factory, { kind: "uups" }));
+  const authority = SakshyaAuthority__factory.connect(options.deployment.contracts.SakshyaAuthority.address, options.signer);
+  const data = factory.interface.encodeFunctionData("upgradeToAndCall", [implementation, "0x"]);
+  const outcome = await new Governance(authority, options.signer).call(proxy, data);
+  if (outcome.status === "executed") {
+    const updated: Deployment = {
+      ...options.deployment,
+      updatedAt: new Date().toISOString(),
+      contracts: { ...options.deployment.contracts, [name]: { ...options.deployment.contracts[name], implementation } },
+    };
+    writeDeployment(options.deploymentFile, updated);
+  }
+  return { implementation, outcome };
+}

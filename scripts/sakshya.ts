@@ -1,0 +1,33 @@
+import "dotenv/config";
+import { Command, CommanderError } from "commander";
+import { ExitCode } from "../src/errors";
+import { keysCommand } from "./commands/keys";
+import { orgCommand } from "./commands/org";
+import { rolesCommand } from "./commands/roles";
+
+const program = new Command("sakshya")
+  .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance and keys")
+  .option("--network <name>", "localhost, besu, or a name with --rpc-url (default: SAKSHYA_NETWORK or localhost)")
+  .option("--rpc-url <url>", "JSON-RPC endpoint (overrides the network's)")
+  .option("--deployments <file>", "deployment file (default: deployments/<network>.json)")
+  .option("--json", "print JSON for machines", false)
+  .option("--keystore <file>", "encrypted JSON keystore that signs writes (or SAKSHYA_KEYSTORE)")
+  .option("--password-file <file>", "file whose first line is the keystore password (or SAKSHYA_PASSWORD_FILE)")
+  .option("--dev-account <index>", "sign with Hardhat development account N (local chain only)")
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const command of [orgCommand(), rolesCommand(), keysCommand()]) {
+  program.addCommand(command.exitOverride().showHelpAfterError());
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Commander already printed its message; bad usage is "could not run", help and version are success.
+  if (error instanceof CommanderError) {
+    const benign = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
+    process.exitCode = benign ? ExitCode.Ok : ExitCode.CouldNotRun;
+    return;
+  }
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = ExitCode.CouldNotRun;
+});

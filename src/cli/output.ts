@@ -1,0 +1,42 @@
+import type { Outcome } from "../governance/governed";
+
+type Printable = Record<string, unknown> | unknown[];
+
+/** Human lines by default, one JSON document with `--json`; bigints print as decimal strings. */
+export class Output {
+  constructor(readonly json: boolean) {}
+
+  /** Prints `data` as JSON, or the human `lines`. */
+  result(data: Printable, lines: string[]): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+    else if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+  }
+
+  /** Reports a governance write: done now (with its transaction) or scheduled (with its operation id). */
+  outcome(what: string, outcome: Outcome, extra: Record<string, unknown> = {}): void {
+    const tx = { transaction: outcome.receipt.hash, block: outcome.receipt.blockNumber };
+    if (outcome.status === "executed") {
+      this.result({ status: "executed", ...extra, ...tx }, [`✓ ${what} (tx ${tx.transaction}, block ${tx.block})`]);
+    } else {
+      const when = new Date(outcome.executableAt * 1000).toISOString();
+      this.result(
+        { status: "scheduled", operationId: outcome.operationId, executableAt: outcome.executableAt, ...extra, ...tx },
+        [
+          `⏳ ${what}: scheduled as operation ${outcome.operationId}, executable after ${when}.`,
+          `   Run "sakshya roles execute ${outcome.operationId}" then.`,
+        ],
+      );
+    }
+  }
+}
+
+/** Formats rows as left-aligned columns under a header. */
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+export function isoTime(unix: number): string {
+  return unix === 0 ? "-" : new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import path from "node:path";
+import { getAddress } from "ethers";
+import { z } from "zod";
+import { InputError } from "../errors";
+
+const address = z.string().refine((value) => {
+  try {
+    return getAddress(value) === value;
+  } catch {
+    return false;
+  }
+}, "must be a checksummed address");
+
+const deployedContract = z.object({
+  address,
+  implementation: address.optional(),
+  deployBlock: z.number().int().nonnegative(),
+});
+
+const roleHolder = z.object({ account: address, executionDelay: z.number().int().nonnegative() });
+
+export const deploymentSchema = z.object({
+  suiteVersion: z.string(),
+  network: z.string(),
+  chainId: z.number().int().positive(),
+  deployBlock: z.number().int().nonnegative(),
+  updatedAt: z.string(),
+  contracts: z.object({ SakshyaAuthority: deployedContract, ParticipantDirectory: deployedContract }),
+  roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder }),
+});
+
+/** The published description of a deployed suite: all a verifier needs besides an RPC URL. */
+export type Deployment = z.infer<typeof deploymentSchema>;
+export type SuiteContractName = keyof Deployment["contracts"];
+
+export function defaultDeploymentPath(network: string, root = process.cwd()): string {
+  return path.join(root, "deployments", `${network}.json`);
+}
+
+export function readDeployment(file: string): Deployment {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`No deployment file at ${file}: deploy the suite first or pass --deployments.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new InputError(`The deployment file ${file} is not valid JSON.`);
+  }
+  const parsed = deploymentSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`The deployment file ${file} is malformed: ${issue.path.join(".")} ${issue.message}.`);
+  }
+  return parsed.data;
+}
+
+/** Writes atomically (temporary file, then rename) so an interrupted deployment never leaves half a file. */
+export function writeDeployment(file: string, deployment: Deployment): void {
+  const valid = deploymentSchema.parse(deployment);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(valid, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+}

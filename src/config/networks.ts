@@ -1,0 +1,45 @@
+import { InputError } from "../errors";
+import { LOCAL_CHAIN_ID } from "./chain";
+
+/** Where a command talks to: an RPC URL and, where the network is known, the chain id it must have. */
+export interface NetworkTarget {
+  readonly name: string;
+  readonly rpcUrl: string;
+  readonly expectedChainId?: number;
+}
+
+export interface NetworkOptions {
+  network?: string;
+  rpcUrl?: string;
+}
+
+function chainIdFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError(`${name} must be a positive whole number, not "${raw}".`);
+  return id;
+}
+
+/**
+ * Resolves `--network` / `--rpc-url` (and `.env`) to a target. `localhost` is the local development chain;
+ * `besu` reads BESU_RPC_URL and BESU_CHAIN_ID; any other name needs `--rpc-url` and trusts its deployment file.
+ */
+export function resolveNetwork(options: NetworkOptions): NetworkTarget {
+  const name = options.network ?? process.env.SAKSHYA_NETWORK ?? "localhost";
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) throw new InputError(`"${name}" is not a valid network name.`);
+  if (name === "localhost" || name === "hardhat") {
+    return {
+      name: "localhost",
+      rpcUrl: options.rpcUrl ?? process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
+      expectedChainId: LOCAL_CHAIN_ID,
+    };
+  }
+  if (name === "besu") {
+    const rpcUrl = options.rpcUrl ?? process.env.BESU_RPC_URL;
+    if (!rpcUrl) throw new InputError("Network besu needs an RPC URL: set BESU_RPC_URL in .env or pass --rpc-url.");
+    return { name, rpcUrl, expectedChainId: chainIdFromEnv("BESU_CHAIN_ID") };
+  }
+  if (!options.rpcUrl) throw new InputError(`Network "${name}" is not configured: pass --rpc-url.`);
+  return { name, rpcUrl: options.rpcUrl };
+}

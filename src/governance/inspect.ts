@@ -1,0 +1,80 @@
+import type { Interface } from "ethers";
+import type { SakshyaAuthority } from "../../typechain-types";
+import type { Deployment } from "../config/deployments";
+import { ParticipantDirectory__factory } from "../../typechain-types";
+import { ADMIN_ROLE, FUNCTION_ROLES, ROLES, ROLE_NAMES, roleName } from "./roles";
+import type { ScheduledOperation } from "./governed";
+
+export interface RoleMember {
+  readonly account: string;
+  readonly executionDelay: number;
+}
+
+export interface RoleView {
+  readonly id: string;
+  readonly label: string;
+  readonly duty: string;
+  readonly guardian: string;
+  readonly members: RoleMember[];
+}
+
+export interface PermissionView {
+  readonly contract: string;
+  readonly function: string;
+  readonly role: string;
+}
+
+/**
+ * Rebuilds the role table from chain data: AccessManager keeps no member list, so candidates come from
+ * RoleGranted events since the deployment and each is confirmed with `hasRole`.
+ */
+export async function describeRoles(authority: SakshyaAuthority, deployment: Deployment): Promise<RoleView[]> {
+  const granted = await authority.queryFilter(authority.filters.RoleGranted(), deployment.deployBlock);
+  const roleIds = [ADMIN_ROLE, ...ROLE_NAMES.map((name) => ROLES[name].id)];
+  return Promise.all(
+    roleIds.map(async (id) => {
+      const candidates = [...new Set(granted.filter((e) => e.args.roleId === id).map((e) => e.args.account))];
+      const members: RoleMember[] = [];
+      for (const account of candidates) {
+        const [isMember, executionDelay] = await authority.hasRole(id, account);
+        if (isMember) members.push({ account, executionDelay: Number(executionDelay) });
+      }
+      const named = ROLE_NAMES.find((name) => ROLES[name].id === id);
+      return {
+        id: id.toString(),
+        label: roleName(id),
+        duty: named ? ROLES[named].duty : "administers every role and the AccessManager itself",
+        guardian: roleName(await authority.getRoleGuardian(id)),
+        members,
+      };
+    }),
+  );
+}
+
+/** Which role each governed function currently needs, read from the AccessManager. */
+export async function describePermissions(authority: SakshyaAuthority, deployment: Deployment): Promise<PermissionView[]> {
+  const iface = ParticipantDirectory__factory.createInterface();
+  const target = deployment.contracts.ParticipantDirectory.address;
+  const functions = Object.values(FUNCTION_ROLES.ParticipantDirectory).flat();
+  return Promise.all(
+    functions.map(async (fn) => ({
+      contract: "ParticipantDirectory",
+      function: fn,
+      role: roleName(await authority.getTargetFunctionRole(target, (iface as Interface).getFunction(fn)!.selector)),
+    })),
+  );
+}
+
+/** Operations scheduled and still waiting (neither executed, cancelled nor expired). */
+export async function pendingOperations(authority: SakshyaAuthority, deployment: Deployment): Promise<ScheduledOperation[]> {
+  const events = await authority.queryFilter(authority.filters.OperationScheduled(), deployment.deployBlock);
+  const latest = new Map(events.map((e) => [e.args.operationId, e]));
+  const pending: ScheduledOperation[] = [];
+  for (const [operationId, event] of latest) {
+    const executableAt = Number(await authority.getSchedule(operationId));
+    if (executableAt !== 0) {
+      pending.push({ operationId, caller: event.args.caller, target: event.args.target, data: event.args.data, executableAt });
+    }
+  }
+  return pending;
+}

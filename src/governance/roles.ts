@@ -1,0 +1,51 @@
+import type { SuiteContractName } from "../config/deployments";
+
+/** AccessManager's built-in roles. */
+export const ADMIN_ROLE = 0n;
+export const PUBLIC_ROLE = 2n ** 64n - 1n;
+
+/**
+ * The suite's named roles. The governor (the SBIC committee) also holds ADMIN_ROLE, with the same execution delay,
+ * so role changes are as slow and as visible as rule changes.
+ */
+export const ROLES = {
+  governor: { id: 1n, label: "GOVERNOR", duty: "upgrades, unpausing, offboarding, role administration (with ADMIN_ROLE)" },
+  operator: { id: 2n, label: "OPERATOR", duty: "onboarding, suspending and updating organisations, their accounts and nodes" },
+  guardian: { id: 3n, label: "GUARDIAN", duty: "pausing, and cancelling scheduled governor and operator operations" },
+} as const;
+
+export type RoleName = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
+
+/** Which role may call each restricted function of each governed contract. */
+export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority">, Record<RoleName, readonly string[]>> = {
+  ParticipantDirectory: {
+    governor: ["offboard", "unpause", "upgradeToAndCall"],
+    operator: [
+      "onboard",
+      "updateOrganisation",
+      "setJurisdictions",
+      "suspend",
+      "reinstate",
+      "addAccount",
+      "removeAccount",
+      "markAccountCompromised",
+      "addNode",
+      "removeNode",
+    ],
+    guardian: ["pause"],
+  },
+};
+
+/** Roles whose scheduled operations the guardian may cancel. */
+export const GUARDED_ROLES: readonly RoleName[] = ["governor", "operator"];
+
+export function roleByName(name: string): (typeof ROLES)[RoleName] | undefined {
+  return (ROLES as Record<string, (typeof ROLES)[RoleName]>)[name.toLowerCase()];
+}
+
+export function roleName(id: bigint): string {
+  if (id === ADMIN_ROLE) return "ADMIN";
+  if (id === PUBLIC_ROLE) return "PUBLIC";
+  return Object.values(ROLES).find((role) => role.id === id)?.label ?? `ROLE#${id}`;
+}
