@@ -26,17 +26,17 @@ function chainIdFromEnv(name: string): number | undefined {
  * `besu` reads BESU_RPC_URL and BESU_CHAIN_ID; any other name needs `--rpc-url` and trusts its deployment file.
  */
 export function resolveNetwork(options: NetworkOptions): NetworkTarget {
-  const name = options.network ?? process.env.SAKSHYA_NETWORK ?? "localhost";
+  const name = options.network || process.env.SAKSHYA_NETWORK || "localhost";
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) throw new InputError(`"${name}" is not a valid network name.`);
   if (name === "localhost" || name === "hardhat") {
     return {
       name: "localhost",
-      rpcUrl: options.rpcUrl ?? process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
+      rpcUrl: options.rpcUrl || process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545",
       expectedChainId: LOCAL_CHAIN_ID,
     };
   }
   if (name === "besu") {
-    const rpcUrl = options.rpcUrl ?? process.env.BESU_RPC_URL;
+    const rpcUrl = options.rpcUrl || process.env.BESU_RPC_URL;
     if (!rpcUrl) throw new InputError("Network besu needs an RPC URL: set BESU_RPC_URL in .env or pass --rpc-url.");
     return { name, rpcUrl, expectedChainId: chainIdFromEnv("BESU_CHAIN_ID") };
   }

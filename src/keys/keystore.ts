@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Wallet, isHexString } from "ethers";
+import { Wallet, getAddress, isHexString } from "ethers";
 import { InputError } from "../errors";
 
 /** An encrypted JSON keystore (Web3 Secret Storage v3) and the address it holds. */
@@ -43,7 +43,7 @@ export function keystoreAddress(file: string): string {
   const json = readKeystoreFile(file);
   const parsed = JSON.parse(json) as { address?: unknown };
   if (typeof parsed.address !== "string") throw new InputError(`The keystore ${file} does not name its address.`);
-  return parsed.address.startsWith("0x") ? parsed.address : `0x${parsed.address}`;
+  return getAddress(parsed.address.startsWith("0x") ? parsed.address : `0x${parsed.address}`);
 }
 
 function readKeystoreFile(file: string): string {

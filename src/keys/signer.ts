@@ -21,7 +21,7 @@ export function devWallet(index: number): HDNodeWallet {
  * one of Hardhat's public development accounts (`--dev-account N`).
  */
 export async function resolveSigner(options: SignerOptions, provider: Provider, chainId: number): Promise<LegacyWallet> {
-  const keystore = options.keystore ?? process.env.SAKSHYA_KEYSTORE;
+  const keystore = options.keystore || process.env.SAKSHYA_KEYSTORE;
   if (options.devAccount !== undefined) {
     if (chainId !== LOCAL_CHAIN_ID) {
       throw new InputError(`Development accounts are accepted only on the local chain ${LOCAL_CHAIN_ID}; use --keystore.`);
@@ -33,7 +33,7 @@ export async function resolveSigner(options: SignerOptions, provider: Provider, 
     return new LegacyWallet(devWallet(index).privateKey, provider);
   }
   if (!keystore) throw new InputError("This command signs a transaction: pass --keystore (or set SAKSHYA_KEYSTORE).");
-  const password = await readPassword(options.passwordFile ?? process.env.SAKSHYA_PASSWORD_FILE, `Password for ${keystore}: `);
+  const password = await readPassword(options.passwordFile || process.env.SAKSHYA_PASSWORD_FILE || undefined, `Password for ${keystore}: `);
   const wallet = await decryptKeystore(keystore, password);
   return new LegacyWallet(wallet.privateKey, provider);
 }

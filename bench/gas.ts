@@ -1,0 +1,50 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { deploySuite } from "../deploy/suite";
+import { ParticipantDirectory__factory } from "../typechain-types";
+import { encodeBytes32String, id as textHash } from "ethers";
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+
+/** Gas of the directory's main operations, on fixed inputs so the figures are reproducible to the unit. */
+export type GasSnapshot = Record<string, number>;
+
+export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
+
+const ISSUE_CERTIFICATES = 1;
+const APPROVE_MUTATIONS = 1 << 3;
+const RUN_NODE = 1 << 6;
+
+export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSnapshot> {
+  const [governor, operator, guardian, universityKey, revenueKey] = await hre.ethers.getSigners();
+  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: 0, operatorDelay: 0 };
+  const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-gas-")), "gas.json");
+  const { deployment } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+  const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, operator);
+  const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => Number((await (await tx).wait())!.gasUsed);
+
+  const snapshot: GasSnapshot = {};
+  snapshot["directory.onboard (statewide)"] = await gasOf(
+    directory.onboard(encodeBytes32String("wbu"), 1, ISSUE_CERTIFICATES, [0], textHash("West Bengal University")),
+  );
+  snapshot["directory.onboard (3 jurisdictions)"] = await gasOf(
+    directory.onboard(encodeBytes32String("lr-north"), 5, APPROVE_MUTATIONS | RUN_NODE, [101, 102, 103], textHash("Land Revenue North")),
+  );
+  snapshot["directory.addAccount"] = await gasOf(directory.addAccount(1, universityKey.address));
+  await directory.addAccount(2, revenueKey.address);
+  snapshot["directory.addNode"] = await gasOf(
+    directory.addNode(2, `0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`, "10.20.0.11", 30303, false),
+  );
+  snapshot["directory.suspend"] = await gasOf(directory.suspend(2, textHash("audit")));
+  snapshot["directory.reinstate"] = await gasOf(directory.reinstate(2, textHash("cleared")));
+
+  // What a registry pays inside its own transaction: a cold call to the directory, measured with gasleft().
+  const probe = await (await hre.ethers.getContractFactory("AuthorizationProbe", governor)).deploy();
+  const measure = async (account: string, capability: number, jurisdiction: number) => {
+    const receipt = await (await probe.measure(deployment.contracts.ParticipantDirectory.address, account, capability, jurisdiction)).wait();
+    return Number(probe.interface.parseLog(receipt!.logs[0])!.args.gasUsed);
+  };
+  snapshot["directory check (statewide organisation)"] = await measure(universityKey.address, ISSUE_CERTIFICATES, 0);
+  snapshot["directory check (with jurisdiction)"] = await measure(revenueKey.address, APPROVE_MUTATIONS, 102);
+  return snapshot;
+}

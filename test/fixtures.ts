@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { encodeBytes32String, id as textHash } from "ethers";
+import { ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
+import { deploySuite } from "../deploy/suite";
+import type { RolePlan } from "../deploy/config";
+
+export const CAP = {
+  issueCertificates: 1 << 0,
+  publishWebsites: 1 << 1,
+  registerDeeds: 1 << 2,
+  approveMutations: 1 << 3,
+  courtOrders: 1 << 4,
+  liens: 1 << 5,
+  runNode: 1 << 6,
+  validate: 1 << 7,
+  manageParcels: 1 << 8,
+  hearAppeals: 1 << 9,
+};
+export const KIND = { agency: 0, university: 1, registration: 4, landRevenue: 5, court: 7, bank: 8, nodeOperator: 9 };
+export const STATUS = { none: 0, active: 1, suspended: 2, offboarded: 3 };
+
+export const code = (text: string) => encodeBytes32String(text);
+export const evidence = (text: string) => textHash(text);
+
+export function tempFile(name: string): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-")), name);
+}
+
+/** The suite deployed exactly as `npm run deploy` does, with roles on development accounts 0-2. */
+export async function deployedSuite(overrides: Partial<RolePlan> = {}) {
+  const signers = await hre.ethers.getSigners();
+  const [governor, operator, guardian, ...others] = signers;
+  const plan: RolePlan = {
+    governor: governor.address,
+    operator: operator.address,
+    guardian: guardian.address,
+    governorDelay: 0,
+    operatorDelay: 0,
+    ...overrides,
+  };
+  const deploymentFile = tempFile("hardhat.json");
+  const { deployment, steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+  const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, operator);
+  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, governor);
+  return { deployment, deploymentFile, steps, plan, directory, authority, governor, operator, guardian, others };
+}
+
+/** A suite with a university (statewide) and a land revenue office (jurisdictions 101, 102), each with one key. */
+export async function populatedSuite() {
+  const suite = await deployedSuite();
+  const { directory, others } = suite;
+  const [universityKey, revenueKey, outsider] = others;
+  await directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("West Bengal University"));
+  await directory.onboard(code("lr-north"), KIND.landRevenue, CAP.approveMutations | CAP.runNode, [101, 102], evidence("Land Revenue North"));
+  await directory.addAccount(1, universityKey.address);
+  await directory.addAccount(2, revenueKey.address);
+  return { ...suite, universityKey, revenueKey, outsider };
+}

@@ -1,0 +1,157 @@
+import fs from "node:fs";
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { deploySuite } from "../deploy/suite";
+import { upgradeContract } from "../deploy/upgrade";
+import { readDeployment } from "../src/config/deployments";
+import { Governance } from "../src/governance/governed";
+import { ADMIN_ROLE, ROLES } from "../src/governance/roles";
+import { describePermissions, describeRoles, pendingOperations } from "../src/governance/inspect";
+import { CAP, KIND, STATUS, code, deployedSuite, evidence, populatedSuite } from "./fixtures";
+import { ParticipantDirectoryV2__factory, SakshyaAuthority__factory } from "../typechain-types";
+
+const DAY = 86_400;
+
+describe("Governance and deployment", () => {
+  it("labels the roles on chain and gives each its members, guardian and functions", async () => {
+    const { authority, deployment, plan } = await loadFixture(deployedSuite);
+    const labels = await authority.queryFilter(authority.filters.RoleLabel());
+    expect(labels.map((e) => [e.args.roleId, e.args.label])).to.deep.equal([
+      [ROLES.governor.id, "GOVERNOR"],
+      [ROLES.operator.id, "OPERATOR"],
+      [ROLES.guardian.id, "GUARDIAN"],
+    ]);
+    const roles = await describeRoles(authority, deployment);
+    expect(roles.map((r) => [r.label, r.members.map((m) => m.account), r.guardian])).to.deep.equal([
+      ["ADMIN", [plan.governor], "ADMIN"],
+      ["GOVERNOR", [plan.governor], "GUARDIAN"],
+      ["OPERATOR", [plan.operator], "GUARDIAN"],
+      ["GUARDIAN", [plan.guardian], "ADMIN"],
+    ]);
+    const permissions = await describePermissions(authority, deployment);
+    expect(permissions.find((p) => p.function === "upgradeToAndCall")?.role).to.equal("GOVERNOR");
+    expect(permissions.find((p) => p.function === "onboard")?.role).to.equal("OPERATOR");
+    expect(permissions.find((p) => p.function === "pause")?.role).to.equal("GUARDIAN");
+  });
+
+  it("writes the deployment file and skips everything on a second run", async () => {
+    const { deploymentFile, deployment, governor, plan, steps } = await loadFixture(deployedSuite);
+    expect(steps.every((s) => s.status === "done" || s.step.startsWith("grant ADMIN"))).to.equal(true);
+    const written = readDeployment(deploymentFile);
+    expect(written.chainId).to.equal(33033);
+    expect(written.contracts.ParticipantDirectory.implementation).to.be.properAddress;
+    expect(written.roles.governor.account).to.equal(plan.governor);
+    const again = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+    expect(again.steps.filter((s) => s.status !== "skipped")).to.deep.equal([]);
+    expect(again.deployment.contracts).to.deep.equal(deployment.contracts);
+  });
+
+  it("refuses a deployment file of another chain", async () => {
+    const { deploymentFile, governor, plan } = await loadFixture(deployedSuite);
+    const other = { ...JSON.parse(fs.readFileSync(deploymentFile, "utf8")), chainId: 1 };
+    fs.writeFileSync(deploymentFile, JSON.stringify(other));
+    await expect(deploySuite(hre, { signer: governor, plan, deploymentFile })).to.be.rejectedWith(/describes chain 1/);
+  });
+
+  it("hands admin to the governor with its delay and makes the deployer renounce it", async () => {
+    const [deployer, governor, operator, guardian] = await hre.ethers.getSigners();
+    const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: DAY, operatorDelay: 0 };
+    const { deployment } = await deploySuite(hre, { signer: deployer, plan, deploymentFile: `${fs.mkdtempSync("/tmp/sk-")}/d.json` });
+    const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, deployer);
+    expect((await authority.hasRole(ADMIN_ROLE, deployer.address))[0]).to.equal(false);
+    expect(await authority.hasRole(ADMIN_ROLE, governor.address)).to.deep.equal([true, BigInt(DAY)]);
+    expect(await authority.hasRole(ROLES.governor.id, governor.address)).to.deep.equal([true, BigInt(DAY)]);
+  });
+
+  describe("with a governor delay", () => {
+    async function delayedSuite() {
+      const suite = await populatedSuite();
+      const { authority, governor } = suite;
+      // Give the governor a one-day execution delay, as on production networks.
+      await authority.grantRole(ROLES.governor.id, governor.address, DAY);
+      return { ...suite, governance: new Governance(authority, governor) };
+    }
+
+    it("schedules the governor's offboarding, which runs only after the delay", async () => {
+      const { governance, directory, deployment, authority } = await loadFixture(delayedSuite);
+      const data = directory.interface.encodeFunctionData("offboard", [1, evidence("closed")]);
+      const outcome = await governance.call(await directory.getAddress(), data);
+      expect(outcome.status).to.equal("scheduled");
+      if (outcome.status !== "scheduled") return;
+      expect(outcome.executableAt).to.equal((await time.latest()) + DAY);
+      expect((await pendingOperations(authority, deployment)).map((p) => p.operationId)).to.deep.equal([outcome.operationId]);
+      await expect(governance.execute(outcome.operationId)).to.be.rejectedWith(/AccessManagerNotReady/);
+      expect((await directory.organisation(1)).status).to.equal(STATUS.active);
+      await time.increase(DAY);
+      await governance.execute(outcome.operationId);
+      expect((await directory.organisation(1)).status).to.equal(STATUS.offboarded);
+      expect(await pendingOperations(authority, deployment)).to.deep.equal([]);
+    });
+
+    it("lets the guardian cancel a scheduled governor operation", async () => {
+      const { governance, directory, authority, guardian } = await loadFixture(delayedSuite);
+      const data = directory.interface.encodeFunctionData("offboard", [1, evidence("mistake")]);
+      const outcome = await governance.call(await directory.getAddress(), data);
+      if (outcome.status !== "scheduled") throw new Error("expected a scheduled operation");
+      const guardianGovernance = new Governance(authority.connect(guardian), guardian);
+      await expect(guardianGovernance.cancel(outcome.operationId)).to.emit(authority, "OperationCanceled");
+      await time.increase(DAY);
+      await expect(governance.execute(outcome.operationId)).to.be.rejectedWith(/AccessManagerNotScheduled/);
+      await expect(guardianGovernance.operation(`0x${"ab".repeat(32)}`)).to.be.rejectedWith(/No operation/);
+    });
+
+    it("refuses a caller with no role outright", async () => {
+      const { directory, authority, outsider } = await loadFixture(delayedSuite);
+      const governance = new Governance(authority.connect(outsider), outsider);
+      const data = directory.interface.encodeFunctionData("onboard", [code("x"), KIND.court, 0, [], evidence("x")]);
+      await expect(governance.call(await directory.getAddress(), data)).to.be.rejectedWith(/AccessManagedUnauthorized/);
+    });
+  });
+
+  describe("upgrade", () => {
+    it("validates storage layout, upgrades the directory, and keeps every record", async () => {
+      const { directory, deployment, deploymentFile, governor, universityKey, revenueKey } = await loadFixture(populatedSuite);
+      await directory.addNode(2, `0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`, "10.0.0.2", 30303, false);
+      const before = {
+        count: await directory.organisationCount(),
+        orgs: [await directory.organisation(1), await directory.organisation(2)],
+        jurisdictions: await directory.jurisdictionsOf(2),
+        accounts: await directory.accountsOf(1),
+        nodes: await directory.nodeIds(),
+        authority: await directory.authority(),
+      };
+      const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "ParticipantDirectory", to: "ParticipantDirectoryV2" });
+      expect(result.outcome.status).to.equal("executed");
+      const upgraded = ParticipantDirectoryV2__factory.connect(await directory.getAddress(), governor);
+      expect(await upgraded.version()).to.equal("2.0.0");
+      expect(await upgraded.organisationCount()).to.equal(before.count);
+      expect([await upgraded.organisation(1), await upgraded.organisation(2)]).to.deep.equal(before.orgs);
+      expect(await upgraded.jurisdictionsOf(2)).to.deep.equal(before.jurisdictions);
+      expect(await upgraded.accountsOf(1)).to.deep.equal(before.accounts);
+      expect(await upgraded.nodeIds()).to.deep.equal(before.nodes);
+      expect(await upgraded.authority()).to.equal(before.authority);
+      expect(await upgraded.authorizedOrganisation(universityKey.address, CAP.issueCertificates, 0)).to.equal(1);
+      expect(await upgraded.authorizedOrganisation(revenueKey.address, CAP.approveMutations, 101)).to.equal(2);
+      expect(readDeployment(deploymentFile).contracts.ParticipantDirectory.implementation).to.equal(result.implementation);
+    });
+
+    it("refuses an incompatible implementation, a non-governor and an unknown contract", async () => {
+      const { directory, deployment, deploymentFile, governor, operator } = await loadFixture(populatedSuite);
+      const common = { deployment, deploymentFile, contract: "ParticipantDirectory" };
+      await expect(upgradeContract(hre, { ...common, signer: governor, to: "ParticipantDirectoryBroken" })).to.be.rejectedWith(
+        /cannot safely replace ParticipantDirectory/,
+      );
+      await expect(upgradeContract(hre, { ...common, signer: governor, to: "NoSuchContract" })).to.be.rejectedWith(/No compiled contract/);
+      await expect(upgradeContract(hre, { ...common, contract: "Nope", signer: governor, to: "ParticipantDirectoryV2" })).to.be.rejectedWith(
+        /not an upgradeable suite contract/,
+      );
+      await expect(upgradeContract(hre, { ...common, signer: operator, to: "ParticipantDirectoryV2" })).to.be.rejectedWith(
+        /AccessManagedUnauthorized/,
+      );
+      await expect(directory.upgradeToAndCall(deployment.contracts.ParticipantDirectory.implementation!, "0x"))
+        .to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized")
+        .withArgs(operator.address);
+    });
+  });
+});

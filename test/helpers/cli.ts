@@ -1,0 +1,44 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import hre from "hardhat";
+import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+
+const BIN = path.join(__dirname, "..", "..", "bin", "sakshya.js");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The test's environment without the tool's own settings, so a developer's .env cannot change results. */
+function cleanEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("SAKSHYA_") || key.endsWith("_RPC_URL")) delete env[key];
+  return env;
+}
+
+/** Runs the real command-line tool in a child process, as a user would. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...cleanEnvironment(), ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Serves the in-process Hardhat chain over HTTP on a free loopback port, like `npx hardhat node`. */
+export async function serveChain(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider })) as {
+    listen(): Promise<{ port: number }>;
+    close(): Promise<void>;
+  };
+  const { port } = await server.listen();
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
