@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import hre from "hardhat";
 import { encodeBytes32String, id as textHash } from "ethers";
 import { ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
@@ -58,4 +59,14 @@ export async function populatedSuite() {
   await directory.addAccount(1, universityKey.address);
   await directory.addAccount(2, revenueKey.address);
   return { ...suite, universityKey, revenueKey, outsider };
+}
+
+/** Awaits a promise that must fail, and checks its message. */
+export async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  expect(outcome, `expected a failure matching ${pattern}`).to.be.a("string");
+  expect(outcome).to.match(pattern);
 }

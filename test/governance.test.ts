@@ -8,7 +8,7 @@ import { readDeployment } from "../src/config/deployments";
 import { Governance } from "../src/governance/governed";
 import { ADMIN_ROLE, ROLES } from "../src/governance/roles";
 import { describePermissions, describeRoles, pendingOperations } from "../src/governance/inspect";
-import { CAP, KIND, STATUS, code, deployedSuite, evidence, populatedSuite } from "./fixtures";
+import { CAP, KIND, STATUS, code, deployedSuite, evidence, populatedSuite, rejects } from "./fixtures";
 import { ParticipantDirectoryV2__factory, SakshyaAuthority__factory } from "../typechain-types";
 
 const DAY = 86_400;
@@ -51,7 +51,7 @@ describe("Governance and deployment", () => {
     const { deploymentFile, governor, plan } = await loadFixture(deployedSuite);
     const other = { ...JSON.parse(fs.readFileSync(deploymentFile, "utf8")), chainId: 1 };
     fs.writeFileSync(deploymentFile, JSON.stringify(other));
-    await expect(deploySuite(hre, { signer: governor, plan, deploymentFile })).to.be.rejectedWith(/describes chain 1/);
+    await rejects(deploySuite(hre, { signer: governor, plan, deploymentFile }), /describes chain 1/);
   });
 
   it("hands admin to the governor with its delay and makes the deployer renounce it", async () => {
@@ -81,7 +81,7 @@ describe("Governance and deployment", () => {
       if (outcome.status !== "scheduled") return;
       expect(outcome.executableAt).to.equal((await time.latest()) + DAY);
       expect((await pendingOperations(authority, deployment)).map((p) => p.operationId)).to.deep.equal([outcome.operationId]);
-      await expect(governance.execute(outcome.operationId)).to.be.rejectedWith(/AccessManagerNotReady/);
+      await rejects(governance.execute(outcome.operationId), /AccessManagerNotReady/);
       expect((await directory.organisation(1)).status).to.equal(STATUS.active);
       await time.increase(DAY);
       await governance.execute(outcome.operationId);
@@ -97,15 +97,15 @@ describe("Governance and deployment", () => {
       const guardianGovernance = new Governance(authority.connect(guardian), guardian);
       await expect(guardianGovernance.cancel(outcome.operationId)).to.emit(authority, "OperationCanceled");
       await time.increase(DAY);
-      await expect(governance.execute(outcome.operationId)).to.be.rejectedWith(/AccessManagerNotScheduled/);
-      await expect(guardianGovernance.operation(`0x${"ab".repeat(32)}`)).to.be.rejectedWith(/No operation/);
+      await rejects(governance.execute(outcome.operationId), /AccessManagerNotScheduled/);
+      await rejects(guardianGovernance.operation(`0x${"ab".repeat(32)}`), /No operation/);
     });
 
     it("refuses a caller with no role outright", async () => {
       const { directory, authority, outsider } = await loadFixture(delayedSuite);
       const governance = new Governance(authority.connect(outsider), outsider);
       const data = directory.interface.encodeFunctionData("onboard", [code("x"), KIND.court, 0, [], evidence("x")]);
-      await expect(governance.call(await directory.getAddress(), data)).to.be.rejectedWith(/AccessManagedUnauthorized/);
+      await rejects(governance.call(await directory.getAddress(), data), /AccessManagedUnauthorized/);
     });
   });
 
@@ -139,16 +139,10 @@ describe("Governance and deployment", () => {
     it("refuses an incompatible implementation, a non-governor and an unknown contract", async () => {
       const { directory, deployment, deploymentFile, governor, operator } = await loadFixture(populatedSuite);
       const common = { deployment, deploymentFile, contract: "ParticipantDirectory" };
-      await expect(upgradeContract(hre, { ...common, signer: governor, to: "ParticipantDirectoryBroken" })).to.be.rejectedWith(
-        /cannot safely replace ParticipantDirectory/,
-      );
-      await expect(upgradeContract(hre, { ...common, signer: governor, to: "NoSuchContract" })).to.be.rejectedWith(/No compiled contract/);
-      await expect(upgradeContract(hre, { ...common, contract: "Nope", signer: governor, to: "ParticipantDirectoryV2" })).to.be.rejectedWith(
-        /not an upgradeable suite contract/,
-      );
-      await expect(upgradeContract(hre, { ...common, signer: operator, to: "ParticipantDirectoryV2" })).to.be.rejectedWith(
-        /AccessManagedUnauthorized/,
-      );
+      await rejects(upgradeContract(hre, { ...common, signer: governor, to: "ParticipantDirectoryBroken" }), /cannot safely replace ParticipantDirectory/);
+      await rejects(upgradeContract(hre, { ...common, signer: governor, to: "NoSuchContract" }), /No compiled contract/);
+      await rejects(upgradeContract(hre, { ...common, contract: "Nope", signer: governor, to: "ParticipantDirectoryV2" }), /not an upgradeable suite contract/);
+      await rejects(upgradeContract(hre, { ...common, signer: operator, to: "ParticipantDirectoryV2" }), /AccessManagedUnauthorized/);
       await expect(directory.upgradeToAndCall(deployment.contracts.ParticipantDirectory.implementation!, "0x"))
         .to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized")
         .withArgs(operator.address);

@@ -1,0 +1,93 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { deploySuite } from "../deploy/suite";
+import { SakshyaAuthority__factory } from "../typechain-types";
+import { table } from "../src/cli/output";
+import { DirectoryClient } from "../src/directory/client";
+import { parseEnode } from "../src/directory/enode";
+import { Governance } from "../src/governance/governed";
+import { describeRoles } from "../src/governance/inspect";
+import { hashJson } from "../src/hashing/canonical-json";
+
+/** The sample participants of the backbone, with the capabilities their work needs. */
+const PARTICIPANTS = [
+  { code: "wbu", kind: "university", capabilities: "issue-certificates", jurisdictions: [0], name: "West Bengal University" },
+  { code: "wbchse", kind: "exam-board", capabilities: "issue-certificates", jurisdictions: [0], name: "Council for Higher Secondary Education" },
+  { code: "it-dept", kind: "department", capabilities: "publish-websites", jurisdictions: [0], name: "Department of IT & Electronics" },
+  { code: "reg-kolkata", kind: "registration", capabilities: "register-deeds", jurisdictions: [19], name: "Directorate of Registration, Kolkata" },
+  { code: "lr-nadia", kind: "land-revenue", capabilities: "approve-mutations,manage-parcels", jurisdictions: [10, 1001, 1002], name: "BL&LRO Nadia" },
+  { code: "hc-calcutta", kind: "court", capabilities: "court-orders,hear-appeals", jurisdictions: [0], name: "High Court at Calcutta" },
+  { code: "sbi-kolkata", kind: "bank", capabilities: "liens", jurisdictions: [0], name: "State Bank, Kolkata Main" },
+  { code: "sdc", kind: "node-operator", capabilities: "run-node,validate", jurisdictions: [0], name: "State Data Centre" },
+] as const;
+
+function heading(text: string) {
+  console.log(`\n━━ ${text} ${"━".repeat(Math.max(0, 70 - text.length))}`);
+}
+
+async function main() {
+  const signers = await hre.ethers.getSigners();
+  const [governor, operator, guardian] = signers;
+  const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-demo-")), "hardhat.json");
+
+  heading("1. Deploy the suite (AccessManager + ParticipantDirectory behind a UUPS proxy)");
+  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: 0, operatorDelay: 0 };
+  const { deployment, steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+  console.log(`${steps.length} steps; authority ${deployment.contracts.SakshyaAuthority.address}, directory ${deployment.contracts.ParticipantDirectory.address}`);
+  const again = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+  console.log(`Re-run: ${again.steps.filter((s) => s.status === "skipped").length} of ${again.steps.length} steps skipped as already done.`);
+
+  heading("2. Governance roles");
+  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, operator);
+  const roles = await describeRoles(authority, deployment);
+  console.log(table(["role", "member", "delay", "guardian"], roles.flatMap((r) => r.members.map((m) => [r.label, m.account, `${m.executionDelay}s`, r.guardian]))).join("\n"));
+
+  heading("3. Onboard the participants (signed by the SIA operator)");
+  const directory = new DirectoryClient(deployment, operator, new Governance(authority, operator));
+  const keys = signers.slice(3);
+  for (const [i, p] of PARTICIPANTS.entries()) {
+    const outcome = await directory.onboard({ ...p, jurisdictions: [...p.jurisdictions], metadataHash: hashJson({ name: p.name, kind: p.kind }) });
+    await directory.addAccount(outcome.orgId!, keys[i].address);
+    console.log(`✓ ${p.code.padEnd(12)} organisation ${outcome.orgId}, key ${keys[i].address}`);
+  }
+  for (const [i, host] of ["10.20.0.11", "10.20.0.12"].entries()) {
+    const publicKey = hre.ethers.SigningKey.computePublicKey(hre.ethers.id(`sdc-node-${i}`), false).slice(4);
+    const enode = parseEnode(`enode://${publicKey}@${host}:30303`);
+    const { nodeId } = await directory.addNode(await directory.resolveOrganisation("sdc"), enode, true);
+    console.log(`✓ validator node ${nodeId.slice(0, 18)}… at ${host}:30303`);
+  }
+
+  heading("4. The directory");
+  const orgs = await directory.list();
+  console.log(table(["id", "code", "kind", "status", "capabilities", "jurisdictions"], orgs.map((o) => [String(o.id), o.code, o.kind, o.status, o.capabilities.join(","), o.jurisdictions.map((j) => (j === 0 ? "statewide" : j)).join(",")])).join("\n"));
+
+  heading("5. The check every registry makes");
+  const checks: Array<[string, string, number, string]> = [
+    [keys[0].address, "issue-certificates", 0, "university key issues a certificate"],
+    [keys[4].address, "approve-mutations", 1001, "Nadia revenue officer approves a mutation in block 1001"],
+    [keys[4].address, "approve-mutations", 2001, "Nadia revenue officer approves a mutation in block 2001"],
+    [keys[6].address, "issue-certificates", 0, "bank key tries to issue a certificate"],
+  ];
+  for (const [account, capability, jurisdiction, what] of checks) {
+    const result = await directory.authorization(account, capability, jurisdiction);
+    console.log(`${result.authorized ? "✓ allowed" : "✗ refused"}  ${what}${result.reason ? ` — ${result.reason.message}` : ""}`);
+  }
+
+  heading("6. Suspension cuts every key of an organisation at once");
+  await directory.changeStatus("suspend", await directory.resolveOrganisation("wbu"), hashJson({ decision: "SBIC/2026/17", reason: "audit" }));
+  const suspended = await directory.authorization(keys[0].address, "issue-certificates", 0);
+  console.log(`✗ university key after suspension — ${suspended.reason?.message}`);
+
+  heading("Summary");
+  const active = (await directory.list()).filter((o) => o.status === "active").length;
+  console.log(`Chain ${deployment.chainId} (in-process Hardhat, EVM cancun, gas price 0): ${orgs.length} organisations onboarded, ${active} active,`);
+  console.log(`${PARTICIPANTS.length} signing keys, 2 validator nodes; governor ${plan.governor}, operator ${plan.operator}, guardian ${plan.guardian}.`);
+  console.log(`Deployment file: ${deploymentFile}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
