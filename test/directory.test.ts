@@ -362,6 +362,41 @@ describe("ParticipantDirectory", () => {
     });
   });
 
+  describe("least privilege", () => {
+    it("refuses every governed function to an account without its role", async () => {
+      const { directory, outsider, universityKey } = await loadFixture(populatedSuite);
+      const stranger = directory.connect(outsider);
+      const calls = [
+        () => stranger.onboard(code("x"), KIND.court, 0, [], evidence("x")),
+        () => stranger.updateOrganisation(1, 0, evidence("x")),
+        () => stranger.setJurisdictions(1, []),
+        () => stranger.suspend(1, evidence("x")),
+        () => stranger.reinstate(1, evidence("x")),
+        () => stranger.offboard(1, evidence("x")),
+        () => stranger.addAccount(1, outsider.address),
+        () => stranger.removeAccount(universityKey.address),
+        () => stranger.markAccountCompromised(universityKey.address, 1),
+        () => stranger.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
+        () => stranger.removeNode(ENODE_HIGH),
+        () => stranger.pause(),
+        () => stranger.unpause(),
+      ];
+      for (const call of calls) {
+        await expect(call()).to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized").withArgs(outsider.address);
+      }
+    });
+
+    it("allows a validator node only while its organisation may validate", async () => {
+      const { directory } = await loadFixture(populatedSuite);
+      await directory.updateOrganisation(2, CAP.runNode | CAP.validate, evidence("validator"));
+      await directory.addNode(2, ENODE_HIGH, ENODE_LOW, "10.0.0.9", 30303, true);
+      const nodeId = hre.ethers.keccak256(hre.ethers.concat([ENODE_HIGH, ENODE_LOW]));
+      expect(await directory.isNodeAllowed(nodeId)).to.equal(true);
+      await directory.updateOrganisation(2, CAP.runNode, evidence("no longer validates"));
+      expect(await directory.isNodeAllowed(nodeId)).to.equal(false);
+    });
+  });
+
   describe("initialisation", () => {
     it("cannot be initialised twice, nor the implementation at all", async () => {
       const { directory, deployment } = await loadFixture(deployedSuite);
