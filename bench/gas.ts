@@ -1,4 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { ParticipantDirectory__factory } from "../typechain-types";
 import { encodeBytes32String, id as textHash } from "ethers";
@@ -17,7 +18,7 @@ const RUN_NODE = 1 << 6;
 
 export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSnapshot> {
   const [governor, operator, guardian, universityKey, revenueKey] = await hre.ethers.getSigners();
-  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: 0, operatorDelay: 0 };
+  const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
   const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-gas-")), "gas.json");
   const { deployment } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
   const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, operator);

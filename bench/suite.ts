@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { encodeBytes32String, id as textHash } from "ethers";
+import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { ParticipantDirectory__factory } from "../typechain-types";
 
 /** A fresh suite with one statewide university and one of its keys, for throughput runs. */
 export async function deployedSuiteForBench(hre: HardhatRuntimeEnvironment) {
   const [governor, operator, guardian, key] = await hre.ethers.getSigners();
-  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: 0, operatorDelay: 0 };
+  const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
   const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-bench-")), "bench.json");
   const { deployment } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
   const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, operator);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
+import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { SakshyaAuthority__factory } from "../typechain-types";
 import { table } from "../src/cli/output";
@@ -33,7 +34,7 @@ async function main() {
   const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-demo-")), "hardhat.json");
 
   heading("1. Deploy the suite (AccessManager + ParticipantDirectory behind a UUPS proxy)");
-  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: 0, operatorDelay: 0 };
+  const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
   const { deployment, steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
   console.log(`${steps.length} steps; authority ${deployment.contracts.SakshyaAuthority.address}, directory ${deployment.contracts.ParticipantDirectory.address}`);
   const again = await deploySuite(hre, { signer: governor, plan, deploymentFile });
