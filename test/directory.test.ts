@@ -1,11 +1,29 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { ParticipantDirectory } from "../typechain-types";
 import { CAP, KIND, STATUS, code, deployedSuite, evidence, populatedSuite } from "./fixtures";
 
 const ENODE_HIGH = `0x${"11".repeat(32)}`;
 const ENODE_LOW = `0x${"22".repeat(32)}`;
 const ZERO = `0x${"00".repeat(32)}`;
+
+/** One call of every governed write, `offboard` sent through `governing` (the governor's role). */
+function governedWrites(directory: ParticipantDirectory, governing: ParticipantDirectory, account: string, activeKey: string) {
+  return [
+    () => directory.onboard(code("x"), KIND.court, 0, [], evidence("x")),
+    () => directory.updateOrganisation(1, 0, evidence("x")),
+    () => directory.setJurisdictions(1, []),
+    () => directory.suspend(1, evidence("x")),
+    () => directory.reinstate(1, evidence("x")),
+    () => governing.offboard(1, evidence("x")),
+    () => directory.addAccount(1, account),
+    () => directory.removeAccount(activeKey),
+    () => directory.markAccountCompromised(activeKey, 1),
+    () => directory.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
+    () => directory.removeNode(ENODE_HIGH),
+  ];
+}
 
 describe("ParticipantDirectory", () => {
   describe("onboarding", () => {
@@ -342,19 +360,7 @@ describe("ParticipantDirectory", () => {
       const { directory, guardian, governor, operator, universityKey } = await loadFixture(populatedSuite);
       await expect(directory.pause()).to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized").withArgs(operator.address);
       await expect(directory.connect(guardian).pause()).to.emit(directory, "Paused").withArgs(guardian.address);
-      const paused = [
-        () => directory.onboard(code("x"), KIND.court, 0, [], evidence("x")),
-        () => directory.updateOrganisation(1, 0, evidence("x")),
-        () => directory.setJurisdictions(1, []),
-        () => directory.suspend(1, evidence("x")),
-        () => directory.reinstate(1, evidence("x")),
-        () => directory.connect(governor).offboard(1, evidence("x")),
-        () => directory.addAccount(1, operator.address),
-        () => directory.removeAccount(universityKey.address),
-        () => directory.markAccountCompromised(universityKey.address, 1),
-        () => directory.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
-        () => directory.removeNode(ENODE_HIGH),
-      ];
+      const paused = governedWrites(directory, directory.connect(governor), operator.address, universityKey.address);
       for (const tx of paused) await expect(tx()).to.be.revertedWithCustomError(directory, "EnforcedPause");
       expect(await directory.isAuthorized(universityKey.address, CAP.issueCertificates, 0)).to.equal(true);
       await expect(directory.connect(guardian).unpause()).to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized");
@@ -367,17 +373,7 @@ describe("ParticipantDirectory", () => {
       const { directory, outsider, universityKey } = await loadFixture(populatedSuite);
       const stranger = directory.connect(outsider);
       const calls = [
-        () => stranger.onboard(code("x"), KIND.court, 0, [], evidence("x")),
-        () => stranger.updateOrganisation(1, 0, evidence("x")),
-        () => stranger.setJurisdictions(1, []),
-        () => stranger.suspend(1, evidence("x")),
-        () => stranger.reinstate(1, evidence("x")),
-        () => stranger.offboard(1, evidence("x")),
-        () => stranger.addAccount(1, outsider.address),
-        () => stranger.removeAccount(universityKey.address),
-        () => stranger.markAccountCompromised(universityKey.address, 1),
-        () => stranger.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
-        () => stranger.removeNode(ENODE_HIGH),
+        ...governedWrites(stranger, stranger, outsider.address, universityKey.address),
         () => stranger.pause(),
         () => stranger.unpause(),
       ];
