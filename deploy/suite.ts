@@ -1,21 +1,16 @@
 import fs from "node:fs";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Interface } from "ethers";
-import { ParticipantDirectory__factory, SakshyaAuthority__factory, type SakshyaAuthority } from "../typechain-types";
+import { SakshyaAuthority__factory, type SakshyaAuthority } from "../typechain-types";
 import { sendAndWait } from "../src/chain/transact";
-import { readDeployment, writeDeployment, type Deployment } from "../src/config/deployments";
+import { readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../src/config/deployments";
 import { ChainError } from "../src/errors";
 import { Governance } from "../src/governance/governed";
+import { GOVERNED_INTERFACES, type GovernedContractName } from "../src/governance/interfaces";
 import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, type RoleName } from "../src/governance/roles";
 import type { RolePlan } from "./config";
 
 const SUITE_VERSION: string = require("../package.json").version;
-
-/** Interfaces of the contracts whose functions governance assigns to roles. */
-const GOVERNED_INTERFACES: Record<keyof typeof FUNCTION_ROLES, Interface> = {
-  ParticipantDirectory: ParticipantDirectory__factory.createInterface(),
-};
 
 export type StepStatus = "done" | "skipped" | "scheduled";
 export interface Step {
@@ -67,21 +62,23 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   }
   const authorityAddress = authorityRecord!.address;
 
-  let directoryRecord = previous?.contracts.ParticipantDirectory;
-  if (await isDeployed(directoryRecord?.address)) {
-    record("ParticipantDirectory already deployed", "skipped");
-  } else {
-    const factory = await ethers.getContractFactory("ParticipantDirectory", options.signer);
-    const proxy = await upgrades.deployProxy(factory, [authorityAddress], { kind: "uups", initializer: "initialize" });
-    const receipt = await proxy.deploymentTransaction()!.wait();
-    directoryRecord = { address: await proxy.getAddress(), deployBlock: receipt!.blockNumber };
-    record(`ParticipantDirectory proxy deployed at ${directoryRecord.address}`, "done");
-  }
-  // The implementation may have changed through an upgrade since the file was written: read it from the proxy.
-  directoryRecord = {
-    ...directoryRecord!,
-    implementation: await upgrades.erc1967.getImplementationAddress(directoryRecord!.address),
+  /** Deploys a UUPS proxy unless the recorded one exists; the implementation is read back from the proxy, since an
+   * upgrade may have changed it since the file was written. */
+  const proxyOnce = async (name: GovernedContractName, constructorArgs: unknown[] = []): Promise<DeployedContract> => {
+    let proxyRecord = previous?.contracts[name];
+    if (await isDeployed(proxyRecord?.address)) {
+      record(`${name} already deployed`, "skipped");
+    } else {
+      const factory = await ethers.getContractFactory(name, options.signer);
+      const proxy = await upgrades.deployProxy(factory, [authorityAddress], { kind: "uups", initializer: "initialize", constructorArgs });
+      const receipt = await proxy.deploymentTransaction()!.wait();
+      proxyRecord = { address: await proxy.getAddress(), deployBlock: receipt!.blockNumber };
+      record(`${name} proxy deployed at ${proxyRecord.address}`, "done");
+    }
+    return { ...proxyRecord!, implementation: await upgrades.erc1967.getImplementationAddress(proxyRecord!.address) };
   };
+  const directoryRecord = await proxyOnce("ParticipantDirectory");
+  const certificateRecord = await proxyOnce("CertificateRegistry", [directoryRecord.address]);
 
   const deployment: Deployment = {
     suiteVersion: SUITE_VERSION,
@@ -89,7 +86,11 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
     chainId,
     deployBlock: authorityRecord!.deployBlock,
     updatedAt: new Date().toISOString(),
-    contracts: { SakshyaAuthority: authorityRecord!, ParticipantDirectory: directoryRecord },
+    contracts: {
+      SakshyaAuthority: authorityRecord!,
+      ParticipantDirectory: directoryRecord,
+      CertificateRegistry: certificateRecord,
+    },
     roles,
   };
   writeDeployment(options.deploymentFile, deployment);
@@ -142,8 +143,8 @@ async function wireRoles(
   }
 
   for (const [contractName, byRole] of Object.entries(FUNCTION_ROLES)) {
-    const target = deployment.contracts[contractName as keyof typeof FUNCTION_ROLES].address;
-    const contract = GOVERNED_INTERFACES[contractName as keyof typeof FUNCTION_ROLES];
+    const target = deployment.contracts[contractName as GovernedContractName]!.address;
+    const contract = GOVERNED_INTERFACES[contractName as GovernedContractName];
     for (const name of Object.keys(byRole) as RoleName[]) {
       const selectors: string[] = [];
       for (const fn of byRole[name]) {

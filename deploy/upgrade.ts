@@ -1,13 +1,18 @@
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { SakshyaAuthority__factory } from "../typechain-types";
-import { writeDeployment, type Deployment } from "../src/config/deployments";
+import { deployedContractOf, writeDeployment, type Deployment } from "../src/config/deployments";
 import { InputError } from "../src/errors";
 import { Governance, type Outcome } from "../src/governance/governed";
 
 /** Proxied contracts of the suite that can be upgraded. */
-export const UPGRADEABLE = ["ParticipantDirectory"] as const;
+export const UPGRADEABLE = ["ParticipantDirectory", "CertificateRegistry"] as const;
 export type UpgradeableName = (typeof UPGRADEABLE)[number];
+
+/** Constructor arguments of each implementation: registries bake the directory's proxy address in as an immutable. */
+function constructorArgsOf(name: UpgradeableName, deployment: Deployment): unknown[] {
+  return name === "ParticipantDirectory" ? [] : [deployment.contracts.ParticipantDirectory.address];
+}
 
 export interface UpgradeOptions {
   readonly signer: Signer;
@@ -33,7 +38,8 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
     throw new InputError(`"${options.contract}" is not an upgradeable suite contract; choose one of ${UPGRADEABLE.join(", ")}.`);
   }
   const name = options.contract as UpgradeableName;
-  const proxy = options.deployment.contracts[name].address;
+  const proxy = deployedContractOf(options.deployment, name).address;
+  const constructorArgs = constructorArgsOf(name, options.deployment);
   const { ethers, upgrades } = hre;
   let factory;
   try {
@@ -44,12 +50,14 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   // A proxy deployed from another machine is unknown to this machine's upgrades manifest: register it first.
   await upgrades.forceImport(proxy, await ethers.getContractFactory(name), { kind: "uups" }).catch(() => undefined);
   try {
-    await upgrades.validateUpgrade(proxy, factory, { kind: "uups" });
+    // The plugin builds the new implementation's bytecode from `constructorArgs` here too, though its types omit it.
+    const validation = { kind: "uups", constructorArgs } as Parameters<typeof upgrades.validateUpgrade>[2];
+    await upgrades.validateUpgrade(proxy, factory, validation);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
     throw new InputError(`${options.to} cannot safely replace ${name}: ${reason}`);
   }
-  const implementation = String(await upgrades.prepareUpgrade(proxy, factory, { kind: "uups" }));
+  const implementation = String(await upgrades.prepareUpgrade(proxy, factory, { kind: "uups", constructorArgs }));
   const authority = SakshyaAuthority__factory.connect(options.deployment.contracts.SakshyaAuthority.address, options.signer);
   const data = factory.interface.encodeFunctionData("upgradeToAndCall", [implementation, "0x"]);
   const outcome = await new Governance(authority, options.signer).call(proxy, data);
@@ -57,7 +65,7 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
     const updated: Deployment = {
       ...options.deployment,
       updatedAt: new Date().toISOString(),
-      contracts: { ...options.deployment.contracts, [name]: { ...options.deployment.contracts[name], implementation } },
+      contracts: { ...options.deployment.contracts, [name]: { ...deployedContractOf(options.deployment, name), implementation } },
     };
     writeDeployment(options.deploymentFile, updated);
   }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { encodeBytes32String, id as textHash } from "ethers";
-import { ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
+import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
 import { deploySuite } from "../deploy/suite";
 import type { RolePlan } from "../deploy/config";
 
@@ -69,4 +69,43 @@ export async function rejects(promise: Promise<unknown>, pattern: RegExp): Promi
   );
   expect(outcome, `expected a failure matching ${pattern}`).to.be.a("string");
   expect(outcome).to.match(pattern);
+}
+
+export const REASON = {
+  none: 0,
+  other: 1,
+  issuedInError: 2,
+  superseded: 3,
+  withdrawn: 4,
+  misconduct: 5,
+  duplicate: 6,
+  keyCompromise: 7,
+  courtOrder: 8,
+  holderRequest: 9,
+  underReview: 10,
+};
+export const DOC = {
+  valid: 0,
+  notIssued: 1,
+  invalidProof: 2,
+  keyCompromised: 3,
+  issuerOffboarded: 4,
+  issuerSuspended: 5,
+  revoked: 6,
+  superseded: 7,
+  suspended: 8,
+  expired: 9,
+};
+
+/** {@link populatedSuite} plus the certificate registry, a second key of the university and a second university. */
+export async function certificateSuite() {
+  const suite = await populatedSuite();
+  const { directory, others, deployment } = suite;
+  const [, , , secondKey, boardKey] = others;
+  await directory.addAccount(1, secondKey.address);
+  await directory.onboard(code("wbchse"), KIND.university, CAP.issueCertificates, [0], evidence("WB Council of Higher Secondary Education"));
+  await directory.addAccount(3, boardKey.address);
+  const address = deployment.contracts.CertificateRegistry!.address;
+  const registry = CertificateRegistry__factory.connect(address, suite.universityKey);
+  return { ...suite, registry, secondKey, boardKey };
 }

@@ -1,5 +1,6 @@
 import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
-import { ParticipantDirectory__factory, SakshyaAuthority__factory } from "../../typechain-types";
+import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../../typechain-types";
+import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
 import { RevertError } from "../errors";
 
@@ -31,6 +32,23 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   ParticipantDirectoryInvalidPort: () => "the node port is zero",
   ParticipantDirectoryNodeAlreadyRegistered: (a) => `node ${a.nodeId} is already registered`,
   ParticipantDirectoryUnknownNode: (a) => `no node has id ${a.nodeId}`,
+  CertificateRegistryEmptyRoot: () => "the batch root is empty",
+  CertificateRegistryInvalidDocumentCount: (a) => `a batch holds 1 to 16,777,215 documents, not ${a.documentCount}`,
+  CertificateRegistryInvalidExpiry: (a) => `expiry ${a.expiresAt} is not in the future`,
+  CertificateRegistryAlreadyIssued: (a) => `batch ${a.root} was already issued by ${a.signer} at ${a.issuedAt}`,
+  CertificateRegistryUnknownBatch: (a) => `no batch with root ${a.root} was issued in this registry`,
+  CertificateRegistryIndexOutOfRange: (a) => `batch ${a.root} has ${a.documentCount} documents, so index ${a.index} does not exist`,
+  CertificateRegistryNotIssuer: (a) => `${a.caller} is neither an active key of the issuing organisation nor a governance role`,
+  CertificateRegistryInvalidReason: (a) => `reason "${a.reason}" cannot be given here`,
+  CertificateRegistryBatchRevoked: (a) => `batch ${a.root} is revoked; nothing in it can change any more`,
+  CertificateRegistryBatchSuspended: (a) => `batch ${a.root} is already suspended`,
+  CertificateRegistryBatchNotSuspended: (a) => `batch ${a.root} is not suspended`,
+  CertificateRegistryDocumentRevoked: (a) => `document ${a.index} of batch ${a.root} is already revoked`,
+  CertificateRegistryDocumentSuspended: (a) => `document ${a.index} of batch ${a.root} is already suspended`,
+  CertificateRegistryDocumentNotSuspended: (a) => `document ${a.index} of batch ${a.root} is not suspended`,
+  CertificateRegistryEmptySelection: () => "no document was selected",
+  CertificateRegistryInvalidReplacement: (a) =>
+    `document ${a.index} of batch ${a.root} cannot be the replacement: it must be issued, unmarked, another document and from the same issuer`,
   AccessManagedUnauthorized: (a) => `account ${a.caller} holds no role allowed to call this function`,
   AccessManagerUnauthorizedAccount: (a) => `account ${a.msgsender} does not hold role ${a.roleId}`,
   AccessManagerUnauthorizedCall: (a) => `account ${a.caller} may not call ${a.selector} on ${a.target}`,
@@ -49,7 +67,7 @@ let suiteErrors: Interface | undefined;
 /** One interface holding every custom error the suite's contracts (and what they inherit) can raise. */
 export function suiteErrorInterface(): Interface {
   if (!suiteErrors) {
-    const abis: InterfaceAbi[] = [ParticipantDirectory__factory.abi, SakshyaAuthority__factory.abi];
+    const abis: InterfaceAbi[] = [ParticipantDirectory__factory.abi, SakshyaAuthority__factory.abi, CertificateRegistry__factory.abi];
     const seen = new Set<string>();
     const fragments = abis
       .flatMap((abi) => new Interface(abi).fragments)
@@ -77,6 +95,7 @@ function describeArgs(description: ErrorDescription): Args {
   description.fragment.inputs.forEach((input, i) => {
     const value: unknown = description.args[i];
     if (input.name === "status") args[input.name] = statusName(Number(value));
+    else if (input.name === "reason" && input.type === "uint8") args[input.name] = reasonName(Number(value));
     else if (input.name === "capability" || input.name === "capabilities") {
       args[input.name] = capabilityNames(Number(value)).join("+") || String(value);
     } else args[input.name] = String(value);

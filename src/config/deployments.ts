@@ -26,13 +26,28 @@ export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   deployBlock: z.number().int().nonnegative(),
   updatedAt: z.string(),
-  contracts: z.object({ SakshyaAuthority: deployedContract, ParticipantDirectory: deployedContract }),
+  // Registries are optional so that a suite deployed before a registry existed still reads; deploying again adds it.
+  contracts: z.object({
+    SakshyaAuthority: deployedContract,
+    ParticipantDirectory: deployedContract,
+    CertificateRegistry: deployedContract.optional(),
+  }),
   roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder }),
 });
 
 /** The published description of a deployed suite: all a verifier needs besides an RPC URL. */
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type SuiteContractName = keyof Deployment["contracts"];
+export type DeployedContract = z.infer<typeof deployedContract>;
+
+/** A contract's record, or a sentence saying the deployment predates it. */
+export function deployedContractOf(deployment: Deployment, name: SuiteContractName): DeployedContract {
+  const record = deployment.contracts[name];
+  if (!record) {
+    throw new InputError(`The ${deployment.network} deployment has no ${name}: run the deployment again to add it.`);
+  }
+  return record;
+}
 
 export function defaultDeploymentPath(network: string, root = process.cwd()): string {
   return path.join(root, "deployments", `${network}.json`);

@@ -1,7 +1,6 @@
-import type { Interface } from "ethers";
 import type { SakshyaAuthority } from "../../typechain-types";
 import type { Deployment } from "../config/deployments";
-import { ParticipantDirectory__factory } from "../../typechain-types";
+import { GOVERNED_INTERFACES, type GovernedContractName } from "./interfaces";
 import { ADMIN_ROLE, FUNCTION_ROLES, ROLES, ROLE_NAMES, roleName } from "./roles";
 import type { ScheduledOperation } from "./governed";
 
@@ -53,14 +52,17 @@ export async function describeRoles(authority: SakshyaAuthority, deployment: Dep
 
 /** Which role each governed function currently needs, read from the AccessManager. */
 export async function describePermissions(authority: SakshyaAuthority, deployment: Deployment): Promise<PermissionView[]> {
-  const iface = ParticipantDirectory__factory.createInterface();
-  const target = deployment.contracts.ParticipantDirectory.address;
-  const functions = Object.values(FUNCTION_ROLES.ParticipantDirectory).flat();
+  const contracts = (Object.keys(FUNCTION_ROLES) as GovernedContractName[]).filter((name) => deployment.contracts[name]);
+  const rows = contracts.flatMap((contract) =>
+    Object.values(FUNCTION_ROLES[contract])
+      .flat()
+      .map((fn) => ({ contract, fn, target: deployment.contracts[contract]!.address })),
+  );
   return Promise.all(
-    functions.map(async (fn) => ({
-      contract: "ParticipantDirectory",
+    rows.map(async ({ contract, fn, target }) => ({
+      contract,
       function: fn,
-      role: roleName(await authority.getTargetFunctionRole(target, (iface as Interface).getFunction(fn)!.selector)),
+      role: roleName(await authority.getTargetFunctionRole(target, GOVERNED_INTERFACES[contract].getFunction(fn)!.selector)),
     })),
   );
 }

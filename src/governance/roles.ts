@@ -9,8 +9,16 @@ export const PUBLIC_ROLE = 2n ** 64n - 1n;
  * so role changes are as slow and as visible as rule changes.
  */
 export const ROLES = {
-  governor: { id: 1n, label: "GOVERNOR", duty: "upgrades, unpausing, offboarding, role administration (with ADMIN_ROLE)" },
-  operator: { id: 2n, label: "OPERATOR", duty: "onboarding, suspending and updating organisations, their accounts and nodes" },
+  governor: {
+    id: 1n,
+    label: "GOVERNOR",
+    duty: "upgrades, unpausing, offboarding, revoking records, role administration (with ADMIN_ROLE)",
+  },
+  operator: {
+    id: 2n,
+    label: "OPERATOR",
+    duty: "onboarding, suspending and updating organisations, their accounts and nodes; suspending records",
+  },
   guardian: { id: 3n, label: "GUARDIAN", duty: "pausing, and cancelling scheduled governor and operator operations" },
 } as const;
 
@@ -33,6 +41,12 @@ export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority
       "addNode",
       "removeNode",
     ],
+    guardian: ["pause"],
+  },
+  // Issuers act on their own batches through the directory; these roles are governance's way in to the same functions.
+  CertificateRegistry: {
+    governor: ["revokeBatch", "revokeDocument", "revokeDocuments", "supersede", "unpause", "upgradeToAndCall"],
+    operator: ["suspendBatch", "reinstateBatch", "suspendDocuments", "reinstateDocuments"],
     guardian: ["pause"],
   },
 };

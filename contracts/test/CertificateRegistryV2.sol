@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {CertificateRegistry} from "../certificates/CertificateRegistry.sol";
+import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
+
+/// @title CertificateRegistryV2
+/// @notice A second version for the upgrade test: it only raises the version, so lost or moved state shows up.
+/// @custom:oz-upgrades-from CertificateRegistry
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
+contract CertificateRegistryV2 is CertificateRegistry {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IParticipantDirectory directory_) CertificateRegistry(directory_) {}
+
+    function version() external pure override returns (string memory) {
+        return "2.0.0";
+    }
+}

@@ -1,0 +1,226 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { InputError } from "../errors";
+import { canonicalJson, type JsonValue } from "../hashing/canonical-json";
+import type { Keccak } from "../hashing/keccak";
+import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, targetHash, type CertificateFile } from "./document";
+import type { IssuedLedger } from "./ledger";
+import { MerkleBatchTree, hex } from "./merkle";
+import type { SourceRecord } from "./records";
+import { coerceField, type CertificateSchema } from "./schema";
+
+export const BATCH_FORMAT = "sakshya-batch/1";
+export const MANIFEST_FILE = "batch.json";
+export const CERTIFICATES_DIR = "certificates";
+
+export const manifestSchema = z.object({
+  format: z.literal(BATCH_FORMAT),
+  root: z.string().regex(/^0x[0-9a-f]{64}$/),
+  documentCount: z.number().int().positive(),
+  expiresAt: z.number().int().nonnegative(),
+  schema: z.string(),
+  issuer: z.string(),
+  anchor: z.object({ chainId: z.number().int().positive(), registry: z.string() }),
+  /** Identity hash of each record, by document index: what the ledger keeps once the batch is issued. */
+  identities: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type BatchManifest = z.infer<typeof manifestSchema>;
+
+export interface Anchor {
+  readonly chainId: number;
+  readonly registry: string;
+}
+
+export interface BatchRequest {
+  readonly records: readonly SourceRecord[];
+  readonly schema: CertificateSchema;
+  /** The issuing organisation's directory code, bound into every certificate's header. */
+  readonly issuer: string;
+  readonly anchor: Anchor;
+  /** Unix seconds, 0 for never. */
+  readonly expiresAt: number;
+  readonly ledger?: IssuedLedger;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface RowProblem {
+  readonly line: number;
+  readonly problem: string;
+}
+
+/** The whole batch is refused; `problems` names every bad row by its line. */
+export class BatchRejectedError extends InputError {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly RowProblem[],
+  ) {
+    const shown = problems.slice(0, 20).map((p) => `\n  line ${p.line}: ${p.problem}`).join("");
+    const more = problems.length > 20 ? `\n  … and ${problems.length - 20} more` : "";
+    super(`${source}: ${problems.length} bad record${problems.length === 1 ? "" : "s"}, nothing was built:${shown}${more}`);
+  }
+}
+
+export interface BuiltBatch {
+  readonly manifest: BatchManifest;
+  /** File name (without extension) of each certificate, by document index. */
+  readonly names: readonly string[];
+  /** The certificate file of one document; made on demand, since a large batch's files do not all fit in memory. */
+  certificate(index: number): CertificateFile;
+}
+
+/** Hash of the fields that identify a record, normalised so that case and spacing do not hide a duplicate. */
+export function identityHash(schema: CertificateSchema, issuer: string, fields: Record<string, JsonValue>, keccak: Keccak): string {
+  const key = schema.identity.map((name) => String(fields[name]).trim().replace(/\s+/g, " ").toLowerCase());
+  return hex(keccak(Buffer.from(canonicalJson(["sakshya-identity/1", schema.id, issuer, key]), "utf8")));
+}
+
+/**
+ * Validates every record, refuses the whole batch if any is bad (listing each by line), then salts and hashes each
+ * record into a certificate and proves it in one Merkle tree.
+ */
+export function buildBatch(request: BatchRequest, keccak: Keccak, source = "records"): BuiltBatch {
+  const { schema, records } = request;
+  if (records.length === 0) throw new InputError(`${source} holds no records.`);
+  const problems: RowProblem[] = [];
+  const known = new Set(Object.keys(schema.fields));
+  const unknownColumns = Object.keys(records[0].values).filter((column) => !known.has(column));
+  if (unknownColumns.length > 0) {
+    problems.push({ line: records[0].line, problem: `unknown field${unknownColumns.length > 1 ? "s" : ""} ${unknownColumns.join(", ")} (not in schema ${schema.id})` });
+  }
+  const rows: Record<string, JsonValue>[] = [];
+  const identities: string[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const record of records) {
+    const fields: Record<string, JsonValue> = {};
+    const rowProblems: string[] = [];
+    for (const [name, rule] of Object.entries(schema.fields)) {
+      const raw = record.values[name] ?? "";
+      if (raw.trim() === "") {
+        if (rule.required) rowProblems.push(`${name} is missing`);
+        continue;
+      }
+      const result = coerceField(rule, raw);
+      if ("problem" in result) rowProblems.push(`${name} ${result.problem}`);
+      else fields[name] = result.value;
+    }
+    if (rowProblems.length > 0) {
+      problems.push({ line: record.line, problem: rowProblems.join("; ") });
+      rows.push(fields);
+      identities.push("");
+      continue;
+    }
+    const identity = identityHash(schema, request.issuer, fields, keccak);
+    const earlier = firstLineOf.get(identity);
+    const issuedIn = request.ledger?.issuedIn(identity);
+    if (earlier !== undefined) problems.push({ line: record.line, problem: `duplicate of line ${earlier} (${schema.identity.join(", ")})` });
+    else if (issuedIn !== undefined) problems.push({ line: record.line, problem: `already issued in batch ${issuedIn}` });
+    else firstLineOf.set(identity, record.line);
+    rows.push(fields);
+    identities.push(identity);
+  }
+  if (problems.length > 0) throw new BatchRejectedError(source, problems.sort((a, b) => a.line - b.line));
+
+  const header = { schema: schema.id, issuer: request.issuer };
+  const saltPool = crypto.randomBytes(SALT_BYTES * rows.reduce((n, row) => n + Object.keys(row).length, 0));
+  let saltOffset = 0;
+  const targets: Uint8Array[] = [];
+  const saltsByRow: Record<string, string>[] = [];
+  rows.forEach((fields, index) => {
+    const salts: Record<string, string> = {};
+    const hashes = Object.keys(fields).map((name) => {
+      const salt = saltPool.subarray(saltOffset, (saltOffset += SALT_BYTES));
+      salts[name] = `0x${salt.toString("hex")}`;
+      return fieldHash(name, fields[name], salt, keccak);
+    });
+    saltsByRow.push(salts);
+    targets.push(targetHash(header, hashes, keccak));
+    if (index % 1000 === 999) request.onProgress?.(index + 1, rows.length);
+  });
+  const tree = MerkleBatchTree.build(targets, keccak);
+  const root = tree.root;
+  const certificate = (index: number): CertificateFile => ({
+    format: CERTIFICATE_FORMAT,
+    ...header,
+    fields: rows[index],
+    salts: saltsByRow[index],
+    redacted: [],
+    proof: { index, targetHash: hex(targets[index]), root, siblings: tree.proof(index) },
+    anchor: { chainId: request.anchor.chainId, registry: request.anchor.registry },
+  });
+  request.onProgress?.(rows.length, rows.length);
+  const width = String(rows.length - 1).length;
+  const names = rows.map((fields, index) =>
+    schema.fileName ? safeFileName(String(fields[schema.fileName])) : String(index).padStart(width, "0"),
+  );
+  const manifest: BatchManifest = {
+    format: BATCH_FORMAT,
+    root,
+    documentCount: rows.length,
+    expiresAt: request.expiresAt,
+    ...header,
+    anchor: { ...request.anchor },
+    identities,
+    createdAt: new Date().toISOString(),
+  };
+  return { manifest, names, certificate };
+}
+
+function safeFileName(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
+}
+
+/**
+ * Writes the batch into a new folder: the manifest, one certificate file per record and, through `extra`, anything
+ * else per certificate (QR codes, PDFs). Everything goes into a temporary folder renamed into place at the end, so a
+ * crash never leaves half a batch that looks whole; an existing folder is never overwritten.
+ */
+export async function writeBatch(
+  outDir: string,
+  batch: BuiltBatch,
+  extra?: (staging: string, certificate: CertificateFile, name: string) => Promise<void>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+    throw new InputError(`${outDir} already exists and is not empty; choose a new folder for the batch.`);
+  }
+  const staging = `${outDir.replace(/[\\/]+$/, "")}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.join(staging, CERTIFICATES_DIR), { recursive: true });
+  const seen = new Set<string>();
+  const total = batch.manifest.documentCount;
+  const concurrency = 64;
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const index = next++;
+      let name = batch.names[index];
+      if (seen.has(name)) name = `${name}-${index}`;
+      seen.add(name);
+      const certificate = batch.certificate(index);
+      await fs.promises.writeFile(path.join(staging, CERTIFICATES_DIR, `${name}.json`), `${JSON.stringify(certificate, null, 1)}\n`);
+      if (extra) await extra(staging, certificate, name);
+      if (index % 1000 === 999) onProgress?.(index + 1, total);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.renameSync(staging, outDir);
+  onProgress?.(total, total);
+}
+
+export function readManifest(dir: string): BatchManifest {
+  const file = path.join(dir, MANIFEST_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    throw new InputError(`${dir} is not a batch folder: ${MANIFEST_FILE} is missing or not valid JSON.`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(`${file} is malformed: ${parsed.error.issues[0].path.join(".")} ${parsed.error.issues[0].message}.`);
+  return parsed.data;
+}

@@ -1,0 +1,189 @@
+import type { ContractRunner, Interface, Signer } from "ethers";
+import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
+import { sendAndWait, asSakshyaError } from "../chain/transact";
+import { deployedContractOf, type Deployment } from "../config/deployments";
+import { ChainError, InputError } from "../errors";
+import type { BatchManifest } from "./batch";
+import { reasonName, statusName, type ReasonName, type StatusName } from "./vocabulary";
+
+export interface BatchRecord {
+  readonly signer: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly documentCount: number;
+  readonly mark: number;
+}
+
+export interface DocumentRef {
+  readonly root: string;
+  readonly index: number;
+}
+
+export interface DocumentStatusView {
+  readonly status: StatusName;
+  readonly reason: ReasonName | `reason#${number}`;
+  readonly issuerOrgId: number;
+  readonly signer: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly replacement?: DocumentRef;
+}
+
+export interface WriteResult {
+  readonly status: "done" | "already-done";
+  readonly transactionHash?: string;
+  readonly blockNumber?: number;
+}
+
+type WriteMethod =
+  | "issue"
+  | "revokeBatch"
+  | "suspendBatch"
+  | "reinstateBatch"
+  | "revokeDocument"
+  | "revokeDocuments"
+  | "suspendDocuments"
+  | "reinstateDocuments"
+  | "supersede";
+
+/** Documents per status call: 500 stay well inside one call's gas (about 2.3 million of the 16.7 million cap). */
+export const STATUS_CALL_SIZE = 500;
+const PARALLEL_CALLS = 4;
+
+/** A set of document indices as the registry's bitmap: bit `b` of word `j` is index `(firstWord + j) * 256 + b`. */
+export function toBitmap(indices: readonly number[]): { firstWord: bigint; bitmap: bigint[] } {
+  if (indices.length === 0) throw new InputError("Select at least one document.");
+  const words = indices.map((i) => Math.floor(i / 256));
+  const firstWord = Math.min(...words);
+  const bitmap: bigint[] = new Array(Math.max(...words) - firstWord + 1).fill(0n);
+  for (const index of indices) bitmap[Math.floor(index / 256) - firstWord] |= 1n << BigInt(index % 256);
+  return { firstWord: BigInt(firstWord), bitmap };
+}
+
+/** Reads the certificate registry and, given a signer, writes to it as an issuer (or governance role holder). */
+export class CertificateClient {
+  readonly contract: CertificateRegistry;
+
+  constructor(
+    readonly deployment: Deployment,
+    runner: ContractRunner,
+    private readonly signer?: Signer,
+  ) {
+    this.contract = CertificateRegistry__factory.connect(deployedContractOf(deployment, "CertificateRegistry").address, runner);
+  }
+
+  get address(): string {
+    return deployedContractOf(this.deployment, "CertificateRegistry").address;
+  }
+
+  /** The batch's on-chain record, or undefined if the root was never issued. */
+  async batch(root: string): Promise<BatchRecord | undefined> {
+    const b = await this.read(() => this.contract.batch(root));
+    if (b.signer === "0x0000000000000000000000000000000000000000") return undefined;
+    return {
+      signer: b.signer,
+      issuedAt: Number(b.issuedAt),
+      expiresAt: Number(b.expiresAt),
+      documentCount: Number(b.documentCount),
+      mark: Number(b.mark),
+    };
+  }
+
+  /** Refuses a batch built for another registry or chain: its certificates would point somewhere else. */
+  requireAnchoredHere(manifest: BatchManifest): void {
+    const { chainId, registry } = manifest.anchor;
+    if (chainId !== this.deployment.chainId || registry.toLowerCase() !== this.address.toLowerCase()) {
+      throw new InputError(
+        `The batch was built for registry ${registry} on chain ${chainId}, but this deployment's registry is ${this.address} on chain ${this.deployment.chainId}.`,
+      );
+    }
+  }
+
+  /** Anchors a built batch. Safe to re-run: a batch already on chain is reported, not sent again. */
+  async issue(manifest: BatchManifest): Promise<WriteResult> {
+    this.requireAnchoredHere(manifest);
+    const existing = await this.batch(manifest.root);
+    if (existing) {
+      if (existing.documentCount !== manifest.documentCount) {
+        throw new InputError(`Root ${manifest.root} is on chain with ${existing.documentCount} documents, not ${manifest.documentCount}.`);
+      }
+      return { status: "already-done" };
+    }
+    return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
+  }
+
+  revokeBatch(root: string, reason: number): Promise<WriteResult> {
+    return this.send("revokeBatch", [root, reason]);
+  }
+
+  suspendBatch(root: string, reason: number): Promise<WriteResult> {
+    return this.send("suspendBatch", [root, reason]);
+  }
+
+  reinstateBatch(root: string): Promise<WriteResult> {
+    return this.send("reinstateBatch", [root]);
+  }
+
+  /** One document goes through the cheaper single-document call; several through one bitmap call. */
+  revokeDocuments(root: string, indices: readonly number[], reason: number): Promise<WriteResult> {
+    if (indices.length === 1) return this.send("revokeDocument", [root, indices[0], reason]);
+    const { firstWord, bitmap } = toBitmap(indices);
+    return this.send("revokeDocuments", [root, firstWord, bitmap, reason]);
+  }
+
+  suspendDocuments(root: string, indices: readonly number[], reason: number): Promise<WriteResult> {
+    const { firstWord, bitmap } = toBitmap(indices);
+    return this.send("suspendDocuments", [root, firstWord, bitmap, reason]);
+  }
+
+  reinstateDocuments(root: string, indices: readonly number[]): Promise<WriteResult> {
+    const { firstWord, bitmap } = toBitmap(indices);
+    return this.send("reinstateDocuments", [root, firstWord, bitmap]);
+  }
+
+  supersede(old: DocumentRef, replacement: DocumentRef): Promise<WriteResult> {
+    return this.send("supersede", [old.root, old.index, replacement.root, replacement.index]);
+  }
+
+  /** Status of many documents, {@link STATUS_CALL_SIZE} per call, a few calls in flight at once. */
+  async statuses(documents: readonly DocumentRef[]): Promise<DocumentStatusView[]> {
+    const chunks: DocumentRef[][] = [];
+    for (let i = 0; i < documents.length; i += STATUS_CALL_SIZE) chunks.push(documents.slice(i, i + STATUS_CALL_SIZE));
+    const results: DocumentStatusView[][] = new Array(chunks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const i = next++;
+        const raw = await this.read(() => this.contract.documentStatuses(chunks[i]));
+        results[i] = raw.map((s) => ({
+          status: statusName(Number(s.status)),
+          reason: reasonName(Number(s.reason)),
+          issuerOrgId: Number(s.issuerOrgId),
+          signer: s.signer,
+          issuedAt: Number(s.issuedAt),
+          expiresAt: Number(s.expiresAt),
+          ...(Number(s.status) === 7 ? { replacement: { root: s.replacementRoot, index: Number(s.replacementIndex) } } : {}),
+        }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_CALLS, chunks.length) }, worker));
+    return results.flat();
+  }
+
+  private async send(method: WriteMethod, args: unknown[]): Promise<WriteResult> {
+    if (!this.signer) throw new InputError("This command signs a transaction: pass --keystore (or --dev-account on a local chain).");
+    const data = (this.contract.interface as Interface).encodeFunctionData(method, args);
+    const receipt = await sendAndWait(this.signer, { to: this.address, data });
+    return { status: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
+  }
+
+  /** Any failure of a read is "could not check", never an answer about the document. */
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const typed = asSakshyaError(error);
+      throw typed instanceof ChainError ? typed : new ChainError(`The registry could not be read: ${typed.message}`);
+    }
+  }
+}

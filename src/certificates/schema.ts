@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import { z } from "zod";
+import { InputError } from "../errors";
+import type { JsonValue } from "../hashing/canonical-json";
+
+const fieldRule = z
+  .object({
+    type: z.enum(["string", "date", "number", "integer", "enum"]),
+    required: z.boolean().default(false),
+    pattern: z.string().optional(),
+    values: z.array(z.string()).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    maxLength: z.number().int().positive().default(200),
+  })
+  .strict();
+
+const schemaFile = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*\/\d+$/, 'must look like "name/version", e.g. "wbu-degree/1"'),
+    title: z.string().min(1),
+    fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "field names are letters, digits and _"), fieldRule),
+    /** Fields that together identify one record: two rows (or an earlier batch) with the same values are duplicates. */
+    identity: z.array(z.string()).min(1),
+    /** Field whose value names each certificate's file; the document index otherwise. */
+    fileName: z.string().optional(),
+  })
+  .strict();
+
+export type CertificateSchema = z.infer<typeof schemaFile>;
+type FieldRule = z.infer<typeof fieldRule>;
+
+export function readSchema(file: string): CertificateSchema {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "is not valid JSON";
+    throw new InputError(`The schema file ${file} ${reason}.`);
+  }
+  return parseSchema(json, file);
+}
+
+export function parseSchema(json: unknown, source: string): CertificateSchema {
+  const parsed = schemaFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`The schema ${source} is malformed: ${issue.path.join(".")} ${issue.message}.`);
+  }
+  const schema = parsed.data;
+  for (const name of [...schema.identity, ...(schema.fileName ? [schema.fileName] : [])]) {
+    const rule = schema.fields[name];
+    if (!rule?.required) throw new InputError(`The schema ${source} names "${name}" as identity or file name, but it is not a required field.`);
+  }
+  for (const [name, rule] of Object.entries(schema.fields)) {
+    if (rule.type === "enum" && !rule.values?.length) throw new InputError(`The schema ${source}: enum field "${name}" lists no values.`);
+    if (rule.pattern !== undefined) {
+      try {
+        new RegExp(rule.pattern);
+      } catch {
+        throw new InputError(`The schema ${source}: field "${name}" has an invalid pattern.`);
+      }
+    }
+  }
+  return schema;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Checks one raw value against its rule and returns the value as it goes into the certificate (trimmed text,
+ * numbers as numbers), or a short description of what is wrong.
+ */
+export function coerceField(rule: FieldRule, raw: string): { value: JsonValue } | { problem: string } {
+  const text = raw.trim();
+  if (text.length > rule.maxLength) return { problem: `is longer than ${rule.maxLength} characters` };
+  switch (rule.type) {
+    case "string":
+      if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(text)) return { problem: `"${text}" does not match ${rule.pattern}` };
+      return { value: text };
+    case "enum":
+      return rule.values!.includes(text) ? { value: text } : { problem: `"${text}" is not one of ${rule.values!.join(", ")}` };
+    case "date": {
+      const match = DATE.exec(text);
+      const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+      if (!date || date.toISOString().slice(0, 10) !== text) return { problem: `"${text}" is not a date (YYYY-MM-DD)` };
+      return { value: text };
+    }
+    case "number":
+    case "integer": {
+      const number = Number(text);
+      if (text === "" || !Number.isFinite(number)) return { problem: `"${text}" is not a number` };
+      if (rule.type === "integer" && !Number.isInteger(number)) return { problem: `"${text}" is not a whole number` };
+      if (rule.min !== undefined && number < rule.min) return { problem: `${number} is below ${rule.min}` };
+      if (rule.max !== undefined && number > rule.max) return { problem: `${number} is above ${rule.max}` };
+      return { value: number };
+    }
+  }
+}

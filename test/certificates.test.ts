@@ -1,0 +1,351 @@
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { id } from "ethers";
+import { MerkleBatchTree } from "../src/certificates/merkle";
+import { loadKeccak } from "../src/hashing/keccak";
+import { upgradeContract } from "../deploy/upgrade";
+import { readDeployment } from "../src/config/deployments";
+import { Governance } from "../src/governance/governed";
+import { DOC, REASON, certificateSuite, evidence } from "./fixtures";
+
+const ROOT = id("batch-1");
+const OTHER_ROOT = id("batch-2");
+const MAX = 2 ** 24 - 1;
+
+async function issuedSuite() {
+  const suite = await certificateSuite();
+  await suite.registry.issue(ROOT, 300, 0);
+  await suite.registry.issue(OTHER_ROOT, 10, 0);
+  return suite;
+}
+
+describe("CertificateRegistry", () => {
+  describe("deployment", () => {
+    it("is deployed behind a proxy, knows the directory and cannot be initialised again", async () => {
+      const { registry, deployment } = await loadFixture(certificateSuite);
+      expect(await registry.version()).to.equal("1.0.0");
+      expect(await registry.directory()).to.equal(deployment.contracts.ParticipantDirectory.address);
+      expect(await registry.authority()).to.equal(deployment.contracts.SakshyaAuthority.address);
+      await expect(registry.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(registry, "InvalidInitialization");
+    });
+
+    it("refuses a zero directory address", async () => {
+      const factory = await hre.ethers.getContractFactory("CertificateRegistry");
+      await expect(factory.deploy(hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "CertificateRegistryZeroDirectory");
+    });
+  });
+
+  describe("issue", () => {
+    it("anchors a batch in one slot and names issuer, signer, count and expiry", async () => {
+      const { registry, universityKey } = await loadFixture(certificateSuite);
+      const expiry = (await time.latest()) + 3600;
+      await expect(registry.issue(ROOT, 12, expiry)).to.emit(registry, "BatchIssued").withArgs(ROOT, 1, universityKey.address, 12, expiry);
+      const batch = await registry.batch(ROOT);
+      expect(batch.signer).to.equal(universityKey.address);
+      expect(batch.issuedAt).to.equal(await time.latest());
+      expect([batch.expiresAt, batch.documentCount, batch.mark]).to.deep.equal([BigInt(expiry), 12n, 0n]);
+    });
+
+    it("accepts the largest batch and refuses empty roots, bad counts, past expiries and a second issue", async () => {
+      const { registry, universityKey, secondKey } = await loadFixture(certificateSuite);
+      await expect(registry.issue(hre.ethers.ZeroHash, 1, 0)).to.be.revertedWithCustomError(registry, "CertificateRegistryEmptyRoot");
+      await expect(registry.issue(ROOT, 0, 0)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidDocumentCount").withArgs(0);
+      await expect(registry.issue(ROOT, MAX + 1, 0)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidDocumentCount").withArgs(MAX + 1);
+      const now = await time.latest();
+      await expect(registry.issue(ROOT, 1, now)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidExpiry").withArgs(now);
+      await registry.issue(ROOT, MAX, 0);
+      const issuedAt = await time.latest();
+      await expect(registry.connect(secondKey).issue(ROOT, 1, 0))
+        .to.be.revertedWithCustomError(registry, "CertificateRegistryAlreadyIssued")
+        .withArgs(ROOT, universityKey.address, issuedAt);
+    });
+
+    it("asks the directory: outsiders, organisations without the capability and suspended issuers are refused", async () => {
+      const { registry, directory, outsider, revenueKey } = await loadFixture(certificateSuite);
+      await expect(registry.connect(outsider).issue(ROOT, 1, 0)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownAccount");
+      await expect(registry.connect(revenueKey).issue(ROOT, 1, 0)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryMissingCapability");
+      await directory.suspend(1, evidence("audit"));
+      await expect(registry.issue(ROOT, 1, 0)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryOrganisationInactive");
+    });
+  });
+
+  describe("whole batches", () => {
+    it("revokes a batch with a reason, once, and only with a revocation reason", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      await expect(registry.revokeBatch(ROOT, REASON.none)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason").withArgs(REASON.none);
+      await expect(registry.revokeBatch(ROOT, REASON.superseded)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason").withArgs(REASON.superseded);
+      await expect(registry.revokeBatch(id("nope"), REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryUnknownBatch").withArgs(id("nope"));
+      await expect(registry.revokeBatch(ROOT, REASON.issuedInError)).to.emit(registry, "BatchRevoked").withArgs(ROOT, REASON.issuedInError, universityKey.address);
+      await expect(registry.revokeBatch(ROOT, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchRevoked").withArgs(ROOT);
+      const status = await registry.documentStatus(ROOT, 7);
+      expect([status.status, status.reason]).to.deep.equal([BigInt(DOC.revoked), BigInt(REASON.issuedInError)]);
+    });
+
+    it("suspends and reinstates a batch", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      await expect(registry.suspendBatch(ROOT, REASON.none)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason");
+      await expect(registry.reinstateBatch(ROOT)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchNotSuspended").withArgs(ROOT);
+      await expect(registry.suspendBatch(ROOT, REASON.underReview)).to.emit(registry, "BatchSuspended").withArgs(ROOT, REASON.underReview, universityKey.address);
+      await expect(registry.suspendBatch(ROOT, REASON.underReview)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchSuspended").withArgs(ROOT);
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.suspended);
+      await expect(registry.reinstateBatch(ROOT)).to.emit(registry, "BatchReinstated").withArgs(ROOT, universityKey.address);
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.valid);
+      // A suspended batch can still be revoked; a revoked one can be neither suspended nor reinstated.
+      await registry.suspendBatch(ROOT, REASON.underReview);
+      await registry.revokeBatch(ROOT, REASON.misconduct);
+      await expect(registry.suspendBatch(ROOT, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchRevoked");
+      await expect(registry.reinstateBatch(ROOT)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchRevoked");
+    });
+  });
+
+  describe("documents", () => {
+    it("revokes one document, once, inside the batch's range", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      await expect(registry.revokeDocument(ROOT, 300, REASON.other))
+        .to.be.revertedWithCustomError(registry, "CertificateRegistryIndexOutOfRange")
+        .withArgs(ROOT, 300, 300);
+      await expect(registry.revokeDocument(ROOT, 299, REASON.none)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason");
+      await expect(registry.revokeDocument(ROOT, 299, REASON.withdrawn)).to.emit(registry, "DocumentRevoked").withArgs(ROOT, 299, REASON.withdrawn, universityKey.address);
+      await expect(registry.revokeDocument(ROOT, 299, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentRevoked").withArgs(ROOT, 299);
+      expect((await registry.documentStatus(ROOT, 298)).status).to.equal(DOC.valid);
+      await registry.revokeBatch(ROOT, REASON.other);
+      await expect(registry.revokeDocument(ROOT, 5, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchRevoked");
+    });
+
+    it("revokes many documents from a bitmap, all or nothing, naming a conflicting index", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      const bitmap = [(1n << 0n) | (1n << 63n) | (1n << 64n) | (1n << 255n), 1n << 43n]; // indices 0, 63, 64, 255, 299
+      await expect(registry.revokeDocuments(ROOT, 0, bitmap, REASON.duplicate))
+        .to.emit(registry, "DocumentsRevoked")
+        .withArgs(ROOT, 0, bitmap, REASON.duplicate, universityKey.address);
+      for (const index of [0, 63, 64, 255, 299]) expect((await registry.documentStatus(ROOT, index)).reason).to.equal(REASON.duplicate);
+      for (const index of [1, 62, 65, 254, 256, 298]) expect((await registry.documentStatus(ROOT, index)).status).to.equal(DOC.valid);
+      await expect(registry.revokeDocuments(ROOT, 0, [(1n << 1n) | (1n << 64n)], REASON.other))
+        .to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentRevoked")
+        .withArgs(ROOT, 64);
+      expect((await registry.documentStatus(ROOT, 1)).status, "nothing of a refused call lands").to.equal(DOC.valid);
+    });
+
+    it("checks the bitmap's range and that it selects something", async () => {
+      const { registry } = await loadFixture(issuedSuite);
+      await expect(registry.revokeDocuments(ROOT, 0, [], REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryEmptySelection");
+      await expect(registry.revokeDocuments(ROOT, 0, [1n, 0n], REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryEmptySelection");
+      await expect(registry.revokeDocuments(ROOT, 1, [1n << 44n], REASON.other))
+        .to.be.revertedWithCustomError(registry, "CertificateRegistryIndexOutOfRange")
+        .withArgs(ROOT, 300, 300);
+      await expect(registry.revokeDocuments(ROOT, hre.ethers.MaxUint256, [1n], REASON.other))
+        .to.be.revertedWithCustomError(registry, "CertificateRegistryIndexOutOfRange")
+        .withArgs(ROOT, hre.ethers.MaxUint256, 300);
+      await expect(registry.revokeDocuments(ROOT, 0, [1n], REASON.superseded)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason");
+    });
+
+    it("suspends and reinstates documents, and revokes suspended ones", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      await expect(registry.suspendDocuments(ROOT, 0, [0b110n], REASON.none)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason");
+      await expect(registry.suspendDocuments(ROOT, 0, [0b110n], REASON.courtOrder))
+        .to.emit(registry, "DocumentsSuspended")
+        .withArgs(ROOT, 0, [0b110n], REASON.courtOrder, universityKey.address);
+      expect((await registry.documentStatus(ROOT, 1)).status).to.equal(DOC.suspended);
+      await expect(registry.suspendDocuments(ROOT, 0, [0b100n], REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentSuspended").withArgs(ROOT, 2);
+      await expect(registry.reinstateDocuments(ROOT, 0, [0b1n])).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentNotSuspended").withArgs(ROOT, 0);
+      await registry.revokeDocument(ROOT, 2, REASON.misconduct);
+      await expect(registry.reinstateDocuments(ROOT, 0, [0b100n])).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentRevoked").withArgs(ROOT, 2);
+      await expect(registry.suspendDocuments(ROOT, 0, [0b100n], REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentRevoked").withArgs(ROOT, 2);
+      await expect(registry.reinstateDocuments(ROOT, 0, [0b10n])).to.emit(registry, "DocumentsReinstated").withArgs(ROOT, 0, [0b10n], universityKey.address);
+      expect((await registry.documentStatus(ROOT, 1)).status).to.equal(DOC.valid);
+      expect((await registry.documentStatus(ROOT, 2)).status).to.equal(DOC.revoked);
+      // A revoked document outranks a suspended batch.
+      await registry.suspendBatch(ROOT, REASON.underReview);
+      expect((await registry.documentStatus(ROOT, 2)).status).to.equal(DOC.revoked);
+      await registry.revokeBatch(ROOT, REASON.other);
+      await expect(registry.suspendDocuments(ROOT, 0, [1n], REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchRevoked");
+    });
+
+    it("supersedes a document with a replacement from the same organisation", async () => {
+      const { registry, secondKey, boardKey, universityKey } = await loadFixture(issuedSuite);
+      const fix = id("corrections");
+      await registry.connect(secondKey).issue(fix, 2, 0);
+      await expect(registry.supersede(ROOT, 4, fix, 1)).to.emit(registry, "DocumentSuperseded").withArgs(ROOT, 4, fix, 1, universityKey.address);
+      const status = await registry.documentStatus(ROOT, 4);
+      expect([status.status, status.reason, status.replacementRoot, status.replacementIndex]).to.deep.equal([BigInt(DOC.superseded), BigInt(REASON.superseded), fix, 1n]);
+      expect(await registry.replacementOf(ROOT, 4)).to.deep.equal([fix, 1n]);
+      await expect(registry.supersede(ROOT, 4, fix, 0)).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentRevoked").withArgs(ROOT, 4);
+
+      const invalid = async (root: string, index: number) =>
+        expect(registry.supersede(ROOT, 5, root, index)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReplacement").withArgs(root, index);
+      await invalid(id("never"), 0);
+      await invalid(fix, 2);
+      await invalid(ROOT, 5);
+      await registry.revokeDocument(fix, 0, REASON.other);
+      await invalid(fix, 0);
+      const board = id("board");
+      await registry.connect(boardKey).issue(board, 1, 0);
+      await invalid(board, 0);
+      await registry.suspendBatch(OTHER_ROOT, REASON.underReview);
+      await invalid(OTHER_ROOT, 0);
+    });
+  });
+
+  describe("who may change a batch", () => {
+    it("any active key of the issuing organisation, but no other organisation and no outsider", async () => {
+      const { registry, secondKey, boardKey, outsider, revenueKey } = await loadFixture(issuedSuite);
+      await expect(registry.connect(secondKey).revokeDocument(ROOT, 1, REASON.other)).to.emit(registry, "DocumentRevoked");
+      for (const caller of [boardKey, outsider, revenueKey]) {
+        await expect(registry.connect(caller).revokeDocument(ROOT, 2, REASON.other))
+          .to.be.revertedWithCustomError(registry, "CertificateRegistryNotIssuer")
+          .withArgs(ROOT, caller.address);
+      }
+    });
+
+    it("not a removed key, even the one that signed the batch", async () => {
+      const { registry, directory, universityKey } = await loadFixture(issuedSuite);
+      await directory.removeAccount(universityKey.address);
+      await expect(registry.revokeDocument(ROOT, 1, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryNotIssuer");
+      expect((await registry.documentStatus(ROOT, 1)).status, "what a removed key signed stays valid").to.equal(DOC.valid);
+    });
+
+    it("governance: the governor revokes and supersedes, the operator suspends and reinstates", async () => {
+      const { registry, governor, operator } = await loadFixture(issuedSuite);
+      await expect(registry.connect(governor).revokeDocument(ROOT, 1, REASON.courtOrder)).to.emit(registry, "DocumentRevoked").withArgs(ROOT, 1, REASON.courtOrder, governor.address);
+      await expect(registry.connect(operator).suspendBatch(ROOT, REASON.underReview)).to.emit(registry, "BatchSuspended");
+      await expect(registry.connect(operator).reinstateBatch(ROOT)).to.emit(registry, "BatchReinstated");
+      await expect(registry.connect(operator).revokeBatch(ROOT, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryNotIssuer");
+      await expect(registry.connect(governor).supersede(ROOT, 2, OTHER_ROOT, 0)).to.emit(registry, "DocumentSuperseded");
+    });
+
+    it("a governor with an execution delay schedules, then the operation goes through the manager", async () => {
+      const { registry, governor, authority } = await loadFixture(issuedSuite);
+      await authority.grantRole(1, governor.address, 3600);
+      await expect(registry.connect(governor).revokeBatch(ROOT, REASON.misconduct)).to.be.revertedWithCustomError(authority, "AccessManagerNotScheduled");
+      const governance = new Governance(authority, governor);
+      const data = registry.interface.encodeFunctionData("revokeBatch", [ROOT, REASON.misconduct]);
+      const scheduled = await governance.call(await registry.getAddress(), data);
+      expect(scheduled.status).to.equal("scheduled");
+      await time.increase(3600);
+      if (scheduled.status !== "scheduled") throw new Error("expected a scheduled operation");
+      await governance.execute(scheduled.operationId);
+      const [event] = await registry.queryFilter(registry.filters.BatchRevoked(ROOT));
+      expect([event.args.reason, event.args.actor]).to.deep.equal([BigInt(REASON.misconduct), await authority.getAddress()]);
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.revoked);
+    });
+  });
+
+  describe("status", () => {
+    it("reports not issued for unknown roots and indices past the end", async () => {
+      const { registry } = await loadFixture(issuedSuite);
+      expect((await registry.documentStatus(id("never"), 0)).status).to.equal(DOC.notIssued);
+      expect((await registry.documentStatus(OTHER_ROOT, 10)).status).to.equal(DOC.notIssued);
+      expect((await registry.verifyDocument(id("never"), 0, id("t"), [])).status).to.equal(DOC.notIssued);
+    });
+
+    it("reports expiry once the expiry time is reached", async () => {
+      const { registry } = await loadFixture(certificateSuite);
+      const expiry = (await time.latest()) + 100;
+      await registry.issue(ROOT, 1, expiry);
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.valid);
+      await time.increaseTo(expiry);
+      const status = await registry.documentStatus(ROOT, 0);
+      expect([status.status, status.expiresAt]).to.deep.equal([BigInt(DOC.expired), BigInt(expiry)]);
+    });
+
+    it("voids what a compromised key issued after its cut-off, and nothing before", async () => {
+      const { registry, directory, universityKey } = await loadFixture(certificateSuite);
+      await registry.issue(ROOT, 2, 0);
+      await time.increase(1000);
+      await registry.issue(OTHER_ROOT, 2, 0);
+      const cutoff = (await time.latest()) - 10;
+      await directory.markAccountCompromised(universityKey.address, cutoff);
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.valid);
+      expect((await registry.documentStatus(OTHER_ROOT, 0)).status).to.equal(DOC.keyCompromised);
+    });
+
+    it("reports a suspended or offboarded issuer", async () => {
+      const { registry, directory, governor } = await loadFixture(issuedSuite);
+      await directory.suspend(1, evidence("audit"));
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.issuerSuspended);
+      await directory.reinstate(1, evidence("cleared"));
+      expect((await registry.documentStatus(ROOT, 0)).status).to.equal(DOC.valid);
+      await directory.connect(governor).offboard(1, evidence("closed"));
+      const status = await registry.documentStatus(ROOT, 0);
+      expect([status.status, status.issuerOrgId]).to.deep.equal([BigInt(DOC.issuerOffboarded), 1n]);
+    });
+
+    it("answers many documents of several batches in one call", async () => {
+      const { registry, boardKey } = await loadFixture(issuedSuite);
+      await registry.connect(boardKey).issue(id("board"), 3, 0);
+      await registry.revokeDocument(ROOT, 1, REASON.other);
+      const refs = [
+        { root: ROOT, index: 0 },
+        { root: ROOT, index: 1 },
+        { root: id("board"), index: 2 },
+        { root: id("never"), index: 0 },
+        { root: ROOT, index: 2 },
+      ];
+      const statuses = await registry.documentStatuses(refs);
+      expect(statuses.map((s) => Number(s.status))).to.deep.equal([DOC.valid, DOC.revoked, DOC.valid, DOC.notIssued, DOC.valid]);
+      expect(statuses.map((s) => Number(s.issuerOrgId))).to.deep.equal([1, 1, 3, 0, 1]);
+      const gas = await registry.documentStatuses.estimateGas(Array.from({ length: 500 }, (_, index) => ({ root: ROOT, index: index % 300 })));
+      expect(gas < 2n ** 24n, "500 documents fit one call under the transaction gas cap").to.equal(true);
+    });
+  });
+
+  describe("Merkle proofs", () => {
+    it("are OpenZeppelin StandardMerkleTree proofs, checked by the library and by the contract", async () => {
+      const { registry } = await loadFixture(certificateSuite);
+      const keccak = await loadKeccak();
+      const targets = Array.from({ length: 13 }, (_, i) => Buffer.from(id(`document ${i}`).slice(2), "hex"));
+      const ours = MerkleBatchTree.build(targets, keccak);
+      const values = targets.map((t, i) => [i, `0x${t.toString("hex")}`]);
+      const theirs = StandardMerkleTree.of(values, ["uint256", "bytes32"]);
+      expect(ours.root).to.equal(theirs.root);
+      await registry.issue(ours.root, 13, 0);
+      for (const [i, value] of values.entries()) {
+        expect(ours.proof(i)).to.deep.equal(theirs.getProof(i));
+        expect(StandardMerkleTree.verify(ours.root, ["uint256", "bytes32"], value, ours.proof(i))).to.equal(true);
+        expect((await registry.verifyDocument(ours.root, i, value[1] as string, ours.proof(i))).status).to.equal(DOC.valid);
+      }
+      expect((await registry.verifyDocument(ours.root, 1, values[2][1] as string, ours.proof(2))).status).to.equal(DOC.invalidProof);
+      const single = MerkleBatchTree.build([targets[0]], keccak);
+      expect(single.root).to.equal(StandardMerkleTree.of([values[0]], ["uint256", "bytes32"]).root);
+      expect(single.proof(0)).to.deep.equal([]);
+    });
+  });
+
+  describe("pause and upgrade", () => {
+    it("the guardian pauses every write, the governor unpauses, outsiders can do neither", async () => {
+      const { registry, guardian, governor, outsider } = await loadFixture(issuedSuite);
+      await expect(registry.connect(outsider).pause()).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
+      await registry.connect(guardian).pause();
+      const writes = [
+        () => registry.issue(id("x"), 1, 0),
+        () => registry.revokeBatch(ROOT, REASON.other),
+        () => registry.suspendBatch(ROOT, REASON.other),
+        () => registry.reinstateBatch(ROOT),
+        () => registry.revokeDocument(ROOT, 0, REASON.other),
+        () => registry.revokeDocuments(ROOT, 0, [1n], REASON.other),
+        () => registry.suspendDocuments(ROOT, 0, [1n], REASON.other),
+        () => registry.reinstateDocuments(ROOT, 0, [1n]),
+        () => registry.supersede(ROOT, 0, OTHER_ROOT, 0),
+      ];
+      for (const write of writes) await expect(write()).to.be.revertedWithCustomError(registry, "EnforcedPause");
+      expect((await registry.documentStatus(ROOT, 0)).status, "views keep answering").to.equal(DOC.valid);
+      await expect(registry.connect(guardian).unpause()).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
+      await registry.connect(governor).unpause();
+      await expect(registry.revokeDocument(ROOT, 0, REASON.other)).to.emit(registry, "DocumentRevoked");
+    });
+
+    it("upgrades through governance with every batch and mark kept", async () => {
+      const { registry, governor, deployment, deploymentFile } = await loadFixture(issuedSuite);
+      await registry.revokeDocument(ROOT, 3, REASON.withdrawn);
+      const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "CertificateRegistry", to: "CertificateRegistryV2" });
+      expect(result.outcome.status).to.equal("executed");
+      expect(await registry.version()).to.equal("2.0.0");
+      expect(readDeployment(deploymentFile).contracts.CertificateRegistry!.implementation).to.equal(result.implementation);
+      expect((await registry.documentStatus(ROOT, 3)).reason).to.equal(REASON.withdrawn);
+      expect((await registry.batch(OTHER_ROOT)).documentCount).to.equal(10);
+      await expect(registry.upgradeToAndCall(result.implementation, "0x")).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
+    });
+  });
+});
