@@ -1,13 +1,14 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
-import { ParticipantDirectory__factory } from "../typechain-types";
+import { toBitmap } from "../src/certificates/client";
+import { CertificateRegistry__factory, ParticipantDirectory__factory } from "../typechain-types";
 import { encodeBytes32String, id as textHash } from "ethers";
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 
-/** Gas of the directory's main operations, on fixed inputs so the figures are reproducible to the unit. */
+/** Gas of the suite's main operations, on fixed inputs so the figures are reproducible to the unit. */
 export type GasSnapshot = Record<string, number>;
 
 export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
@@ -47,5 +48,21 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   };
   snapshot["directory check (statewide organisation)"] = await measure(universityKey.address, ISSUE_CERTIFICATES, 0);
   snapshot["directory check (with jurisdiction)"] = await measure(revenueKey.address, APPROVE_MUTATIONS, 102);
+
+  const registry = CertificateRegistry__factory.connect(deployment.contracts.CertificateRegistry!.address, universityKey);
+  const root = textHash("gas batch");
+  const spread = textHash("gas batch, spread revocations");
+  snapshot["cert.issue (root of 10,000 documents)"] = await gasOf(registry.issue(root, 10_000, 0));
+  await registry.issue(spread, 10_000, 0);
+  snapshot["cert.revokeDocument (first mark in its 64-document word)"] = await gasOf(registry.revokeDocument(root, 5000, 2));
+  snapshot["cert.revokeDocument (word already marked)"] = await gasOf(registry.revokeDocument(root, 5001, 2));
+  // Documents 0-99 in one call, then 100 documents 100 apart (one per mark word: the worst case for the bitmap).
+  const contiguous = await gasOf(registry.revokeDocuments(root, 0, [(1n << 100n) - 1n], 2));
+  snapshot["cert.revokeDocuments (100 contiguous, per document)"] = Math.round(contiguous / 100);
+  const { firstWord, bitmap } = toBitmap(Array.from({ length: 100 }, (_, i) => i * 100));
+  snapshot["cert.revokeDocuments (100 spread over 10,000, per document)"] = Math.round((await gasOf(registry.revokeDocuments(spread, firstWord, bitmap, 2))) / 100);
+  snapshot["cert.supersede"] = await gasOf(registry.supersede(root, 200, spread, 1));
+  const refs = Array.from({ length: 500 }, (_, index) => ({ root, index: index * 20 }));
+  snapshot["cert.documentStatuses (500 documents, one call)"] = Number(await registry.documentStatuses.estimateGas(refs));
   return snapshot;
 }

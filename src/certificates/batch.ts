@@ -106,18 +106,14 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
       if ("problem" in result) rowProblems.push(`${name} ${result.problem}`);
       else fields[name] = result.value;
     }
-    if (rowProblems.length > 0) {
-      problems.push({ line: record.line, problem: rowProblems.join("; ") });
-      rows.push(fields);
-      identities.push("");
-      continue;
-    }
-    const identity = identityHash(schema, request.issuer, fields, keccak);
-    const earlier = firstLineOf.get(identity);
-    const issuedIn = request.ledger?.issuedIn(identity);
-    if (earlier !== undefined) problems.push({ line: record.line, problem: `duplicate of line ${earlier} (${schema.identity.join(", ")})` });
-    else if (issuedIn !== undefined) problems.push({ line: record.line, problem: `already issued in batch ${issuedIn}` });
-    else firstLineOf.set(identity, record.line);
+    // A row with other faults can still duplicate another: check identity whenever its identity fields are sound.
+    const identity = schema.identity.every((name) => name in fields) ? identityHash(schema, request.issuer, fields, keccak) : "";
+    const earlier = identity ? firstLineOf.get(identity) : undefined;
+    const issuedIn = identity ? request.ledger?.issuedIn(identity) : undefined;
+    if (earlier !== undefined) rowProblems.push(`duplicate of line ${earlier} (${schema.identity.join(", ")})`);
+    else if (issuedIn !== undefined) rowProblems.push(`already issued in batch ${issuedIn}`);
+    else if (identity) firstLineOf.set(identity, record.line);
+    if (rowProblems.length > 0) problems.push({ line: record.line, problem: rowProblems.join("; ") });
     rows.push(fields);
     identities.push(identity);
   }
@@ -177,18 +173,20 @@ function safeFileName(value: string): string {
  * else per certificate (QR codes, PDFs). Everything goes into a temporary folder renamed into place at the end, so a
  * crash never leaves half a batch that looks whole; an existing folder is never overwritten.
  */
-export async function writeBatch(
-  outDir: string,
-  batch: BuiltBatch,
-  extra?: (staging: string, certificate: CertificateFile, name: string) => Promise<void>,
-  onProgress?: (done: number, total: number) => void,
-): Promise<void> {
+export interface WriteOptions {
+  /** Writes more per certificate (a QR code, a PDF) into `folder` of the staging directory. */
+  readonly extra?: { folder: string; write: (staging: string, certificate: CertificateFile, name: string) => Promise<void> };
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onProgress }: WriteOptions = {}): Promise<void> {
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
     throw new InputError(`${outDir} already exists and is not empty; choose a new folder for the batch.`);
   }
   const staging = `${outDir.replace(/[\\/]+$/, "")}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR), { recursive: true });
+  if (extra) fs.mkdirSync(path.join(staging, extra.folder));
   const seen = new Set<string>();
   const total = batch.manifest.documentCount;
   const concurrency = 64;
@@ -201,7 +199,7 @@ export async function writeBatch(
       seen.add(name);
       const certificate = batch.certificate(index);
       await fs.promises.writeFile(path.join(staging, CERTIFICATES_DIR, `${name}.json`), `${JSON.stringify(certificate, null, 1)}\n`);
-      if (extra) await extra(staging, certificate, name);
+      if (extra) await extra.write(staging, certificate, name);
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
   };

@@ -1,0 +1,235 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { SingleBar } from "cli-progress";
+import { action, type ActionIo } from "../../src/cli/action";
+import { isoTime } from "../../src/cli/output";
+import { buildBatch, writeBatch } from "../../src/certificates/batch";
+import { CertificateClient, type WriteResult } from "../../src/certificates/client";
+import { parseCertificate, redact } from "../../src/certificates/document";
+import { batchRootOf, documentOf, documentsOf, issueBatchFolder } from "../../src/certificates/issuing";
+import { IssuedLedger } from "../../src/certificates/ledger";
+import { QR_DIR, writeQrCode } from "../../src/certificates/qr";
+import { readRecords } from "../../src/certificates/records";
+import { readSchema } from "../../src/certificates/schema";
+import { collectCertificateFiles, verifyCertificates } from "../../src/certificates/verify";
+import { parseReason } from "../../src/certificates/vocabulary";
+import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
+import { resolveNetwork } from "../../src/config/networks";
+import { decodeCode } from "../../src/directory/vocabulary";
+import { ExitCode, InputError } from "../../src/errors";
+import { loadKeccak } from "../../src/hashing/keccak";
+
+const DEFAULT_LEDGER = "certificates-ledger.json";
+
+/** A progress bar on a terminal for work worth watching; nothing in JSON mode or when output is piped. */
+function progress(io: ActionIo, label: string, total: number): ((done: number) => void) & { stop(): void } {
+  const show = !io.out.json && process.stderr.isTTY && total >= 1000;
+  const bar = show ? new SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr }) : undefined;
+  bar?.start(total, 0);
+  return Object.assign((done: number) => bar?.update(done), { stop: () => bar?.stop() });
+}
+
+function parseExpiry(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const match = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
+  if (Number.isNaN(match)) throw new InputError(`--expires must be a date (YYYY-MM-DD), not "${value}".`);
+  const seconds = match / 1000;
+  if (seconds <= Date.now() / 1000) throw new InputError(`--expires ${value} is not in the future.`);
+  return seconds;
+}
+
+function parseIndices(value: string): number[] {
+  return value.split(",").map((part) => {
+    if (!/^\d+$/.test(part.trim())) throw new InputError(`"${part}" is not a document index.`);
+    return Number(part);
+  });
+}
+
+function reportWrite(io: ActionIo, what: string, result: WriteResult, extra: Record<string, unknown> = {}): void {
+  if (result.status === "already-done") io.out.result({ status: "already-issued", ...extra }, [`✓ ${what}: already on chain, nothing sent.`]);
+  else io.out.result({ status: "done", transaction: result.transactionHash, block: result.blockNumber, ...extra }, [`✓ ${what} (tx ${result.transactionHash}, block ${result.blockNumber})`]);
+}
+
+async function writableClient(io: ActionIo): Promise<CertificateClient> {
+  const context = await io.open();
+  return new CertificateClient(context.deployment, context.provider, await context.wallet());
+}
+
+interface SelectionOptions {
+  batch?: string;
+  index?: string;
+}
+
+/** Runs a revoke/suspend/reinstate on whole batches (`--batch`), chosen indices of a batch, or certificate files. */
+async function onSelection(
+  io: ActionIo,
+  files: string[],
+  options: SelectionOptions,
+  verb: string,
+  whole: (client: CertificateClient, root: string) => Promise<WriteResult>,
+  some: (client: CertificateClient, root: string, indices: number[]) => Promise<WriteResult>,
+): Promise<void> {
+  if ((options.batch === undefined) === (files.length === 0)) {
+    throw new InputError(`Name certificate files, or a batch with --batch (and --index to pick documents), to ${verb}.`);
+  }
+  const client = await writableClient(io);
+  if (options.batch !== undefined) {
+    const root = batchRootOf(options.batch);
+    if (options.index === undefined) return reportWrite(io, `${verb}d batch ${root}`, await whole(client, root), { root });
+    const indices = parseIndices(options.index);
+    return reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, root, indices), { root, indices });
+  }
+  for (const [root, indices] of documentsOf(files)) {
+    reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, root, indices), { root, indices });
+  }
+}
+
+function withSelection(command: Command): Command {
+  return command
+    .argument("[certificates...]", "certificate files")
+    .option("--batch <dir-or-root>", "a whole batch, by its folder or root")
+    .option("--index <list>", "with --batch: only these document indices, e.g. 3,17,240");
+}
+
+export function certCommand(): Command {
+  const cert = new Command("cert").description("academic certificates: build, issue, revoke, redact and verify");
+
+  cert
+    .command("batch")
+    .description("validate records and build a batch of certificate files, proofs and QR codes (offline)")
+    .argument("<records>", "records as .csv (header row) or .json (array of objects)")
+    .requiredOption("--schema <file>", "schema the records must follow")
+    .requiredOption("--issuer <code>", "directory code of the issuing organisation, e.g. wbu")
+    .requiredOption("--out <dir>", "new folder for the batch")
+    .option("--expires <date>", "expiry date of every certificate (YYYY-MM-DD); none by default")
+    .option("--ledger <file>", "the issuer's ledger of issued records, checked for duplicates", DEFAULT_LEDGER)
+    .option("--no-qr", "skip the QR code images")
+    .action(
+      action<{ schema: string; issuer: string; out: string; expires?: string; ledger: string; qr: boolean }>(async (io, [recordsFile], o) => {
+        const target = resolveNetwork(io.global);
+        const deployment = readDeployment(io.global.deployments ?? defaultDeploymentPath(target.name));
+        const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
+        const schema = readSchema(o.schema);
+        const records = readRecords(recordsFile);
+        const keccak = await loadKeccak();
+        const started = Date.now();
+        const hashing = progress(io, "hashing", records.length);
+        const batch = buildBatch(
+          { records, schema, issuer: o.issuer, anchor, expiresAt: parseExpiry(o.expires), ledger: IssuedLedger.open(o.ledger), onProgress: hashing },
+          keccak,
+          recordsFile,
+        );
+        hashing.stop();
+        const writing = progress(io, "writing", records.length);
+        await writeBatch(o.out, batch, { extra: o.qr ? { folder: QR_DIR, write: writeQrCode } : undefined, onProgress: writing });
+        writing.stop();
+        const seconds = (Date.now() - started) / 1000;
+        const { manifest } = batch;
+        io.out.result({ root: manifest.root, documentCount: manifest.documentCount, out: o.out, seconds }, [
+          `✓ Built ${manifest.documentCount} certificates in ${o.out} (${seconds.toFixed(1)} s)`,
+          `  root ${manifest.root}`,
+          `  next: sakshya cert issue ${o.out}`,
+        ]);
+      }),
+    );
+
+  cert
+    .command("issue")
+    .description("anchor a built batch's root (safe to re-run)")
+    .argument("<dir>", "batch folder from `cert batch`")
+    .option("--ledger <file>", "the issuer's ledger, updated once the batch is on chain", DEFAULT_LEDGER)
+    .action(
+      action<{ ledger: string }>(async (io, [dir], o) => {
+        const context = await io.open();
+        const signer = await context.wallet();
+        const client = new CertificateClient(context.deployment, context.provider, signer);
+        const { manifest, result } = await issueBatchFolder(dir, client, context.directory(), await signer.getAddress(), IssuedLedger.open(o.ledger));
+        reportWrite(io, `issued batch ${manifest.root} (${manifest.documentCount} documents)`, result, { root: manifest.root });
+      }),
+    );
+
+  withSelection(cert.command("revoke").description("revoke certificates, chosen documents of a batch, or a whole batch"))
+    .requiredOption("--reason <reason>", "issued-in-error, withdrawn, misconduct, duplicate, key-compromise, court-order, holder-request, other")
+    .action(
+      action<SelectionOptions & { reason: string }>(async (io, [files], o) => {
+        const reason = parseReason(o.reason, "revoke");
+        await onSelection(io, files as unknown as string[], o, "revoke", (c, root) => c.revokeBatch(root, reason), (c, root, i) => c.revokeDocuments(root, i, reason));
+      }),
+    );
+
+  withSelection(cert.command("suspend").description("suspend certificates or a batch until reinstated"))
+    .requiredOption("--reason <reason>", "under-review, court-order, misconduct, other, …")
+    .action(
+      action<SelectionOptions & { reason: string }>(async (io, [files], o) => {
+        const reason = parseReason(o.reason, "suspend");
+        await onSelection(io, files as unknown as string[], o, "suspend", (c, root) => c.suspendBatch(root, reason), (c, root, i) => c.suspendDocuments(root, i, reason));
+      }),
+    );
+
+  withSelection(cert.command("reinstate").description("lift a suspension")).action(
+    action<SelectionOptions>(async (io, [files], o) => {
+      await onSelection(io, files as unknown as string[], o, "reinstate", (c, root) => c.reinstateBatch(root), (c, root, i) => c.reinstateDocuments(root, i));
+    }),
+  );
+
+  cert
+    .command("supersede")
+    .description("revoke a certificate in favour of its corrected replacement (issue the replacement first)")
+    .argument("<old>", "certificate file being replaced")
+    .argument("<replacement>", "certificate file of the corrected document")
+    .action(
+      action(async (io, [oldFile, newFile]) => {
+        const [old, replacement] = [documentOf(oldFile), documentOf(newFile)];
+        const result = await (await writableClient(io)).supersede(old, replacement);
+        reportWrite(io, `superseded document ${old.index} of ${old.root} by document ${replacement.index} of ${replacement.root}`, result, { old, replacement });
+      }),
+    );
+
+  cert
+    .command("redact")
+    .description("hide fields of a certificate; the copy still verifies (offline)")
+    .argument("<certificate>", "certificate file")
+    .requiredOption("--hide <fields>", "comma-separated field names, e.g. dateOfBirth,cgpa")
+    .requiredOption("--out <file>", "where to write the redacted copy")
+    .action(
+      action<{ hide: string; out: string }>(async (io, [file], o) => {
+        if (fs.existsSync(o.out)) throw new InputError(`${o.out} already exists; choose another file for the redacted copy.`);
+        let text: string;
+        try {
+          text = fs.readFileSync(file, "utf8");
+        } catch {
+          throw new InputError(`${file} does not exist.`);
+        }
+        const names = o.hide.split(",").map((n) => n.trim()).filter(Boolean);
+        const redacted = redact(parseCertificate(text, path.basename(file)), names, await loadKeccak());
+        fs.writeFileSync(o.out, `${JSON.stringify(redacted, null, 1)}\n`);
+        io.out.result({ out: o.out, hidden: names }, [`✓ Wrote ${o.out} with ${names.join(", ")} hidden`]);
+      }),
+    );
+
+  cert
+    .command("verify")
+    .description("check certificates: integrity, proof and on-chain status (exit 0 all valid, 1 any invalid, 2 could not check)")
+    .argument("<targets...>", "certificate files or folders")
+    .action(
+      action(async (io, [targets]) => {
+        const files = (targets as unknown as string[]).flatMap(collectCertificateFiles);
+        const context = await io.open();
+        const client = new CertificateClient(context.deployment, context.provider);
+        const directory = context.directory();
+        const issuerCode = async (orgId: number) => decodeCode((await directory.contract.organisation(orgId)).code);
+        const bar = progress(io, "verifying", files.length);
+        const verdicts = await verifyCertificates(files, client, issuerCode, await loadKeccak(), bar);
+        bar.stop();
+        const invalid = verdicts.filter((v) => !v.valid).length;
+        io.out.result({ checked: verdicts.length, valid: verdicts.length - invalid, invalid, verdicts }, [
+          ...verdicts.map((v) => `${v.valid ? "✓" : "✗"} ${v.file}: ${v.reason}`),
+          `${verdicts.length - invalid} of ${verdicts.length} valid${verdicts[0]?.onChain ? ` (checked at ${isoTime(Math.floor(Date.now() / 1000))})` : ""}`,
+        ]);
+        return invalid > 0 ? ExitCode.No : ExitCode.Ok;
+      }),
+    );
+
+  return cert;
+}

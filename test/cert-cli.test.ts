@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import hre from "hardhat";
+import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { runCli, serveChain, type CliResult } from "./helpers/cli";
+
+const SAMPLES = path.join(__dirname, "..", "scripts", "samples", "certificates");
+const SCHEMA = path.join(SAMPLES, "wbu-degree.schema.json");
+
+/** The certificate commands run as a person would, one step after another on one chain. */
+describe("sakshya cert (command line)", function () {
+  this.timeout(300_000);
+  let chain: { url: string; close(): Promise<void> };
+  let cli: (args: string[]) => Promise<CliResult>;
+  let work: string;
+  let deploymentFile: string;
+  const issuer = ["--dev-account", "3"];
+
+  before(async () => {
+    chain = await serveChain();
+    const suite = await deployedSuite();
+    await suite.directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("wbu"));
+    await suite.directory.addAccount(1, suite.others[0].address); // development account 3
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-cert-"));
+    deploymentFile = suite.deploymentFile;
+    cli = (args) => runCli(["--rpc-url", chain.url, "--deployments", deploymentFile, ...args]);
+  });
+  after(async () => chain.close());
+
+  const ledger = () => ["--ledger", path.join(work, "ledger.json")];
+  const certificate = (roll: string) => path.join(work, "batch", "certificates", `WBU-2026-${roll}.json`);
+
+  async function expectNothingSent(result: Promise<CliResult>, exitCode: number, message: RegExp): Promise<CliResult> {
+    const before = await hre.ethers.provider.getBlockNumber();
+    const outcome = await result;
+    expect(outcome.code, outcome.stderr).to.equal(exitCode);
+    expect(outcome.stderr).to.match(message);
+    expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
+    return outcome;
+  }
+
+  it("refuses a batch with bad rows, naming each line, and writes nothing", async () => {
+    const out = path.join(work, "bad");
+    const result = await expectNothingSent(
+      cli(["cert", "batch", path.join(SAMPLES, "graduates-bad.csv"), "--schema", SCHEMA, "--issuer", "wbu", "--out", out, ...ledger()]),
+      2,
+      /4 bad records, nothing was built/,
+    );
+    expect(result.stderr).to.match(/line 2: dateOfBirth "2003-02-30" is not a date/);
+    expect(result.stderr).to.match(/line 3: name is missing; cgpa 11.2 is above 10/);
+    expect(result.stderr).to.match(/line 5: duplicate of line 4/);
+    expect(fs.existsSync(out)).to.equal(false);
+    const malformed = path.join(work, "malformed.csv");
+    fs.writeFileSync(malformed, 'rollNumber,name\n"WBU-2026-000001,Unclosed\n');
+    expect((await cli(["cert", "batch", malformed, "--schema", SCHEMA, "--issuer", "wbu", "--out", out])).stderr).to.match(/not well-formed CSV.*line/i);
+  });
+
+  it("builds a batch with certificate files and QR codes, issues it once, and refuses the same records again", async () => {
+    const out = path.join(work, "batch");
+    const built = await cli(["--json", "cert", "batch", path.join(SAMPLES, "graduates-2026.csv"), "--schema", SCHEMA, "--issuer", "wbu", "--out", out, ...ledger()]);
+    expect(built.code, built.stderr).to.equal(0);
+    expect(JSON.parse(built.stdout).documentCount).to.equal(6);
+    expect(fs.readdirSync(path.join(out, "certificates"))).to.have.length(6);
+    expect(fs.readdirSync(path.join(out, "qr"))).to.have.length(6);
+
+    const issued = await cli(["cert", "issue", out, ...ledger(), ...issuer]);
+    expect(issued.code, issued.stderr).to.equal(0);
+    expect(issued.stdout).to.match(/✓ issued batch 0x[0-9a-f]{64} \(6 documents\) \(tx/);
+    const again = await expectNothingSent(cli(["cert", "issue", out, ...ledger(), ...issuer]), 0, /^$/);
+    expect(again.stdout).to.match(/already on chain, nothing sent/);
+    await expectNothingSent(cli(["cert", "issue", out, ...ledger(), "--dev-account", "5"]), 2, /is not a key of any organisation/);
+    await expectNothingSent(
+      cli(["cert", "batch", path.join(SAMPLES, "graduates-2026.csv"), "--schema", SCHEMA, "--issuer", "wbu", "--out", path.join(work, "again"), ...ledger()]),
+      2,
+      /line 2: already issued in batch 0x/,
+    );
+  });
+
+  it("verifies valid, redacted, tampered, revoked and foreign certificates with the right exit codes", async () => {
+    const valid = await cli(["cert", "verify", path.join(work, "batch")]);
+    expect(valid.code, valid.stderr).to.equal(0);
+    expect(valid.stdout).to.match(/6 of 6 valid/);
+
+    const redacted = path.join(work, "redacted.json");
+    expect((await cli(["cert", "redact", certificate("000101"), "--hide", "dateOfBirth,cgpa", "--out", redacted])).code).to.equal(0);
+    const shown = JSON.parse(fs.readFileSync(redacted, "utf8"));
+    expect(shown.fields).to.not.have.property("dateOfBirth");
+    expect(shown.redacted).to.have.length(2);
+    expect((await cli(["cert", "verify", redacted])).code).to.equal(0);
+
+    const tampered = path.join(work, "tampered.json");
+    fs.writeFileSync(tampered, fs.readFileSync(certificate("000102"), "utf8").replace('"cgpa": 7.45', '"cgpa": 9.45'));
+    const caught = await cli(["cert", "verify", tampered]);
+    expect([caught.code, caught.stdout]).to.satisfy(([c, out]: [number, string]) => c === 1 && /✗ .*file was altered/.test(out));
+
+    const otherBatch = JSON.parse(fs.readFileSync(certificate("000103"), "utf8"));
+    otherBatch.proof.root = `0x${"ab".repeat(32)}`;
+    const wrongProof = path.join(work, "wrong-proof.json");
+    fs.writeFileSync(wrongProof, JSON.stringify(otherBatch));
+    expect((await cli(["cert", "verify", wrongProof])).stdout).to.match(/proof does not lead to the batch root/);
+
+    const revoke = await cli(["cert", "revoke", certificate("000104"), "--reason", "misconduct", ...issuer]);
+    expect(revoke.code, revoke.stderr).to.equal(0);
+    const revoked = await cli(["--json", "cert", "verify", certificate("000104")]);
+    expect(revoked.code).to.equal(1);
+    expect(JSON.parse(revoked.stdout).verdicts[0]).to.include({ valid: false, status: "revoked" });
+    await expectNothingSent(cli(["cert", "revoke", certificate("000104"), "--reason", "misconduct", ...issuer]), 2, /already revoked/);
+    await expectNothingSent(cli(["cert", "revoke", certificate("000105"), "--reason", "because", ...issuer]), 2, /Unknown reason "because"/);
+
+    const foreign = JSON.parse(fs.readFileSync(certificate("000105"), "utf8"));
+    foreign.anchor.registry = `0x${"12".repeat(20)}`;
+    const foreignFile = path.join(work, "foreign.json");
+    fs.writeFileSync(foreignFile, JSON.stringify(foreign));
+    expect((await cli(["cert", "verify", foreignFile])).code, "another registry cannot be judged: could not check").to.equal(2);
+  });
+
+  it("says it could not check when the chain is unreachable, never that a certificate is invalid", async () => {
+    const down = await runCli(["--rpc-url", "http://127.0.0.1:9", "--deployments", deploymentFile, "cert", "verify", certificate("000101")]);
+    expect([down.code, down.stdout]).to.deep.equal([2, ""]);
+    expect(down.stderr).to.match(/Could not reach the RPC endpoint/);
+    const missing = await runCli(["--rpc-url", chain.url, "--deployments", path.join(work, "none.json"), "cert", "verify", certificate("000101")]);
+    expect([missing.code, missing.stderr]).to.satisfy(([c, err]: [number, string]) => c === 2 && /No deployment file/.test(err));
+  });
+});
