@@ -296,7 +296,7 @@ describe("CertificateRegistry", () => {
       const { registry } = await loadFixture(certificateSuite);
       const keccak = await loadKeccak();
       const targets = Array.from({ length: 13 }, (_, i) => Buffer.from(id(`document ${i}`).slice(2), "hex"));
-      const ours = MerkleBatchTree.build(targets, keccak);
+      const ours = MerkleBatchTree.build(Buffer.concat(targets), keccak);
       const values = targets.map((t, i) => [i, `0x${t.toString("hex")}`]);
       const theirs = StandardMerkleTree.of(values, ["uint256", "bytes32"]);
       expect(ours.root).to.equal(theirs.root);
@@ -307,7 +307,7 @@ describe("CertificateRegistry", () => {
         expect((await registry.verifyDocument(ours.root, i, value[1] as string, ours.proof(i))).status).to.equal(DOC.valid);
       }
       expect((await registry.verifyDocument(ours.root, 1, values[2][1] as string, ours.proof(2))).status).to.equal(DOC.invalidProof);
-      const single = MerkleBatchTree.build([targets[0]], keccak);
+      const single = MerkleBatchTree.build(targets[0], keccak);
       expect(single.root).to.equal(StandardMerkleTree.of([values[0]], ["uint256", "bytes32"]).root);
       expect(single.proof(0)).to.deep.equal([]);
     });

@@ -3,9 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors";
+import { BackgroundWriter } from "../io/background-writer";
 import { canonicalJson, type JsonValue } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
-import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, targetHash, type CertificateFile } from "./document";
+import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type CertificateFile } from "./document";
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
 import type { SourceRecord } from "./records";
@@ -93,10 +94,11 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
   const rows: Record<string, JsonValue>[] = [];
   const identities: string[] = [];
   const firstLineOf = new Map<string, number>();
+  const rules = Object.entries(schema.fields);
   for (const record of records) {
     const fields: Record<string, JsonValue> = {};
     const rowProblems: string[] = [];
-    for (const [name, rule] of Object.entries(schema.fields)) {
+    for (const [name, rule] of rules) {
       const raw = record.values[name] ?? "";
       if (raw.trim() === "") {
         if (rule.required) rowProblems.push(`${name} is missing`);
@@ -120,30 +122,41 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
   if (problems.length > 0) throw new BatchRejectedError(source, problems.sort((a, b) => a.line - b.line));
 
   const header = { schema: schema.id, issuer: request.issuer };
-  const saltPool = crypto.randomBytes(SALT_BYTES * rows.reduce((n, row) => n + Object.keys(row).length, 0));
-  let saltOffset = 0;
-  const targets: Uint8Array[] = [];
-  const saltsByRow: Record<string, string>[] = [];
+  const headerDigest = headerHash(header, keccak);
+  // Salts stay in one pool and become hex only when a certificate is written: 800,000 small strings for a
+  // 100,000-record batch would cost more in garbage collection than all the hashing.
+  const saltStart = new Uint32Array(rows.length + 1);
+  rows.forEach((fields, index) => (saltStart[index + 1] = saltStart[index] + Object.keys(fields).length * SALT_BYTES));
+  const saltPool = crypto.randomBytes(saltStart[rows.length]);
+  const targets = Buffer.allocUnsafe(32 * rows.length);
   rows.forEach((fields, index) => {
-    const salts: Record<string, string> = {};
-    const hashes = Object.keys(fields).map((name) => {
-      const salt = saltPool.subarray(saltOffset, (saltOffset += SALT_BYTES));
-      salts[name] = `0x${salt.toString("hex")}`;
-      return fieldHash(name, fields[name], salt, keccak);
-    });
-    saltsByRow.push(salts);
-    targets.push(targetHash(header, hashes, keccak));
+    let offset = saltStart[index];
+    const hashes: Uint8Array[] = [];
+    for (const name in fields) {
+      hashes.push(fieldHash(name, fields[name], saltPool.subarray(offset, offset + SALT_BYTES), keccak));
+      offset += SALT_BYTES;
+    }
+    targets.set(targetHash(headerDigest, hashes, keccak), 32 * index);
     if (index % 1000 === 999) request.onProgress?.(index + 1, rows.length);
   });
   const tree = MerkleBatchTree.build(targets, keccak);
   const root = tree.root;
+  const saltsOf = (index: number): Record<string, string> => {
+    const salts: Record<string, string> = {};
+    let offset = saltStart[index];
+    for (const name in rows[index]) {
+      salts[name] = `0x${saltPool.toString("hex", offset, offset + SALT_BYTES)}`;
+      offset += SALT_BYTES;
+    }
+    return salts;
+  };
   const certificate = (index: number): CertificateFile => ({
     format: CERTIFICATE_FORMAT,
     ...header,
     fields: rows[index],
-    salts: saltsByRow[index],
+    salts: saltsOf(index),
     redacted: [],
-    proof: { index, targetHash: hex(targets[index]), root, siblings: tree.proof(index) },
+    proof: { index, targetHash: `0x${targets.toString("hex", 32 * index, 32 * index + 32)}`, root, siblings: tree.proof(index) },
     anchor: { chainId: request.anchor.chainId, registry: request.anchor.registry },
   });
   request.onProgress?.(rows.length, rows.length);
@@ -187,27 +200,29 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onP
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR), { recursive: true });
   if (extra) fs.mkdirSync(path.join(staging, extra.folder));
-  const seen = new Set<string>();
-  const total = batch.manifest.documentCount;
-  const concurrency = 64;
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      const index = next++;
+  const writer = new BackgroundWriter();
+  try {
+    const seen = new Set<string>();
+    const total = batch.manifest.documentCount;
+    for (let index = 0; index < total; index++) {
       let name = batch.names[index];
       if (seen.has(name)) name = `${name}-${index}`;
       seen.add(name);
       const certificate = batch.certificate(index);
-      await fs.promises.writeFile(path.join(staging, CERTIFICATES_DIR, `${name}.json`), `${JSON.stringify(certificate, null, 1)}\n`);
+      await writer.write(path.join(staging, CERTIFICATES_DIR, `${name}.json`), `${JSON.stringify(certificate, null, 1)}\n`);
       if (extra) await extra.write(staging, certificate, name);
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
-  fs.rmSync(outDir, { recursive: true, force: true });
-  fs.renameSync(staging, outDir);
-  onProgress?.(total, total);
+    await writer.close();
+    fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.renameSync(staging, outDir);
+    onProgress?.(total, total);
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export function readManifest(dir: string): BatchManifest {

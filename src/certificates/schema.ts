@@ -66,6 +66,23 @@ export function parseSchema(json: unknown, source: string): CertificateSchema {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DD naming a day that exists (so 2025-02-29 does not). */
+function isCalendarDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0);
+}
+const compiled = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let pattern = compiled.get(source);
+  if (pattern === undefined) compiled.set(source, (pattern = new RegExp(source)));
+  return pattern;
+}
 
 /**
  * Checks one raw value against its rule and returns the value as it goes into the certificate (trimmed text,
@@ -76,16 +93,12 @@ export function coerceField(rule: FieldRule, raw: string): { value: JsonValue } 
   if (text.length > rule.maxLength) return { problem: `is longer than ${rule.maxLength} characters` };
   switch (rule.type) {
     case "string":
-      if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(text)) return { problem: `"${text}" does not match ${rule.pattern}` };
+      if (rule.pattern !== undefined && !patternOf(rule.pattern).test(text)) return { problem: `"${text}" does not match ${rule.pattern}` };
       return { value: text };
     case "enum":
       return rule.values!.includes(text) ? { value: text } : { problem: `"${text}" is not one of ${rule.values!.join(", ")}` };
-    case "date": {
-      const match = DATE.exec(text);
-      const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-      if (!date || date.toISOString().slice(0, 10) !== text) return { problem: `"${text}" is not a date (YYYY-MM-DD)` };
-      return { value: text };
-    }
+    case "date":
+      return isCalendarDate(text) ? { value: text } : { problem: `"${text}" is not a date (YYYY-MM-DD)` };
     case "number":
     case "integer": {
       const number = Number(text);

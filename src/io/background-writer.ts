@@ -1,0 +1,73 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * The thread's code is plain JavaScript in a string, so it starts in milliseconds: a worker loaded through ts-node
+ * was measured at 1.8 s to start, more than it saves on a 100,000-file batch.
+ */
+const WRITER_THREAD = `
+const { parentPort } = require("node:worker_threads");
+const fs = require("node:fs");
+parentPort.on("message", (files) => {
+  try {
+    for (const [file, text] of files) fs.writeFileSync(file, text);
+    parentPort.postMessage(null);
+  } catch (error) {
+    parentPort.postMessage(error instanceof Error ? error.message : String(error));
+  }
+});
+`;
+
+/**
+ * Writes many small files on a second thread, so that preparing their contents (here) and the system calls that
+ * create them (there) use both cores. Memory stays bounded: at most `maxInFlight` chunks wait to be written.
+ */
+export class BackgroundWriter {
+  private readonly worker = new Worker(WRITER_THREAD, { eval: true });
+  private chunk: Array<[string, string]> = [];
+  private inFlight = 0;
+  private readonly waiters: Array<() => void> = [];
+  private failure?: Error;
+
+  constructor(
+    private readonly chunkSize = 256,
+    private readonly maxInFlight = 8,
+  ) {
+    this.worker.on("message", (error: string | null) => {
+      this.inFlight--;
+      if (error !== null) this.failure ??= new Error(error);
+      this.waiters.shift()?.();
+    });
+    this.worker.on("error", (error) => {
+      this.failure ??= error;
+      this.waiters.splice(0).forEach((wake) => wake());
+    });
+  }
+
+  async write(file: string, text: string): Promise<void> {
+    this.chunk.push([file, text]);
+    if (this.chunk.length >= this.chunkSize) await this.send();
+  }
+
+  /** Waits until every file is written, then stops the thread; throws the first write error. */
+  async close(): Promise<void> {
+    try {
+      if (this.chunk.length > 0) await this.send();
+      while (this.inFlight > 0 && this.failure === undefined) await this.turn();
+      if (this.failure) throw this.failure;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  private async send(): Promise<void> {
+    while (this.inFlight >= this.maxInFlight && this.failure === undefined) await this.turn();
+    if (this.failure) throw this.failure;
+    this.worker.postMessage(this.chunk);
+    this.chunk = [];
+    this.inFlight++;
+  }
+
+  private turn(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
