@@ -64,5 +64,6 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   snapshot["cert.supersede"] = await gasOf(registry.supersede(root, 200, spread, 1));
   const refs = Array.from({ length: 500 }, (_, index) => ({ root, index: index * 20 }));
   snapshot["cert.documentStatuses (500 documents, one call)"] = Number(await registry.documentStatuses.estimateGas(refs));
+  snapshot["cert.documentStatusRange (10,000 documents, one call)"] = Number(await registry.documentStatusRange.estimateGas(root, 0, 10_000));
   return snapshot;
 }

@@ -3,10 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { Wallet } from "ethers";
+import { measureBatch, type BatchFigures } from "./certificates";
 import { SNAPSHOT_FILE, measureGas } from "./gas";
+import { measureKeccak } from "./keccak";
+import { runAgainstNode } from "./node";
 import { deployedSuiteForBench } from "./suite";
 
 const RESULTS_FILE = path.join(__dirname, "results.md");
+const BATCH_DOCUMENTS = 100_000;
 
 async function rate(count: number, run: (i: number) => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
@@ -15,37 +19,84 @@ async function rate(count: number, run: (i: number) => Promise<unknown>): Promis
   return count / seconds;
 }
 
+const n = (value: number) => Math.round(value).toLocaleString("en-US");
+const s = (value: number) => `${value.toFixed(2)} s`;
+
+function batchRows(b: BatchFigures): string[] {
+  const perSecond = (seconds: number) => n(b.documents / seconds);
+  return [
+    `| parse the CSV (csv-parse) | ${s(b.parseSeconds)} | ${perSecond(b.parseSeconds)} |`,
+    `| **build**: validate, salt, hash, tree, every proof | ${s(b.buildSeconds)} | **${perSecond(b.buildSeconds)}** |`,
+    ...b.writes.flatMap((w) => [
+      `| write the files, in ${w.folder} | ${s(w.writeSeconds)} | ${perSecond(w.writeSeconds)} |`,
+      `| **build and write**, in ${w.folder} | ${s(b.buildSeconds + w.writeSeconds)} | **${perSecond(b.buildSeconds + w.writeSeconds)}** |`,
+      `| floor: as many plain file writes of the same size, in ${w.folder} | ${s(w.bareFileSeconds)} | ${perSecond(w.bareFileSeconds)} |`,
+    ]),
+    `| whole \`cert batch\` path from CSV text, in ${b.writes[0].folder} | ${s(b.parseSeconds + b.buildSeconds + b.writes[0].writeSeconds)} | ${perSecond(b.parseSeconds + b.buildSeconds + b.writes[0].writeSeconds)} |`,
+  ];
+}
+
 async function main() {
   const gas = await measureGas(hre);
   fs.writeFileSync(SNAPSHOT_FILE, `${JSON.stringify(gas, null, 2)}\n`);
 
-  const { directory, key } = await deployedSuiteForBench(hre);
+  const { directory, key, deployment } = await deployedSuiteForBench(hre);
   const accounts = Array.from({ length: 300 }, () => Wallet.createRandom().address);
   const addRate = await rate(accounts.length, async (i) => (await directory.addAccount(1, accounts[i])).wait());
-  const checkRate = await rate(2_000, () => directory.isAuthorized(key, 1, 0));
+  const checkRate = await rate(2_000, () => directory.isAuthorized(key.address, 1, 0));
+
+  const keccak = await measureKeccak();
+  const anchor = { chainId: deployment.chainId, registry: deployment.contracts.CertificateRegistry!.address };
+  const batch = await measureBatch(BATCH_DOCUMENTS, anchor);
+  const verify = await runAgainstNode<{ documents: number; firstPerSecond: number; secondPerSecond: number; naivePerSecond: number }>(path.join(__dirname, "verify-http.ts"));
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     "# Benchmark results",
     "",
     `Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
-    `Chain: in-process Hardhat network (EVM ${hre.config.solidity.compilers[0].settings.evmVersion}, automine, gas price 0). Measured ${new Date().toISOString()}.`,
+    `Chain: in-process Hardhat network (EVM ${hre.config.solidity.compilers[0].settings.evmVersion}, automine, gas price 0) unless said otherwise. Measured ${new Date().toISOString()}.`,
+    "Written by `npm run bench`; gas figures are exact and repeatable, times vary from run to run on this shared virtual machine (the disk most of all).",
     "",
     "## Gas per operation",
     "",
     "| operation | gas |",
     "| --- | ---: |",
-    ...Object.entries(gas).map(([op, value]) => `| ${op} | ${value.toLocaleString("en-US")} |`),
+    ...Object.entries(gas).map(([op, value]) => `| ${op} | ${n(value)} |`),
     "",
     "The two \"directory check\" rows are what a registry pays inside its own transaction for the cold call to",
     "`authorizedOrganisation` (measured with `gasleft()` around the call, proxy delegation included).",
     "",
-    "## Throughput",
+    "## Directory throughput",
     "",
     "| operation | per second |",
     "| --- | ---: |",
-    `| addAccount transactions, each mined and its receipt read | ${addRate.toFixed(0)} |`,
-    `| isAuthorized calls (eth_call) | ${checkRate.toFixed(0)} |`,
+    `| addAccount transactions, each mined and its receipt read | ${n(addRate)} |`,
+    `| isAuthorized calls (eth_call) | ${n(checkRate)} |`,
+    "",
+    "## keccak-256 (80-byte inputs, the size of a salted field)",
+    "",
+    "| implementation | hashes per second |",
+    "| --- | ---: |",
+    ...keccak.map((row) => `| ${row.implementation} | ${n(row.perSecond)} |`),
+    "",
+    `## Certificate batch of ${n(BATCH_DOCUMENTS)} records (sample schema, 8 fields each)`,
+    "",
+    "| step | time | documents per second |",
+    "| --- | ---: | ---: |",
+    ...batchRows(batch),
+    "",
+    "## Verifying a folder over HTTP",
+    "",
+    `${n(verify.documents)} freshly issued certificate files, checked against a separate \`npx hardhat node\` process over HTTP the way`,
+    "`sakshya cert verify <folder>` does: read and parse each file, recompute its target hash and proof, then read the",
+    "statuses in ranges (`documentStatusRange`).",
+    "",
+    "| method | documents per second |",
+    "| --- | ---: |",
+    `| the folder at once (ranges, four calls in flight), first run | **${n(verify.firstPerSecond)}** |`,
+    `| the same folder again (warm file cache) | **${n(verify.secondPerSecond)}** |`,
+    `| naive: one certificate at a time, its own status call (first 1,000) | ${n(verify.naivePerSecond)} |`,
     "",
   ];
   fs.writeFileSync(RESULTS_FILE, lines.join("\n"));

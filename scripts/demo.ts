@@ -11,6 +11,18 @@ import { parseEnode } from "../src/directory/enode";
 import { Governance } from "../src/governance/governed";
 import { describeRoles } from "../src/governance/inspect";
 import { hashJson } from "../src/hashing/canonical-json";
+import type { Signer } from "ethers";
+import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../src/certificates/batch";
+import { CertificateClient } from "../src/certificates/client";
+import { redact, type CertificateFile } from "../src/certificates/document";
+import { QR_DIR, writeQrCode } from "../src/certificates/qr";
+import { readRecords } from "../src/certificates/records";
+import { readSchema } from "../src/certificates/schema";
+import { collectCertificateFiles, verifyCertificates, type IssuerCode, type Verdict } from "../src/certificates/verify";
+import { decodeCode } from "../src/directory/vocabulary";
+import { REASONS } from "../src/certificates/vocabulary";
+import { deployedContractOf, type Deployment } from "../src/config/deployments";
+import { loadKeccak } from "../src/hashing/keccak";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -76,16 +88,53 @@ async function main() {
     console.log(`${result.authorized ? "✓ allowed" : "✗ refused"}  ${what}${result.reason ? ` — ${result.reason.message}` : ""}`);
   }
 
-  heading("6. Suspension cuts every key of an organisation at once");
+  heading("6. Certificates: a university issues a batch; verifiers check files");
+  const issuerCode: IssuerCode = async (orgId) => decodeCode((await directory.contract.organisation(orgId)).code);
+  const certificates = await certificateWalkThrough(deployment, keys[0], issuerCode, path.dirname(deploymentFile));
+
+  heading("7. Suspension cuts every key of an organisation at once");
   await directory.changeStatus("suspend", await directory.resolveOrganisation("wbu"), hashJson({ decision: "SBIC/2026/17", reason: "audit" }));
   const suspended = await directory.authorization(keys[0].address, "issue-certificates", 0);
   console.log(`✗ university key after suspension — ${suspended.reason?.message}`);
+  const [afterSuspension] = await certificates.verify([certificates.valid]);
+  console.log(`✗ ${path.basename(afterSuspension.file)}: ${afterSuspension.reason}`);
 
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;
   console.log(`Chain ${deployment.chainId} (in-process Hardhat, EVM cancun, gas price 0): ${orgs.length} organisations onboarded, ${active} active,`);
   console.log(`${PARTICIPANTS.length} signing keys, 2 validator nodes; governor ${plan.governor}, operator ${plan.operator}, guardian ${plan.guardian}.`);
   console.log(`Deployment file: ${deploymentFile}`);
+}
+
+/** Builds, issues and verifies the sample batch; shows a tampered, a revoked and a redacted certificate. */
+async function certificateWalkThrough(deployment: Deployment, universityKey: Signer, issuerCode: IssuerCode, workDir: string) {
+  const keccak = await loadKeccak();
+  const samples = path.join(__dirname, "samples", "certificates");
+  const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
+  const records = readRecords(path.join(samples, "graduates-2026.csv"));
+  const batch = buildBatch({ records, schema: readSchema(path.join(samples, "wbu-degree.schema.json")), issuer: "wbu", anchor, expiresAt: 0 }, keccak);
+  const out = path.join(workDir, "graduates-2026");
+  await writeBatch(out, batch, { extra: { folder: QR_DIR, write: writeQrCode } });
+  console.log(`Built ${batch.manifest.documentCount} certificates with QR codes in ${out}; root ${batch.manifest.root}`);
+  const client = new CertificateClient(deployment, universityKey, universityKey);
+  const issued = await client.issue(batch.manifest);
+  console.log(`✓ wbu anchored the root in block ${issued.blockNumber}; again: ${(await client.issue(batch.manifest)).status}`);
+
+  const reader = new CertificateClient(deployment, universityKey);
+  const verify = (files: string[]) => verifyCertificates(files, reader, issuerCode, keccak);
+  const files = collectCertificateFiles(path.join(out, CERTIFICATES_DIR));
+  const show = (verdicts: Verdict[]) => verdicts.forEach((v) => console.log(`${v.valid ? "✓" : "✗"} ${path.basename(v.file)}: ${v.reason}`));
+  show(await verify(files));
+
+  const tampered = path.join(workDir, "tampered.json");
+  const original = JSON.parse(fs.readFileSync(files[0], "utf8")) as CertificateFile;
+  fs.writeFileSync(tampered, JSON.stringify({ ...original, fields: { ...original.fields, cgpa: 9.99 } }));
+  await client.revokeDocuments(batch.manifest.root, [1], REASONS.indexOf("misconduct"));
+  const redacted = path.join(workDir, "redacted.json");
+  fs.writeFileSync(redacted, JSON.stringify(redact(JSON.parse(fs.readFileSync(files[2], "utf8")) as CertificateFile, ["dateOfBirth"], keccak)));
+  console.log("\nA grade edited by hand, document 1 revoked for misconduct, and document 2 with its date of birth hidden:");
+  show(await verify([tampered, files[1], redacted]));
+  return { verify, valid: files[3] };
 }
 
 main().catch((error) => {

@@ -1,3 +1,4 @@
+import { getBytes } from "ethers";
 import { expect } from "chai";
 import hre from "hardhat";
 import fc from "fast-check";
@@ -104,10 +105,15 @@ describe("CertificateRegistry properties", function () {
           expect(succeeded, `${JSON.stringify(a)}`).to.equal(expected);
         }
         const statuses = await registry.documentStatuses(Array.from({ length: COUNT }, (_, index) => ({ root, index })));
+        // The range view (what `cert verify` reads) must say exactly what the per-document view says.
+        const [, , codes] = await registry.documentStatusRange(root, 0, COUNT + 1);
+        const range = getBytes(codes);
         statuses.forEach((s, i) => {
           const untouched = !model.voided && model.batch === "none" && model.marks[i] === "none";
           expect(Number(s.status) === DOC.valid, `document ${i}: model ${model.marks[i]}/${model.batch}, status ${s.status}`).to.equal(untouched);
+          expect([range[2 * i], range[2 * i + 1]], `range view of document ${i}`).to.deep.equal([Number(s.status), Number(s.reason)]);
         });
+        expect(range[2 * COUNT]).to.equal(DOC.notIssued);
       }),
       { numRuns: 60 },
     );

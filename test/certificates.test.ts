@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { id } from "ethers";
+import { getBytes, id } from "ethers";
 import { MerkleBatchTree } from "../src/certificates/merkle";
 import { loadKeccak } from "../src/hashing/keccak";
 import { upgradeContract } from "../deploy/upgrade";
@@ -288,6 +288,33 @@ describe("CertificateRegistry", () => {
       expect(statuses.map((s) => Number(s.issuerOrgId))).to.deep.equal([1, 1, 3, 0, 1]);
       const gas = await registry.documentStatuses.estimateGas(Array.from({ length: 500 }, (_, index) => ({ root: ROOT, index: index % 300 })));
       expect(gas < 2n ** 24n, "500 documents fit one call under the transaction gas cap").to.equal(true);
+    });
+
+    it("answers a range of one batch with two bytes per document, the batch record once", async () => {
+      const { registry, universityKey } = await loadFixture(issuedSuite);
+      await registry.revokeDocument(ROOT, 1, REASON.misconduct);
+      await registry.suspendDocuments(ROOT, 0, [0b1000n], REASON.underReview);
+      const [record, orgId, codes] = await registry.documentStatusRange(ROOT, 0, 5);
+      expect([record.signer, record.documentCount, orgId]).to.deep.equal([universityKey.address, 300n, 1n]);
+      expect(getBytes(codes)).to.deep.equal(
+        Uint8Array.from([DOC.valid, 0, DOC.revoked, REASON.misconduct, DOC.valid, 0, DOC.suspended, 0, DOC.valid, 0]),
+      );
+      const [, , past] = await registry.documentStatusRange(ROOT, 299, 2);
+      expect(getBytes(past)).to.deep.equal(Uint8Array.from([DOC.valid, 0, DOC.notIssued, 0]));
+      const [, , never] = await registry.documentStatusRange(id("never"), 0, 1);
+      expect(getBytes(never)).to.deep.equal(Uint8Array.from([DOC.notIssued, 0]));
+      const max = 2 ** 24 - 1;
+      for (const [first, count] of [[0, 0], [0, max + 1], [max, 1]]) {
+        await expect(registry.documentStatusRange(ROOT, first, count)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidRange").withArgs(first, count);
+      }
+    });
+
+    it("a range of a revoked or voided batch reads the batch's status for every document", async () => {
+      const { registry, directory } = await loadFixture(issuedSuite);
+      await registry.revokeBatch(ROOT, REASON.issuedInError);
+      expect(getBytes((await registry.documentStatusRange(ROOT, 0, 2))[2])).to.deep.equal(Uint8Array.from([DOC.revoked, REASON.issuedInError, DOC.revoked, REASON.issuedInError]));
+      await directory.suspend(1, evidence("audit"));
+      expect(getBytes((await registry.documentStatusRange(ROOT, 0, 1))[2])).to.deep.equal(Uint8Array.from([DOC.issuerSuspended, 0]));
     });
   });
 

@@ -252,6 +252,22 @@ contract CertificateRegistry is
         }
     }
 
+    /// @inheritdoc ICertificateRegistry
+    function documentStatusRange(
+        bytes32 root,
+        uint256 first,
+        uint256 count
+    ) external view returns (Batch memory record, uint32 issuerOrgId, bytes memory codes) {
+        if (count == 0 || count > MAX_DOCUMENTS || first >= MAX_DOCUMENTS) {
+            revert CertificateRegistryInvalidRange(first, count);
+        }
+        CertificateStorage storage $ = _storage();
+        record = $.batches[root];
+        IssuerStatus memory issuer = _issuerStatusOf($.batches[root]);
+        issuerOrgId = issuer.orgId;
+        codes = _rangeCodes(record, _statusTable(record, issuer), $.marks[root], first, count);
+    }
+
     /// @notice The replacement of a superseded document (zero if none).
     function replacementOf(bytes32 root, uint256 index) external view returns (DocumentRef memory) {
         return _storage().replacements[_documentKey(root, index)];
@@ -416,29 +432,77 @@ contract CertificateRegistry is
         s.issuedAt = b.issuedAt;
         s.expiresAt = b.expiresAt;
         s.issuerOrgId = issuer.orgId;
-        if (b.signer == address(0) || index >= b.documentCount) {
-            s.status = Status.NotIssued;
-            return s;
+        uint256 documentMark;
+        if (index < b.documentCount) {
+            (uint256 word, uint256 shift) = DocumentMarks.locate(index);
+            documentMark = DocumentMarks.get($.marks[root][word], shift);
         }
-        if (issuer.status != Status.Valid) {
-            s.status = issuer.status;
-            return s;
-        }
-        (uint256 word, uint256 shift) = DocumentMarks.locate(index);
-        // A revoked batch outranks anything said of one document; a revoked document outranks a suspended batch.
-        uint256 mark = _isRevocation(b.mark) ? b.mark : DocumentMarks.get($.marks[root][word], shift);
-        if (mark == DocumentMarks.NONE || mark == DocumentMarks.SUSPENDED) {
-            if (mark == DocumentMarks.SUSPENDED || b.mark == DocumentMarks.SUSPENDED) s.status = Status.Suspended;
-            else if (b.expiresAt != 0 && block.timestamp >= b.expiresAt) s.status = Status.Expired;
-            return s;
-        }
-        s.reason = Reason(mark);
-        if (s.reason == Reason.Superseded) {
-            s.status = Status.Superseded;
+        (s.status, s.reason) = _statusOf(b, issuer, index, documentMark);
+        if (s.status == Status.Superseded) {
             DocumentRef storage replacement = $.replacements[_documentKey(root, index)];
             (s.replacementRoot, s.replacementIndex) = (replacement.root, replacement.index);
-        } else {
-            s.status = Status.Revoked;
+        }
+    }
+
+    /// @dev The status rule, in order: not issued, issuer's standing, revocation (a revoked batch outranks anything
+    /// said of one document, and a revoked document outranks a suspended batch), suspension, expiry.
+    function _statusOf(
+        Batch memory b,
+        IssuerStatus memory issuer,
+        uint256 index,
+        uint256 documentMark
+    ) private view returns (Status, Reason) {
+        if (b.signer == address(0) || index >= b.documentCount) return (Status.NotIssued, Reason.None);
+        if (issuer.status != Status.Valid) return (issuer.status, Reason.None);
+        uint256 mark = _isRevocation(b.mark) ? b.mark : documentMark;
+        if (_isRevocation(mark)) {
+            Reason reason = Reason(mark);
+            return (reason == Reason.Superseded ? Status.Superseded : Status.Revoked, reason);
+        }
+        if (mark == DocumentMarks.SUSPENDED || b.mark == DocumentMarks.SUSPENDED) {
+            return (Status.Suspended, Reason.None);
+        }
+        if (b.expiresAt != 0 && block.timestamp >= b.expiresAt) return (Status.Expired, Reason.None);
+        return (Status.Valid, Reason.None);
+    }
+
+    /// @dev Within a batch a document's status depends only on its 4-bit mark, so there are at most sixteen: entry
+    /// `m` (bits 16m to 16m+15) is status << 8 | reason for mark `m`.
+    function _statusTable(Batch memory b, IssuerStatus memory issuer) private view returns (uint256 table) {
+        for (uint256 mark = 0; mark < 16; ++mark) {
+            // Marks past the last reason are never written (every write checks its reason), save SUSPENDED.
+            if (mark > uint256(type(Reason).max) && mark != DocumentMarks.SUSPENDED) continue;
+            (Status status, Reason reason) = _statusOf(b, issuer, 0, mark);
+            table |= ((uint256(status) << 8) | uint256(reason)) << (16 * mark);
+        }
+    }
+
+    function _rangeCodes(
+        Batch memory b,
+        uint256 table,
+        mapping(uint256 => uint256) storage marks,
+        uint256 first,
+        uint256 count
+    ) private view returns (bytes memory codes) {
+        codes = new bytes(2 * count);
+        uint256 notIssued = uint256(Status.NotIssued) << 8;
+        uint256 packed = marks[first / DocumentMarks.DOCUMENTS_PER_WORD];
+        // Bounded by the caller: first < 2^24 and count <= 2^24, so nothing here can overflow.
+        unchecked {
+            for (uint256 i = 0; i < count; ++i) {
+                uint256 index = first + i;
+                (uint256 word, uint256 shift) = DocumentMarks.locate(index);
+                if (shift == 0 && i != 0) packed = marks[word];
+                uint256 code = index < b.documentCount
+                    ? (table >> (16 * DocumentMarks.get(packed, shift))) & 0xffff
+                    : notIssued;
+                // Two bytes per document, written directly: indexed byte writes would cost more than everything else.
+                assembly ("memory-safe") {
+                    let at := add(add(codes, 32), mul(i, 2))
+                    mstore8(at, shr(8, code))
+                    mstore8(add(at, 1), and(code, 0xff))
+                }
+            }
         }
     }
 

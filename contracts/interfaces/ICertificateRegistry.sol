@@ -200,4 +200,17 @@ interface ICertificateRegistry {
 
     /// @notice The status of many documents in one call.
     function documentStatuses(DocumentRef[] calldata documents) external view returns (DocumentStatus[] memory);
+
+    /// @notice The status of the documents `first` to `first + count - 1` of one batch: the batch's record once, then
+    /// two bytes per document in `codes` (status, then revocation reason). What a verifier of a folder of
+    /// certificates asks: at about a hundred gas per document, a whole batch of ten thousand fits one call. A
+    /// superseded document's replacement is in {replacementOf}. Indices past the batch read as `NotIssued`.
+    function documentStatusRange(
+        bytes32 root,
+        uint256 first,
+        uint256 count
+    ) external view returns (Batch memory record, uint32 issuerOrgId, bytes memory codes);
+
+    /// @notice A status range must hold 1 to `MAX_DOCUMENTS` documents and start below `MAX_DOCUMENTS`.
+    error CertificateRegistryInvalidRange(uint256 first, uint256 count);
 }

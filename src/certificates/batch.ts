@@ -4,13 +4,13 @@ import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { BackgroundWriter } from "../io/background-writer";
-import { canonicalJson, type JsonValue } from "../hashing/canonical-json";
+import { canonicalJson } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
 import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type CertificateFile } from "./document";
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
 import type { SourceRecord } from "./records";
-import { coerceField, type CertificateSchema } from "./schema";
+import { coerceField, type CertificateSchema, type FieldValue } from "./schema";
 
 export const BATCH_FORMAT = "sakshya-batch/1";
 export const MANIFEST_FILE = "batch.json";
@@ -73,7 +73,7 @@ export interface BuiltBatch {
 }
 
 /** Hash of the fields that identify a record, normalised so that case and spacing do not hide a duplicate. */
-export function identityHash(schema: CertificateSchema, issuer: string, fields: Record<string, JsonValue>, keccak: Keccak): string {
+export function identityHash(schema: CertificateSchema, issuer: string, fields: Record<string, FieldValue>, keccak: Keccak): string {
   const key = schema.identity.map((name) => String(fields[name]).trim().replace(/\s+/g, " ").toLowerCase());
   return hex(keccak(Buffer.from(canonicalJson(["sakshya-identity/1", schema.id, issuer, key]), "utf8")));
 }
@@ -91,12 +91,12 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
   if (unknownColumns.length > 0) {
     problems.push({ line: records[0].line, problem: `unknown field${unknownColumns.length > 1 ? "s" : ""} ${unknownColumns.join(", ")} (not in schema ${schema.id})` });
   }
-  const rows: Record<string, JsonValue>[] = [];
+  const rows: Record<string, FieldValue>[] = [];
   const identities: string[] = [];
   const firstLineOf = new Map<string, number>();
   const rules = Object.entries(schema.fields);
   for (const record of records) {
-    const fields: Record<string, JsonValue> = {};
+    const fields: Record<string, FieldValue> = {};
     const rowProblems: string[] = [];
     for (const [name, rule] of rules) {
       const raw = record.values[name] ?? "";

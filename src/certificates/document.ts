@@ -8,9 +8,8 @@ export const CERTIFICATE_FORMAT = "sakshya-certificate/1";
 export const SALT_BYTES = 16;
 
 const hash32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be a 32-byte lowercase hex hash");
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
+/** Schemas only produce text and numbers (see schema.ts); anything else in a file is not ours. */
+const fieldValue = z.union([z.string(), z.number()]);
 
 export const certificateSchema = z
   .object({
@@ -18,7 +17,7 @@ export const certificateSchema = z
     /** Header: bound into the target hash and never redacted. */
     schema: z.string().min(1),
     issuer: z.string().min(1),
-    fields: z.record(jsonValue),
+    fields: z.record(fieldValue),
     salts: z.record(z.string().regex(new RegExp(`^0x[0-9a-f]{${SALT_BYTES * 2}}$`), "must be a 16-byte hex salt")),
     redacted: z.array(hash32),
     proof: z.object({

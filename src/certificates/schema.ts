@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors";
-import type { JsonValue } from "../hashing/canonical-json";
 
 const fieldRule = z
   .object({
@@ -28,6 +27,8 @@ const schemaFile = z
   .strict();
 
 export type CertificateSchema = z.infer<typeof schemaFile>;
+/** What a field holds once checked: dates and enums stay text. */
+export type FieldValue = string | number;
 type FieldRule = z.infer<typeof fieldRule>;
 
 export function readSchema(file: string): CertificateSchema {
@@ -88,7 +89,7 @@ function patternOf(source: string): RegExp {
  * Checks one raw value against its rule and returns the value as it goes into the certificate (trimmed text,
  * numbers as numbers), or a short description of what is wrong.
  */
-export function coerceField(rule: FieldRule, raw: string): { value: JsonValue } | { problem: string } {
+export function coerceField(rule: FieldRule, raw: string): { value: FieldValue } | { problem: string } {
   const text = raw.trim();
   if (text.length > rule.maxLength) return { problem: `is longer than ${rule.maxLength} characters` };
   switch (rule.type) {

@@ -18,28 +18,35 @@ parentPort.on("message", (files) => {
 `;
 
 /**
- * Writes many small files on a second thread, so that preparing their contents (here) and the system calls that
- * create them (there) use both cores. Memory stays bounded: at most `maxInFlight` chunks wait to be written.
+ * Writes many small files on other threads, so that preparing their contents (here) and the system calls that
+ * create them (there) overlap. Two threads write 100,000 certificates to tmpfs in 1.9 s against 3.0 s for one
+ * (bench/results.md). Memory stays bounded: at most `maxInFlight` chunks wait to be written.
  */
 export class BackgroundWriter {
-  private readonly worker = new Worker(WRITER_THREAD, { eval: true });
+  private readonly workers: Worker[];
+  private sent = 0;
   private chunk: Array<[string, string]> = [];
   private inFlight = 0;
   private readonly waiters: Array<() => void> = [];
   private failure?: Error;
 
   constructor(
+    threads = 2,
     private readonly chunkSize = 256,
     private readonly maxInFlight = 8,
   ) {
-    this.worker.on("message", (error: string | null) => {
-      this.inFlight--;
-      if (error !== null) this.failure ??= new Error(error);
-      this.waiters.shift()?.();
-    });
-    this.worker.on("error", (error) => {
-      this.failure ??= error;
-      this.waiters.splice(0).forEach((wake) => wake());
+    this.workers = Array.from({ length: threads }, () => {
+      const worker = new Worker(WRITER_THREAD, { eval: true });
+      worker.on("message", (error: string | null) => {
+        this.inFlight--;
+        if (error !== null) this.failure ??= new Error(error);
+        this.waiters.shift()?.();
+      });
+      worker.on("error", (error) => {
+        this.failure ??= error;
+        this.waiters.splice(0).forEach((wake) => wake());
+      });
+      return worker;
     });
   }
 
@@ -55,14 +62,14 @@ export class BackgroundWriter {
       while (this.inFlight > 0 && this.failure === undefined) await this.turn();
       if (this.failure) throw this.failure;
     } finally {
-      await this.worker.terminate();
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
     }
   }
 
   private async send(): Promise<void> {
     while (this.inFlight >= this.maxInFlight && this.failure === undefined) await this.turn();
     if (this.failure) throw this.failure;
-    this.worker.postMessage(this.chunk);
+    this.workers[this.sent++ % this.workers.length].postMessage(this.chunk);
     this.chunk = [];
     this.inFlight++;
   }

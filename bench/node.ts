@@ -1,0 +1,41 @@
+import { spawn, execFile } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+const ROOT = path.join(__dirname, "..");
+const HARDHAT = require.resolve("hardhat/internal/cli/cli", { paths: [ROOT] });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/**
+ * Starts `npx hardhat node` as its own process (the chain a verifier would point at), runs `hardhat run` of `script`
+ * against it, and returns the script's last line of output parsed as JSON.
+ */
+export async function runAgainstNode<T>(script: string): Promise<T> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      node.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Started HTTP") && resolve());
+      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code} before it listened`)));
+    });
+    node.stdout.resume();
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [HARDHAT, "run", "--network", "localhost", script], { cwd: ROOT, env: { ...process.env, LOCALHOST_RPC_URL: url }, maxBuffer: 1 << 24 }, (error, out, err) =>
+        error ? reject(new Error(`${script} failed: ${err || error.message}`)) : resolve(out),
+      ),
+    );
+    return JSON.parse(stdout.trim().split("\n").pop()!) as T;
+  } finally {
+    node.kill();
+  }
+}
