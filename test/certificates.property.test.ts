@@ -1,10 +1,14 @@
-import { getBytes } from "ethers";
 import { expect } from "chai";
 import hre from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id } from "ethers";
+import { getBytes, id } from "ethers";
+import { buildBatch } from "../src/certificates/batch";
 import { toBitmap } from "../src/certificates/client";
+import { computeTargetHash, redact } from "../src/certificates/document";
+import { processProof } from "../src/certificates/merkle";
+import { parseSchema } from "../src/certificates/schema";
+import { loadKeccak } from "../src/hashing/keccak";
 import { DOC, REASON, certificateSuite, evidence } from "./fixtures";
 
 const COUNT = 200;
@@ -116,6 +120,55 @@ describe("CertificateRegistry properties", function () {
         expect(range[2 * COUNT]).to.equal(DOC.notIssued);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("a certificate with any field changed, added or dropped never matches its target hash; any redaction still does", async () => {
+    const keccak = await loadKeccak();
+    const schema = parseSchema(
+      {
+        id: "prop/1",
+        title: "property test",
+        fields: { roll: { type: "string", required: true }, name: { type: "string", required: true }, score: { type: "number" }, born: { type: "date" } },
+        identity: ["roll"],
+      },
+      "property schema",
+    );
+    const text = fc.string({ minLength: 1, maxLength: 30 }).filter((t) => t.trim() !== "" && !/[\r\n]/.test(t));
+    const row = fc.record({ name: text, score: fc.integer({ min: -1000, max: 1000 }).map(String), born: fc.constant("2001-02-28") });
+    const rows = fc.array(row, { minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(rows, fc.nat(), fc.oneof(text, fc.integer().map(String)), fc.subarray(["name", "score", "born"]), async (values, pick, newValue, hidden) => {
+        const records = values.map((v, i) => ({ line: i + 2, values: { roll: `R-${i}`, ...v } }));
+        const batch = buildBatch({ records, schema, issuer: "wbu", anchor: { chainId: 1, registry: `0x${"1".repeat(40)}` }, expiresAt: 0 }, keccak);
+        const certificate = batch.certificate(pick % records.length);
+        const { proof } = certificate;
+        expect(computeTargetHash(certificate, keccak)).to.equal(proof.targetHash);
+
+        const shown = redact(certificate, hidden, keccak);
+        expect(computeTargetHash(shown, keccak), `hiding ${hidden.join(",")}`).to.equal(proof.targetHash);
+        expect(processProof(proof.index, getBytes(proof.targetHash), proof.siblings, keccak)).to.equal(proof.root);
+
+        const name = Object.keys(certificate.fields)[pick % Object.keys(certificate.fields).length];
+        const changed = String(certificate.fields[name]) === newValue ? `${newValue}!` : newValue;
+        const original = certificate.fields[name];
+        const edits = [
+          { ...certificate, fields: { ...certificate.fields, [name]: changed } },
+          { ...certificate, issuer: `${certificate.issuer}x` },
+          ...(typeof original === "number" ? [{ ...certificate, fields: { ...certificate.fields, [name]: original + 1 } }] : []),
+          ...(hidden.length > 0 ? [{ ...shown, redacted: shown.redacted.slice(1) }] : []),
+        ];
+        for (const edit of edits) {
+          let target: string | undefined;
+          try {
+            target = computeTargetHash(edit, keccak);
+          } catch {
+            target = undefined; // a field without its salt is caught as tampered before any hash
+          }
+          expect(target, `edit of ${name}`).to.not.equal(proof.targetHash);
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });
