@@ -203,7 +203,7 @@ interface ICertificateRegistry {
 
     /// @notice The status of the documents `first` to `first + count - 1` of one batch: the batch's record once, then
     /// two bytes per document in `codes` (status, then revocation reason). What a verifier of a folder of
-    /// certificates asks: at about a hundred gas per document, a whole batch of ten thousand fits one call. A
+    /// certificates asks: at under 600 gas per document, a whole batch of ten thousand fits one call. A
     /// superseded document's replacement is in {replacementOf}. Indices past the batch read as `NotIssued`.
     function documentStatusRange(
         bytes32 root,
