@@ -15,6 +15,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Runs `node <args>` in the project folder and parses the last line it prints as JSON. */
+function runForJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (error, out, err) =>
+      error ? reject(new Error(`${args.join(" ")} failed: ${err || error.message}`)) : resolve(JSON.parse(out.trim().split("\n").pop()!) as T),
+    ),
+  );
+}
+
+/** Runs a TypeScript file of the project in a plain Node process (no Hardhat), for its JSON result. */
+export function runInOwnProcess<T>(script: string, args: string[]): Promise<T> {
+  return runForJson<T>(["-r", "ts-node/register/transpile-only", script, ...args], { TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") });
+}
+
 /**
  * Starts `npx hardhat node` as its own process (the chain a verifier would point at), runs `hardhat run` of `script`
  * against it, and returns the script's last line of output parsed as JSON.
@@ -29,12 +43,7 @@ export async function runAgainstNode<T>(script: string): Promise<T> {
       node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code} before it listened`)));
     });
     node.stdout.resume();
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [HARDHAT, "run", "--network", "localhost", script], { cwd: ROOT, env: { ...process.env, LOCALHOST_RPC_URL: url }, maxBuffer: 1 << 24 }, (error, out, err) =>
-        error ? reject(new Error(`${script} failed: ${err || error.message}`)) : resolve(out),
-      ),
-    );
-    return JSON.parse(stdout.trim().split("\n").pop()!) as T;
+    return await runForJson<T>([HARDHAT, "run", "--network", "localhost", script], { LOCALHOST_RPC_URL: url });
   } finally {
     node.kill();
   }

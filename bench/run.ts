@@ -3,10 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { Wallet } from "ethers";
-import { measureBatch, type BatchFigures } from "./certificates";
+import type { BatchFigures } from "./certificates";
 import { SNAPSHOT_FILE, measureGas } from "./gas";
-import { measureKeccak } from "./keccak";
-import { runAgainstNode } from "./node";
+import type { KeccakRow } from "./keccak";
+import { runAgainstNode, runInOwnProcess } from "./node";
 import { deployedSuiteForBench } from "./suite";
 
 const RESULTS_FILE = path.join(__dirname, "results.md");
@@ -37,17 +37,25 @@ function batchRows(b: BatchFigures): string[] {
 }
 
 async function main() {
+  // Stages go to stderr, so a run that dies says where.
+  const stage = (what: string) => process.stderr.write(`bench: ${what}…\n`);
+  stage("gas");
   const gas = await measureGas(hre);
   fs.writeFileSync(SNAPSHOT_FILE, `${JSON.stringify(gas, null, 2)}\n`);
 
+  stage("directory throughput");
   const { directory, key, deployment } = await deployedSuiteForBench(hre);
   const accounts = Array.from({ length: 300 }, () => Wallet.createRandom().address);
   const addRate = await rate(accounts.length, async (i) => (await directory.addAccount(1, accounts[i])).wait());
   const checkRate = await rate(2_000, () => directory.isAuthorized(key.address, 1, 0));
 
-  const keccak = await measureKeccak();
-  const anchor = { chainId: deployment.chainId, registry: deployment.contracts.CertificateRegistry!.address };
-  const batch = await measureBatch(BATCH_DOCUMENTS, anchor);
+  stage(`keccak implementations and a batch of ${n(BATCH_DOCUMENTS)} certificates`);
+  const { keccak, batch } = await runInOwnProcess<{ keccak: KeccakRow[]; batch: BatchFigures }>(path.join(__dirname, "offchain.ts"), [
+    String(BATCH_DOCUMENTS),
+    String(deployment.chainId),
+    deployment.contracts.CertificateRegistry!.address,
+  ]);
+  stage("verifying a folder over HTTP against hardhat node");
   const verify = await runAgainstNode<{ documents: number; firstPerSecond: number; secondPerSecond: number; naivePerSecond: number }>(path.join(__dirname, "verify-http.ts"));
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";

@@ -29,7 +29,7 @@ async function main() {
   const batch = buildBatch({ records: parseCsvRecords(graduatesCsv(DOCUMENTS), "graduates.csv"), schema: readSchema(SAMPLE_SCHEMA), issuer: "wbu", anchor, expiresAt: 0 }, keccak);
   const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-verify-")), "batch");
   try {
-    await writeBatch(folder, batch);
+    await writeBatch(folder, batch, { threads: 0 }); // this process has Hardhat loaded: see WriteOptions.threads
     await new CertificateClient(deployment, key, key).issue(batch.manifest);
 
     // What a verifier has: the folder, the deployment file and the RPC URL.

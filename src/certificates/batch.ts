@@ -190,9 +190,17 @@ export interface WriteOptions {
   /** Writes more per certificate (a QR code, a PDF) into `folder` of the staging directory. */
   readonly extra?: { folder: string; write: (staging: string, certificate: CertificateFile, name: string) => Promise<void> };
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Writer threads; by default two for batches of 2,000 or more, none (write in line) below. Pass 0 in a process
+   * that has Hardhat's EDR loaded: worker threads there crashed the process (Node's napi_threadsafe_function bug,
+   * NomicFoundation/hardhat#8322).
+   */
+  readonly threads?: number;
 }
 
-export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onProgress }: WriteOptions = {}): Promise<void> {
+const THREADED_FROM = 2_000;
+
+export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onProgress, threads }: WriteOptions = {}): Promise<void> {
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
     throw new InputError(`${outDir} already exists and is not empty; choose a new folder for the batch.`);
   }
@@ -200,26 +208,30 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onP
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR), { recursive: true });
   if (extra) fs.mkdirSync(path.join(staging, extra.folder));
-  const writer = new BackgroundWriter();
+  const total = batch.manifest.documentCount;
+  const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
+  const writer = threadCount > 0 ? new BackgroundWriter(threadCount) : undefined;
   try {
     const seen = new Set<string>();
-    const total = batch.manifest.documentCount;
     for (let index = 0; index < total; index++) {
       let name = batch.names[index];
       if (seen.has(name)) name = `${name}-${index}`;
       seen.add(name);
       const certificate = batch.certificate(index);
-      await writer.write(path.join(staging, CERTIFICATES_DIR, `${name}.json`), `${JSON.stringify(certificate, null, 1)}\n`);
+      const file = path.join(staging, CERTIFICATES_DIR, `${name}.json`);
+      const text = `${JSON.stringify(certificate, null, 1)}\n`;
+      if (writer) await writer.write(file, text);
+      else fs.writeFileSync(file, text);
       if (extra) await extra.write(staging, certificate, name);
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
-    await writer.close();
+    await writer?.close();
     fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.renameSync(staging, outDir);
     onProgress?.(total, total);
   } catch (error) {
-    await writer.close().catch(() => undefined);
+    await writer?.close().catch(() => undefined);
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
