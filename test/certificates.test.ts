@@ -33,7 +33,7 @@ describe("CertificateRegistry", () => {
 
     it("refuses a zero directory address", async () => {
       const factory = await hre.ethers.getContractFactory("CertificateRegistry");
-      await expect(factory.deploy(hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "CertificateRegistryZeroDirectory");
+      await expect(factory.deploy(hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "DirectoryGatedZeroDirectory");
     });
   });
 

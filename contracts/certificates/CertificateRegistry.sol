@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {
-    AccessManagedUpgradeable
-} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -14,6 +8,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICertificateRegistry} from "../interfaces/ICertificateRegistry.sol";
 import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
 import {Capabilities} from "../governance/Capabilities.sol";
+import {DirectoryGated} from "../governance/DirectoryGated.sol";
+import {GovernedUpgradeable} from "../governance/GovernedUpgradeable.sol";
 import {DocumentMarks} from "../libraries/DocumentMarks.sol";
 
 /// @title CertificateRegistry
@@ -23,13 +19,7 @@ import {DocumentMarks} from "../libraries/DocumentMarks.sol";
 /// @dev The directory's address is immutable in the implementation, which saves a storage read on every write; it is
 /// itself a proxy, so it never changes. Status is computed when asked, from the batch, its marks and the directory, so
 /// suspending an issuer or reporting a key compromised takes effect on every document at once.
-contract CertificateRegistry is
-    Initializable,
-    AccessManagedUpgradeable,
-    PausableUpgradeable,
-    UUPSUpgradeable,
-    ICertificateRegistry
-{
+contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
     using SafeCast for uint256;
 
     /// @notice Largest number of documents in one batch (the batch record keeps the count in 24 bits).
@@ -55,31 +45,17 @@ contract CertificateRegistry is
 
     uint256 private constant _MARK_WORDS_PER_BITMAP_WORD = 256 / DocumentMarks.DOCUMENTS_PER_WORD;
 
-    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
-    IParticipantDirectory private immutable _DIRECTORY;
-
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IParticipantDirectory directory_) {
-        if (address(directory_) == address(0)) revert CertificateRegistryZeroDirectory();
-        _DIRECTORY = directory_;
-        _disableInitializers();
-    }
+    constructor(IParticipantDirectory directory_) DirectoryGated(directory_) {}
 
     /// @notice Sets the suite's AccessManager as this registry's authority.
     function initialize(address initialAuthority) external initializer {
-        __AccessManaged_init(initialAuthority);
-        __Pausable_init();
-        __UUPSUpgradeable_init();
+        __Governed_init(initialAuthority);
     }
 
-    /// @notice Version of this implementation; upgrades raise it.
-    function version() external pure virtual returns (string memory) {
+    /// @inheritdoc GovernedUpgradeable
+    function version() external pure virtual override returns (string memory) {
         return "1.0.0";
-    }
-
-    /// @notice The participant directory this registry asks.
-    function directory() external view returns (IParticipantDirectory) {
-        return _DIRECTORY;
     }
 
     // ---------------------------------------------------------------- issuing
@@ -197,18 +173,6 @@ contract CertificateRegistry is
         emit DocumentSuperseded(root, index, replacementRoot, replacementIndex, msg.sender);
     }
 
-    // ---------------------------------------------------------------- emergency brake and upgrades
-
-    /// @notice Stops every write until unpaused; views keep answering.
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @notice Lifts a pause.
-    function unpause() external restricted {
-        _unpause();
-    }
-
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc ICertificateRegistry
@@ -280,8 +244,6 @@ contract CertificateRegistry is
         uint32 orgId;
         Status status;
     }
-
-    function _authorizeUpgrade(address) internal override restricted {}
 
     /// @dev The batch, once the caller is known to be an active key of the issuing organisation or a governance role
     /// allowed this function (which may need a scheduled operation, consumed here as `restricted` would).

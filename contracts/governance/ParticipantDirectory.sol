@@ -1,28 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {
-    AccessManagedUpgradeable
-} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
 import {Capabilities} from "./Capabilities.sol";
+import {GovernedUpgradeable} from "./GovernedUpgradeable.sol";
 
 /// @title ParticipantDirectory
 /// @notice Organisations, their signing accounts and their nodes. Writes are governance's (every mutating function
 /// is `restricted` by the suite's AccessManager); registries read {authorizedOrganisation} on every write.
 /// @dev Offboarding or suspending an organisation cuts its accounts and nodes without touching them: every check
 /// reads the organisation's status, so no loop over its keys is ever needed.
-contract ParticipantDirectory is
-    Initializable,
-    AccessManagedUpgradeable,
-    PausableUpgradeable,
-    UUPSUpgradeable,
-    IParticipantDirectory
-{
+contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     using EnumerableSet for EnumerableSet.UintSet;
     using EnumerableSet for EnumerableSet.AddressSet;
     using EnumerableSet for EnumerableSet.Bytes32Set;
@@ -68,13 +57,11 @@ contract ParticipantDirectory is
 
     /// @notice Sets the suite's AccessManager as this directory's authority.
     function initialize(address initialAuthority) external initializer {
-        __AccessManaged_init(initialAuthority);
-        __Pausable_init();
-        __UUPSUpgradeable_init();
+        __Governed_init(initialAuthority);
     }
 
-    /// @notice Version of this implementation; upgrades raise it.
-    function version() external pure virtual returns (string memory) {
+    /// @inheritdoc GovernedUpgradeable
+    function version() external pure virtual override returns (string memory) {
         return "1.0.0";
     }
 
@@ -240,18 +227,6 @@ contract ParticipantDirectory is
         emit NodeRemoved(orgId, nodeId, msg.sender);
     }
 
-    // ---------------------------------------------------------------- governance: emergency brake
-
-    /// @notice Stops every change to the directory; checks keep answering.
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @notice Lets changes through again.
-    function unpause() external restricted {
-        _unpause();
-    }
-
     // ---------------------------------------------------------------- the check every registry makes
 
     /// @inheritdoc IParticipantDirectory
@@ -344,8 +319,6 @@ contract ParticipantDirectory is
     }
 
     // ---------------------------------------------------------------- internals
-
-    function _authorizeUpgrade(address) internal override restricted {}
 
     function _authorize(
         address account_,
