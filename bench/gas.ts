@@ -3,6 +3,7 @@ import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { toBitmap } from "../src/certificates/client";
 import { CertificateRegistry__factory, ParticipantDirectory__factory } from "../typechain-types";
+import { measureLandGas } from "./land-gas";
 import { encodeBytes32String, id as textHash } from "ethers";
 import os from "node:os";
 import path from "node:path";
@@ -18,7 +19,7 @@ const APPROVE_MUTATIONS = 1 << 3;
 const RUN_NODE = 1 << 6;
 
 export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSnapshot> {
-  const [governor, operator, guardian, universityKey, revenueKey] = await hre.ethers.getSigners();
+  const [governor, operator, guardian, universityKey, revenueKey, ...landKeys] = await hre.ethers.getSigners();
   const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
   const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-gas-")), "gas.json");
   const { deployment } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
@@ -65,5 +66,5 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const refs = Array.from({ length: 500 }, (_, index) => ({ root, index: index * 20 }));
   snapshot["cert.documentStatuses (500 documents, one call)"] = Number(await registry.documentStatuses.estimateGas(refs));
   snapshot["cert.documentStatusRange (10,000 documents, one call)"] = Number(await registry.documentStatusRange.estimateGas(root, 0, 10_000));
-  return snapshot;
+  return { ...snapshot, ...(await measureLandGas(deployment, directory, [...landKeys.slice(0, 5), governor])) };
 }

@@ -79,6 +79,7 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   };
   const directoryRecord = await proxyOnce("ParticipantDirectory");
   const certificateRecord = await proxyOnce("CertificateRegistry", [directoryRecord.address]);
+  const landRecord = await proxyOnce("LandRegistry", [directoryRecord.address]);
 
   const deployment: Deployment = {
     suiteVersion: SUITE_VERSION,
@@ -90,6 +91,7 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
       SakshyaAuthority: authorityRecord!,
       ParticipantDirectory: directoryRecord,
       CertificateRegistry: certificateRecord,
+      LandRegistry: landRecord,
     },
     roles,
   };
@@ -146,6 +148,7 @@ async function wireRoles(
     const target = deployment.contracts[contractName as GovernedContractName]!.address;
     const contract = GOVERNED_INTERFACES[contractName as GovernedContractName];
     for (const name of Object.keys(byRole) as RoleName[]) {
+      if (byRole[name].length === 0) continue;
       const selectors: string[] = [];
       for (const fn of byRole[name]) {
         const selector = contract.getFunction(fn)!.selector;

@@ -339,6 +339,23 @@ describe("ParticipantDirectory", () => {
       await directory.markAccountCompromised(universityKey.address, cutoff);
       await denied(universityKey.address, 0, 0, "ParticipantDirectoryAccountIsCompromised", [universityKey.address, cutoff]);
     });
+
+    it("grants a place inside a larger one to an organisation serving either, and names the place when it serves neither", async () => {
+      const { directory, universityKey, revenueKey } = await loadFixture(populatedSuite);
+      // Land Revenue North serves 101 and 102; read 5001 as a block inside 102, 5002 as one inside 103.
+      expect(await directory.authorizedOrganisationWithin(revenueKey.address, CAP.approveMutations, 5001, 102)).to.equal(2);
+      expect(await directory.authorizedOrganisationWithin(revenueKey.address, CAP.approveMutations, 101, 103)).to.equal(2);
+      expect(await directory.authorizedOrganisationWithin(universityKey.address, CAP.issueCertificates, 5002, 103)).to.equal(1);
+      await expect(directory.authorizedOrganisationWithin(revenueKey.address, CAP.approveMutations, 5002, 103))
+        .to.be.revertedWithCustomError(directory, "ParticipantDirectoryOutsideJurisdiction")
+        .withArgs(2, 5002);
+      await expect(directory.authorizedOrganisationWithin(revenueKey.address, CAP.approveMutations, 5002, 0))
+        .to.be.revertedWithCustomError(directory, "ParticipantDirectoryOutsideJurisdiction")
+        .withArgs(2, 5002);
+      await expect(directory.authorizedOrganisationWithin(revenueKey.address, CAP.issueCertificates, 101, 102))
+        .to.be.revertedWithCustomError(directory, "ParticipantDirectoryMissingCapability")
+        .withArgs(2, CAP.issueCertificates);
+    });
   });
 
   describe("views", () => {

@@ -231,7 +231,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
 
     /// @inheritdoc IParticipantDirectory
     function isAuthorized(address account_, uint32 capability, uint32 jurisdiction) external view returns (bool) {
-        (, Denial denial) = _authorize(account_, capability, jurisdiction);
+        (, Denial denial) = _authorize(account_, capability, jurisdiction, STATEWIDE);
         return denial == Denial.None;
     }
 
@@ -242,7 +242,19 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         uint32 jurisdiction
     ) external view returns (uint32 orgId) {
         Denial denial;
-        (orgId, denial) = _authorize(account_, capability, jurisdiction);
+        (orgId, denial) = _authorize(account_, capability, jurisdiction, STATEWIDE);
+        if (denial != Denial.None) _revertDenial(denial, account_, orgId, capability, jurisdiction);
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function authorizedOrganisationWithin(
+        address account_,
+        uint32 capability,
+        uint32 jurisdiction,
+        uint32 enclosing
+    ) external view returns (uint32 orgId) {
+        Denial denial;
+        (orgId, denial) = _authorize(account_, capability, jurisdiction, enclosing);
         if (denial != Denial.None) _revertDenial(denial, account_, orgId, capability, jurisdiction);
     }
 
@@ -320,10 +332,12 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
 
     // ---------------------------------------------------------------- internals
 
+    /// @dev `enclosing` is a second jurisdiction that also grants `jurisdiction`; STATEWIDE means there is none.
     function _authorize(
         address account_,
         uint32 capability,
-        uint32 jurisdiction
+        uint32 jurisdiction,
+        uint32 enclosing
     ) internal view returns (uint32 orgId, Denial denial) {
         DirectoryStorage storage $ = _storage();
         Account memory record = $.accounts[account_];
@@ -334,8 +348,11 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         Organisation storage org = $.organisations[orgId];
         if (org.status != OrganisationStatus.Active) return (orgId, Denial.InactiveOrganisation);
         if (org.capabilities & capability != capability) return (orgId, Denial.MissingCapability);
-        if (jurisdiction != STATEWIDE && !org.statewide && !$.jurisdictions[orgId].contains(jurisdiction)) {
-            return (orgId, Denial.OutsideJurisdiction);
+        if (jurisdiction != STATEWIDE && !org.statewide) {
+            EnumerableSet.UintSet storage served = $.jurisdictions[orgId];
+            if (!served.contains(jurisdiction) && (enclosing == STATEWIDE || !served.contains(enclosing))) {
+                return (orgId, Denial.OutsideJurisdiction);
+            }
         }
         return (orgId, Denial.None);
     }

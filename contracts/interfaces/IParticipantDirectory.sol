@@ -214,6 +214,15 @@ interface IParticipantDirectory {
         uint32 jurisdiction
     ) external view returns (uint32 orgId);
 
+    /// @notice {authorizedOrganisation} for a place inside a larger one: the organisation may act if it serves
+    /// `jurisdiction` or the `enclosing` one (a block inside its district, say). The revert names `jurisdiction`.
+    function authorizedOrganisationWithin(
+        address account,
+        uint32 capability,
+        uint32 jurisdiction,
+        uint32 enclosing
+    ) external view returns (uint32 orgId);
+
     /// @notice Whether a registered node's organisation is active and may run it (and validate, for a validator).
     function isNodeAllowed(bytes32 nodeId) external view returns (bool);
 

@@ -1,5 +1,10 @@
 import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
-import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../../typechain-types";
+import {
+  CertificateRegistry__factory,
+  LandRegistry__factory,
+  ParticipantDirectory__factory,
+  SakshyaAuthority__factory,
+} from "../../typechain-types";
 import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
 import { RevertError } from "../errors";
@@ -67,7 +72,12 @@ let suiteErrors: Interface | undefined;
 /** One interface holding every custom error the suite's contracts (and what they inherit) can raise. */
 export function suiteErrorInterface(): Interface {
   if (!suiteErrors) {
-    const abis: InterfaceAbi[] = [ParticipantDirectory__factory.abi, SakshyaAuthority__factory.abi, CertificateRegistry__factory.abi];
+    const abis: InterfaceAbi[] = [
+      ParticipantDirectory__factory.abi,
+      SakshyaAuthority__factory.abi,
+      CertificateRegistry__factory.abi,
+      LandRegistry__factory.abi,
+    ];
     const seen = new Set<string>();
     const fragments = abis
       .flatMap((abi) => new Interface(abi).fragments)

@@ -31,6 +31,7 @@ export const deploymentSchema = z.object({
     SakshyaAuthority: deployedContract,
     ParticipantDirectory: deployedContract,
     CertificateRegistry: deployedContract.optional(),
+    LandRegistry: deployedContract.optional(),
   }),
   roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder }),
 });

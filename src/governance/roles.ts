@@ -49,6 +49,13 @@ export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority
     operator: ["suspendBatch", "reinstateBatch", "suspendDocuments", "reinstateDocuments"],
     guardian: ["pause"],
   },
+  // Land moves only through the departments, courts and banks of the directory; governance anchors migration
+  // snapshots and sets the clock, and cannot move land.
+  LandRegistry: {
+    governor: ["anchorSnapshot", "setObjectionWindow", "setServiceLevel", "unpause", "upgradeToAndCall"],
+    operator: [],
+    guardian: ["pause"],
+  },
 };
 
 /** Roles whose scheduled operations the guardian may cancel. */

@@ -1,0 +1,79 @@
+import type { Signer } from "ethers";
+import { concat, encodeBytes32String, id as textHash, keccak256, AbiCoder } from "ethers";
+import type { Deployment } from "../src/config/deployments";
+import { landJurisdiction, ownerCommitment, ownersHash, ulpinBytes } from "../src/land/titles";
+import { LandRegistry__factory, type ParticipantDirectory } from "../typechain-types";
+import type { GasSnapshot } from "./gas";
+
+const REGISTER_DEEDS = 1 << 2;
+const APPROVE_MUTATIONS = 1 << 3;
+const COURT_ORDERS = 1 << 4;
+const LIENS = 1 << 5;
+const MANAGE_PARCELS = 1 << 8;
+const SNAPSHOT_DEPTH = 20;
+
+type Sent = Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>;
+const gasOf = async (tx: Sent) => Number((await (await tx).wait())!.gasUsed);
+
+/** The land registry's main operations, on a parcel in district 17, block 4, with one owner unless said. */
+export async function measureLandGas(deployment: Deployment, directory: ParticipantDirectory, keys: Signer[]): Promise<GasSnapshot> {
+  const [survey, registrar, officer, court, bank] = keys;
+  const district = landJurisdiction(17);
+  const block = landJurisdiction(17, 4);
+  const orgs: Array<[string, number, number, number]> = [
+    ["survey-17", 0, MANAGE_PARCELS, district],
+    ["sro-17", 4, REGISTER_DEEDS, district],
+    ["bllro-17-4", 5, APPROVE_MUTATIONS, block],
+    ["court-17", 7, COURT_ORDERS, district],
+    ["sbi", 8, LIENS, 0],
+  ];
+  const firstId = Number(await directory.organisationCount()) + 1;
+  for (const [i, [name, kind, capabilities, jurisdiction]] of orgs.entries()) {
+    await (await directory.onboard(encodeBytes32String(name), kind, capabilities, [jurisdiction], textHash(name))).wait();
+    await (await directory.addAccount(firstId + i, await keys[i].getAddress())).wait();
+  }
+  const land = LandRegistry__factory.connect(deployment.contracts.LandRegistry!.address, survey);
+  const person = (name: string) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }];
+  const ulpin = (serial: number) => ulpinBytes(`WB17040${String(serial).padStart(7, "0")}`);
+  const record = (serial: number) => ({
+    ulpin: ulpin(serial),
+    area: 4_047,
+    landUse: 1,
+    district: 17,
+    block: 4,
+    village: 100_234,
+    recordHash: textHash(`RoR ${serial}`),
+  });
+  const asha = person("asha");
+  const dev = person("dev");
+
+  const snapshot: GasSnapshot = {};
+  snapshot["land.registerParcel (one owner)"] = await gasOf(land.registerParcel(record(1), asha));
+  const deed = await gasOf(land.connect(registrar).registerDeed(textHash("deed 1"), ulpin(1), 0, asha, dev));
+  const approval = await gasOf(land.connect(officer).approveMutation(textHash("deed 1"), [], asha, dev, textHash("RoR 1 v2")));
+  snapshot["land.registerDeed (one owner sells all)"] = deed;
+  snapshot["land.approveMutation (one owner sells all)"] = approval;
+  snapshot["land deed + approval (one-owner transfer)"] = deed + approval;
+  snapshot["land.freeze"] = await gasOf(land.connect(court).freeze(ulpin(1), textHash("CS 1/2026"), 0));
+  snapshot["land.unfreeze"] = await gasOf(land.connect(court).unfreeze(ulpin(1), textHash("CS 1/2026 order")));
+  snapshot["land.registerLien"] = await gasOf(land.connect(bank).registerLien(ulpin(1), textHash("loan 1")));
+  snapshot["land.releaseLien"] = await gasOf(land.connect(bank).releaseLien(ulpin(1), textHash("loan 1")));
+  const parts = [2, 3].map((serial) => ({ ulpin: ulpin(serial), area: serial === 2 ? 2_000 : 2_047, landUse: 1, recordHash: textHash(`RoR ${serial}`) }));
+  snapshot["land.split (into 2)"] = await gasOf(land.split(ulpin(1), dev, parts));
+
+  // A proof as long as one into a snapshot of 1,000,000 parcels (2^20 leaves), built around the leaf.
+  const entry = record(9);
+  const leaf = keccak256(
+    keccak256(
+      AbiCoder.defaultAbiCoder().encode(
+        ["bytes14", "bytes32", "uint64", "uint8", "uint16", "uint16", "uint32", "bytes32"],
+        [entry.ulpin, ownersHash(asha), entry.area, entry.landUse, entry.district, entry.block, entry.village, entry.recordHash],
+      ),
+    ),
+  );
+  const proof = Array.from({ length: SNAPSHOT_DEPTH }, (_, i) => textHash(`sibling ${i}`));
+  const root = proof.reduce((node, sibling) => keccak256(BigInt(node) < BigInt(sibling) ? concat([node, sibling]) : concat([sibling, node])), leaf);
+  await (await land.connect(keys[5]).anchorSnapshot(root, 1_000_000, textHash("register export"))).wait();
+  snapshot["land.materialise (proof of 20, a 1,000,000-parcel snapshot)"] = await gasOf(land.materialise(root, entry, asha, proof));
+  return snapshot;
+}

@@ -1,0 +1,93 @@
+import { id } from "ethers";
+import { LandRegistry__factory } from "../../typechain-types";
+import type { ILandRegistry } from "../../typechain-types/contracts/land/LandRegistry";
+import { landJurisdiction, ownerCommitment, sortOwners, ulpinBytes, type Owner } from "../../src/land/titles";
+import { CAP, KIND, code, deployedSuite, evidence } from "../fixtures";
+
+export const DISTRICT = 17;
+export const BLOCK = 4;
+export const OTHER_BLOCK = 5;
+export const VILLAGE = 100_234;
+export const OTHER_VILLAGE = 100_235;
+export const DAY = 24 * 60 * 60;
+
+export const LAND_USE = { unclassified: 0, agricultural: 1, homestead: 2, commercial: 3 };
+export const PARCEL_STATUS = { none: 0, active: 1, frozen: 2, retired: 3 };
+export const ORIGIN = { registered: 0, materialised: 1, split: 2, merged: 3 };
+export const MUTATION = { sale: 0, gift: 1, partition: 2, succession: 3 };
+export const MSTATUS = { none: 0, open: 1, approved: 2, rejected: 3, appealed: 4, appealAllowed: 5, appealDismissed: 6 };
+export const REJECTION = {
+  none: 0,
+  defectiveDeed: 1,
+  sellerNotRecordedOwner: 2,
+  objectionUpheld: 3,
+  pendingLitigation: 4,
+  prohibitedLand: 5,
+  documentsIncomplete: 6,
+  stampDutyShortfall: 7,
+  other: 8,
+};
+
+/** A person's commitment, from a made-up identity reference and a salt derived from it. */
+export function person(name: string): string {
+  return ownerCommitment(`ID-${name}`, id(`salt-${name}`));
+}
+
+/** An owner list from [name, basis points] pairs, sorted as the registry wants it. */
+export function owners(...entries: Array<[string, number]>): Owner[] {
+  return sortOwners(entries.map(([name, share]) => ({ commitment: person(name), share })));
+}
+
+export function ulpin(serial: number): string {
+  return ulpinBytes(`WB17040${String(serial).padStart(7, "0")}`);
+}
+
+export function record(serial: number, area = 1_000, village = VILLAGE): ILandRegistry.ParcelRecordStruct {
+  return {
+    ulpin: ulpin(serial),
+    area,
+    landUse: LAND_USE.agricultural,
+    district: DISTRICT,
+    block: BLOCK,
+    village,
+    recordHash: evidence(`RoR ${serial} v1`),
+  };
+}
+
+/**
+ * The suite with the organisations land needs, each with one key: survey staff and the registration office for
+ * the district, land revenue offices for blocks 4 and 5, a district court, two statewide banks and an appellate
+ * authority for the district.
+ */
+export async function landSuite() {
+  const suite = await deployedSuite();
+  const { directory, others, deployment } = suite;
+  const district = landJurisdiction(DISTRICT);
+  const orgs: Array<[string, number, number, number[]]> = [
+    ["survey-17", KIND.agency, CAP.manageParcels, [district]],
+    ["sro-17", KIND.registration, CAP.registerDeeds, [district]],
+    ["bllro-17-4", KIND.landRevenue, CAP.approveMutations, [landJurisdiction(DISTRICT, BLOCK)]],
+    ["bllro-17-5", KIND.landRevenue, CAP.approveMutations, [landJurisdiction(DISTRICT, OTHER_BLOCK)]],
+    ["court-17", KIND.court, CAP.courtOrders, [district]],
+    ["sbi", KIND.bank, CAP.liens, [0]],
+    ["ubi", KIND.bank, CAP.liens, [0]],
+    ["dlro-17", KIND.landRevenue, CAP.hearAppeals, [district]],
+  ];
+  for (const [i, [name, kind, caps, jurisdictions]] of orgs.entries()) {
+    await directory.onboard(code(name), kind, caps, jurisdictions, evidence(name));
+    await directory.addAccount(i + 1, others[i].address);
+  }
+  const [survey, registrar, officer, otherOfficer, court, bank, otherBank, appellate, outsider] = others;
+  const address = deployment.contracts.LandRegistry!.address;
+  const land = LandRegistry__factory.connect(address, survey);
+  const ORG = { survey: 1, registrar: 2, officer: 3, otherOfficer: 4, court: 5, bank: 6, otherBank: 7, appellate: 8 };
+  return { ...suite, land, survey, registrar, officer, otherOfficer, court, bank, otherBank, appellate, outsider, ORG };
+}
+
+/** {@link landSuite} with parcel 1 owned by Asha alone and parcel 2 by Bina (60%) and Chandan (40%). */
+export async function parcelSuite() {
+  const suite = await landSuite();
+  await suite.land.registerParcel(record(1), owners(["asha", 10_000]));
+  await suite.land.registerParcel(record(2, 2_500), owners(["bina", 6_000], ["chandan", 4_000]));
+  return suite;
+}
