@@ -3,11 +3,12 @@ import { Command, CommanderError } from "commander";
 import { ExitCode } from "../src/errors";
 import { certCommand } from "./commands/cert";
 import { keysCommand } from "./commands/keys";
+import { landCommand } from "./commands/land";
 import { orgCommand } from "./commands/org";
 import { rolesCommand } from "./commands/roles";
 
 const program = new Command("sakshya")
-  .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance, keys and certificates")
+  .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance, keys, certificates and land records")
   .option("--network <name>", "localhost, besu, or a name with --rpc-url (default: SAKSHYA_NETWORK or localhost)")
   .option("--rpc-url <url>", "JSON-RPC endpoint (overrides the network's)")
   .option("--deployments <file>", "deployment file (default: deployments/<network>.json)")
@@ -18,7 +19,7 @@ const program = new Command("sakshya")
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

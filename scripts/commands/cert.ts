@@ -3,7 +3,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { SingleBar } from "cli-progress";
 import { action, type ActionIo } from "../../src/cli/action";
-import { isoTime } from "../../src/cli/output";
+import { isoTime, reportWrite as reportWriteTo } from "../../src/cli/output";
 import { buildBatch, writeBatch } from "../../src/certificates/batch";
 import { CertificateClient, type WriteResult } from "../../src/certificates/client";
 import { parseCertificate, redact } from "../../src/certificates/document";
@@ -47,8 +47,7 @@ function parseIndices(value: string): number[] {
 }
 
 function reportWrite(io: ActionIo, what: string, result: WriteResult, extra: Record<string, unknown> = {}): void {
-  if (result.status === "already-done") io.out.result({ status: "already-issued", ...extra }, [`✓ ${what}: already on chain, nothing sent.`]);
-  else io.out.result({ status: "done", transaction: result.transactionHash, block: result.blockNumber, ...extra }, [`✓ ${what} (tx ${result.transactionHash}, block ${result.blockNumber})`]);
+  reportWriteTo(io.out, what, result, extra, "already-issued");
 }
 
 async function writableClient(io: ActionIo): Promise<CertificateClient> {

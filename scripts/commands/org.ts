@@ -5,35 +5,15 @@ import { parseAddress, type OrganisationDetail, type OrganisationView } from "..
 import { nodeId, parseEnode } from "../../src/directory/enode";
 import { CAPABILITY_NAMES, KINDS, parseJurisdiction, parseJurisdictions } from "../../src/directory/vocabulary";
 import { ExitCode, InputError } from "../../src/errors";
-import { evidenceHash } from "../../src/hashing/evidence";
+import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 
-interface MetadataOptions {
-  metadata?: string;
-  metadataFile?: string;
-  metadataHash?: string;
-}
-interface ReasonOptions {
-  reason?: string;
-  reasonFile?: string;
-  reasonHash?: string;
-}
+type MetadataOptions = DocumentOptions;
+type ReasonOptions = DocumentOptions;
 
-const metadataOf = (o: MetadataOptions) => evidenceHash({ text: o.metadata, file: o.metadataFile, hash: o.metadataHash }, "metadata");
-const reasonOf = (o: ReasonOptions) => evidenceHash({ text: o.reason, file: o.reasonFile, hash: o.reasonHash }, "reason");
-
-function withMetadata(command: Command): Command {
-  return command
-    .option("--metadata <text>", "public description of the organisation (only its hash goes on chain)")
-    .option("--metadata-file <file>", "file describing the organisation (only its hash goes on chain)")
-    .option("--metadata-hash <hash>", "hash of metadata kept elsewhere");
-}
-
-function withReason(command: Command): Command {
-  return command
-    .option("--reason <text>", "the decision or reference behind this change (only its hash goes on chain)")
-    .option("--reason-file <file>", "document behind this change (only its hash goes on chain)")
-    .option("--reason-hash <hash>", "hash of the document behind this change");
-}
+const metadataOf = (o: MetadataOptions) => documentHash(o, "metadata", "metadata");
+const reasonOf = (o: ReasonOptions) => documentHash(o, "reason", "reason");
+const withMetadata = (command: Command) => withDocument(command, "metadata", "public description of the organisation");
+const withReason = (command: Command) => withDocument(command, "reason", "the decision or reference behind this change");
 
 function summaryLines(org: OrganisationView): string[] {
   return [

@@ -1,8 +1,8 @@
-import { getBytes, type ContractRunner, type Interface, type Signer } from "ethers";
+import { getBytes, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
-import { sendAndWait, asSakshyaError } from "../chain/transact";
+import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
-import { ChainError, InputError } from "../errors";
+import { InputError } from "../errors";
 import type { BatchManifest } from "./batch";
 import { reasonName, statusName, type ReasonName, type StatusName } from "./vocabulary";
 
@@ -29,22 +29,7 @@ export interface DocumentStatusView {
   readonly replacement?: DocumentRef;
 }
 
-export interface WriteResult {
-  readonly status: "done" | "already-done";
-  readonly transactionHash?: string;
-  readonly blockNumber?: number;
-}
-
-type WriteMethod =
-  | "issue"
-  | "revokeBatch"
-  | "suspendBatch"
-  | "reinstateBatch"
-  | "revokeDocument"
-  | "revokeDocuments"
-  | "suspendDocuments"
-  | "reinstateDocuments"
-  | "supersede";
+export type { WriteResult } from "../chain/contract-client";
 
 /** Documents per status range: 10,000 cost 5.8 million gas (gas snapshot), so 20,000 stay inside the 16.7 million cap. */
 export const STATUS_CALL_SIZE = 20_000;
@@ -63,19 +48,17 @@ export function toBitmap(indices: readonly number[]): { firstWord: bigint; bitma
 }
 
 /** Reads the certificate registry and, given a signer, writes to it as an issuer (or governance role holder). */
-export class CertificateClient {
+export class CertificateClient extends ContractClient {
   readonly contract: CertificateRegistry;
 
   constructor(
     readonly deployment: Deployment,
     runner: ContractRunner,
-    private readonly signer?: Signer,
+    signer?: Signer,
   ) {
-    this.contract = CertificateRegistry__factory.connect(deployedContractOf(deployment, "CertificateRegistry").address, runner);
-  }
-
-  get address(): string {
-    return deployedContractOf(this.deployment, "CertificateRegistry").address;
+    const address = deployedContractOf(deployment, "CertificateRegistry").address;
+    super(address, CertificateRegistry__factory.createInterface(), signer, "registry");
+    this.contract = CertificateRegistry__factory.connect(address, runner);
   }
 
   /** The batch's on-chain record, or undefined if the root was never issued. */
@@ -109,7 +92,7 @@ export class CertificateClient {
       if (existing.documentCount !== manifest.documentCount) {
         throw new InputError(`Root ${manifest.root} is on chain with ${existing.documentCount} documents, not ${manifest.documentCount}.`);
       }
-      return { status: "already-done" };
+      return ALREADY_DONE;
     }
     return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
   }
@@ -198,22 +181,5 @@ export class CertificateClient {
   private async replacementOf(root: string, index: number): Promise<DocumentRef> {
     const replacement = await this.read(() => this.contract.replacementOf(root, index));
     return { root: replacement.root, index: Number(replacement.index) };
-  }
-
-  private async send(method: WriteMethod, args: unknown[]): Promise<WriteResult> {
-    if (!this.signer) throw new InputError("This command signs a transaction: pass --keystore (or --dev-account on a local chain).");
-    const data = (this.contract.interface as Interface).encodeFunctionData(method, args);
-    const receipt = await sendAndWait(this.signer, { to: this.address, data });
-    return { status: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
-  }
-
-  /** Any failure of a read is "could not check", never an answer about the document. */
-  private async read<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      const typed = asSakshyaError(error);
-      throw typed instanceof ChainError ? typed : new ChainError(`The registry could not be read: ${typed.message}`);
-    }
   }
 }

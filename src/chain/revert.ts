@@ -8,6 +8,7 @@ import {
 import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
 import { RevertError } from "../errors";
+import { LAND_SENTENCES, describeJurisdiction, describeLandArg } from "../land/sentences";
 
 type Args = Record<string, string>;
 
@@ -31,7 +32,7 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   ParticipantDirectoryInvalidCutoff: (a) => `compromise cut-off ${a.cutoff} must be a past time`,
   ParticipantDirectoryOrganisationInactive: (a) => `organisation ${a.orgId} is ${a.status}`,
   ParticipantDirectoryMissingCapability: (a) => `organisation ${a.orgId} lacks capability ${a.capability}`,
-  ParticipantDirectoryOutsideJurisdiction: (a) => `organisation ${a.orgId} does not act in jurisdiction ${a.jurisdiction}`,
+  ParticipantDirectoryOutsideJurisdiction: (a) => `organisation ${a.orgId} does not act in ${a.jurisdiction}`,
   ParticipantDirectoryInvalidEnode: () => "the enode id is zero",
   ParticipantDirectoryInvalidHost: () => "the node host is empty or too long",
   ParticipantDirectoryInvalidPort: () => "the node port is zero",
@@ -65,6 +66,7 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   AccessManagerLockedRole: (a) => `role ${a.roleId} cannot be changed`,
   EnforcedPause: () => "the contract is paused",
   ExpectedPause: () => "the contract is not paused",
+  ...LAND_SENTENCES,
 };
 
 let suiteErrors: Interface | undefined;
@@ -102,9 +104,13 @@ export function findRevertData(error: unknown, depth = 0): string | undefined {
 
 function describeArgs(description: ErrorDescription): Args {
   const args: Args = {};
+  const land = description.name.startsWith("LandRegistry");
   description.fragment.inputs.forEach((input, i) => {
     const value: unknown = description.args[i];
-    if (input.name === "status") args[input.name] = statusName(Number(value));
+    const landArg = land ? describeLandArg(input.name, input.type, value) : undefined;
+    if (landArg !== undefined) args[input.name] = landArg;
+    else if (input.name === "jurisdiction") args[input.name] = `jurisdiction ${describeJurisdiction(Number(value))}`;
+    else if (input.name === "status") args[input.name] = statusName(Number(value));
     else if (input.name === "reason" && input.type === "uint8") args[input.name] = reasonName(Number(value));
     else if (input.name === "capability" || input.name === "capabilities") {
       args[input.name] = capabilityNames(Number(value)).join("+") || String(value);

@@ -1,3 +1,4 @@
+import type { WriteResult } from "../chain/contract-client";
 import type { Outcome } from "../governance/governed";
 
 type Printable = Record<string, unknown> | unknown[];
@@ -39,4 +40,10 @@ export function table(header: string[], rows: string[][]): string[] {
 
 export function isoTime(unix: number): string {
   return unix === 0 ? "-" : new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** Reports a registry write: sent (with its transaction) or found already on chain and not sent again. */
+export function reportWrite(out: Output, what: string, result: WriteResult, extra: Record<string, unknown> = {}, already = "already-done"): void {
+  if (result.status === "already-done") out.result({ status: already, ...extra }, [`✓ ${what}: already on chain, nothing sent.`]);
+  else out.result({ status: "done", transaction: result.transactionHash, block: result.blockNumber, ...extra }, [`✓ ${what} (tx ${result.transactionHash}, block ${result.blockNumber})`]);
 }

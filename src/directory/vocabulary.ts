@@ -1,5 +1,6 @@
 import { decodeBytes32String, encodeBytes32String } from "ethers";
 import { InputError } from "../errors";
+import { landJurisdiction } from "../land/titles";
 
 /** Capability names and their bits; mirrors contracts/governance/Capabilities.sol. */
 export const CAPABILITIES = {
@@ -82,7 +83,7 @@ export function decodeCode(bytes: string): string {
   return decodeBytes32String(bytes);
 }
 
-/** Jurisdiction codes are whole numbers; 0 means statewide. */
+/** Jurisdiction codes are whole numbers (0 means statewide), or land's "district/block" and "district/*". */
 export function parseJurisdictions(list: string): number[] {
   const codes = list.split(",").map((s) => s.trim()).filter(Boolean).map(parseJurisdiction);
   const duplicate = codes.find((code, i) => codes.indexOf(code) !== i);
@@ -91,9 +92,11 @@ export function parseJurisdictions(list: string): number[] {
 }
 
 export function parseJurisdiction(raw: string): number {
+  const land = /^(\d{1,5})\/(\d{1,5}|\*)$/.exec(raw);
+  if (land) return landJurisdiction(Number(land[1]), land[2] === "*" ? 0 : Number(land[2]));
   const code = Number(raw);
   if (!/^\d+$/.test(raw) || code > 0xffffffff) {
-    throw new InputError(`"${raw}" is not a jurisdiction code (a whole number up to 4294967295; 0 = statewide).`);
+    throw new InputError(`"${raw}" is not a jurisdiction: give a whole number up to 4294967295 (0 = statewide), or district/block or district/* for land.`);
   }
   return code;
 }

@@ -1,0 +1,398 @@
+import fs from "node:fs";
+import { Command } from "commander";
+import { action, type ActionIo } from "../../src/cli/action";
+import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
+import { isoTime, reportWrite, table } from "../../src/cli/output";
+import { InputError } from "../../src/errors";
+import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
+import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
+import { newOwnerCard, parseParties } from "../../src/land/parties";
+import { landJurisdiction, parseUlpin } from "../../src/land/titles";
+import { LAND_USES, REJECTION_REASONS, parseDeedKind, parseLandUse, parseRejectionReason } from "../../src/land/vocabulary";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function parseWhole(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > max) {
+    throw new InputError(`${what} must be a whole number from 1 to ${max}, not "${value}".`);
+  }
+  return Number(value);
+}
+
+function parseDate(value: string | undefined, what: string): number {
+  if (value === undefined) return 0;
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
+  if (Number.isNaN(time)) throw new InputError(`${what} must be a date (YYYY-MM-DD), not "${value}".`);
+  return time / 1000;
+}
+
+function parseHash(value: string, what: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new InputError(`The ${what} must be 0x followed by 64 hex digits, not "${value}".`);
+  return value.toLowerCase();
+}
+
+/** A new parcel of a split, written `<ULPIN>:<area m²>:<record file>`. */
+function parsePart(spec: string, landUse: number): NewParcel {
+  const [ulpin, area, recordFile, ...rest] = spec.split(":");
+  if (!ulpin || !area || !recordFile || rest.length > 0) {
+    throw new InputError(`"${spec}" is not a part: write <ULPIN>:<area in m²>:<Record-of-Rights file>.`);
+  }
+  return {
+    ulpin: parseUlpin(ulpin),
+    area: parseWhole(area, `The area of ${ulpin}`),
+    landUse,
+    recordHash: documentHash({ recordFile }, "record", "Record of Rights"),
+  };
+}
+
+async function landClient(io: ActionIo, write: boolean): Promise<LandClient> {
+  const context = await io.open();
+  return new LandClient(context.deployment, context.provider, write ? await context.wallet() : undefined);
+}
+
+function parcelLines(p: ParcelView): string[] {
+  return [
+    `Parcel ${p.ulpin}: ${p.status}${p.freeze ? ` (court order ${p.freeze.order}, ${p.freeze.expiresAt ? `until ${isoTime(p.freeze.expiresAt)}` : "until lifted"})` : ""}`,
+    `  ${p.area} m², ${p.landUse}; district ${p.district}, block ${p.block}, village ${p.village}`,
+    `  version ${p.version}, Record of Rights ${p.recordHash}`,
+    `  owners hash ${p.ownersHash}`,
+    `  liens ${p.liens}${p.mutationPending ? "; a mutation is pending" : ""}`,
+  ];
+}
+
+function mutationLines(m: MutationView): string[] {
+  const now = Date.now() / 1000;
+  const window = m.objectionDeadline <= m.openedAt ? "may be decided at once" : m.objectionDeadline > now ? `objections until ${isoTime(m.objectionDeadline)}` : `objection window closed ${isoTime(m.objectionDeadline)}`;
+  return [
+    `Mutation ${m.deedHash}: ${m.kind} of parcel ${m.ulpin} — ${m.status}${m.overdue ? " (OVERDUE)" : ""}`,
+    `  opened ${isoTime(m.openedAt)}; ${window}`,
+    `  objections ${m.objections}, lien consents ${m.consents}${m.appealedAt ? `, appealed ${isoTime(m.appealedAt)}` : ""}`,
+  ];
+}
+
+function historyLines(h: TitleHistory): string[] {
+  const lines = [
+    ...parcelLines(h.parcel),
+    `  current owners: ${describeOwners(h.owners)}`,
+    ...(h.ancestors.length ? [`  came from ${h.ancestors.join(" ← ")}`] : []),
+    "",
+    "Chain of title:",
+    ...h.entries.map((e) => `  ${isoTime(e.time)}  ${e.ulpin === h.ulpin ? "" : `[${e.ulpin}] `}${e.summary}`),
+  ];
+  if (h.mutations.length > 0) {
+    lines.push("", "Mutations:");
+    lines.push(
+      ...table(
+        ["deed", "kind", "outcome", "days", "objections", "reason"],
+        h.mutations.map((m) => [
+          `${m.deedHash.slice(0, 10)}…`,
+          m.kind,
+          `${m.outcome}${m.overdue ? " (OVERDUE)" : ""}`,
+          String(m.days),
+          String(m.objections),
+          m.rejection?.sentence ?? "-",
+        ]),
+      ).map((l) => `  ${l}`),
+    );
+  }
+  return lines;
+}
+
+export function landCommand(): Command {
+  const land = new Command("land").description("land records: parcels, deeds and mutations, courts, liens, history and title extracts");
+
+  const owner = land.command("owner").description("owner cards: how an owner is known on chain without their identity");
+  owner
+    .command("new")
+    .description("make an owner card with a fresh salt (offline); the owner keeps it")
+    .requiredOption("--identity <reference>", "an identity document number the office and the owner both know")
+    .option("--name <name>", "a name printed on the card, never sent anywhere")
+    .requiredOption("--out <file>", "where to write the card")
+    .action(
+      action<{ identity: string; name?: string; out: string }>(async ({ out }, _args, o) => {
+        if (fs.existsSync(o.out)) throw new InputError(`${o.out} already exists; an owner card is never overwritten.`);
+        const card = newOwnerCard(o.identity, o.name);
+        fs.writeFileSync(o.out, `${JSON.stringify(card, null, 2)}\n`, { mode: 0o600 });
+        out.result({ commitment: card.commitment, out: o.out }, [`✓ Owner card written to ${o.out}`, `  commitment ${card.commitment}`]);
+      }),
+    );
+
+  withDocument(
+    land
+      .command("register <ulpin>")
+      .description("register a new parcel (survey and records staff)")
+      .requiredOption("--district <code>", "LGD district code")
+      .requiredOption("--block <code>", "LGD block code")
+      .requiredOption("--village <code>", "LGD village (mouza) code")
+      .requiredOption("--area <m2>", "area in square metres")
+      .option("--use <class>", LAND_USES.join(", "), "agricultural")
+      .option("--owner <card=share>", "an owner and their share, e.g. asha.owner.json=100% (repeat for each)", collect, []),
+    "record",
+    "the Record-of-Rights document",
+  ).action(
+    action<DocumentOptions & { district: string; block: string; village: string; area: string; use: string; owner: string[] }>(async (io, [raw], o) => {
+      const record = {
+        ulpin: parseUlpin(raw),
+        area: parseWhole(o.area, "--area"),
+        landUse: parseLandUse(o.use),
+        district: parseWhole(o.district, "--district", 0xffff),
+        block: parseWhole(o.block, "--block", 0xffff),
+        village: parseWhole(o.village, "--village", 0xffffffff),
+        recordHash: documentHash(o, "record", "Record of Rights"),
+      };
+      const owners = parseParties(o.owner, "owners", true);
+      const client = await landClient(io, true);
+      reportWrite(io.out, `registered parcel ${record.ulpin}`, await client.registerParcel(record, owners), {
+        ulpin: record.ulpin,
+        jurisdiction: landJurisdiction(record.district, record.block),
+      });
+    }),
+  );
+
+  land
+    .command("show <ulpin>")
+    .description("a parcel as the registry holds it (no key needed)")
+    .action(
+      action(async (io, [raw]) => {
+        const parcel = await (await landClient(io, false)).requireParcel(parseUlpin(raw));
+        io.out.result(parcel as unknown as Record<string, unknown>, parcelLines(parcel));
+      }),
+    );
+
+  withDocument(
+    land
+      .command("land-use <ulpin>")
+      .description("change a parcel's land use with its new Record of Rights (survey and records staff)")
+      .requiredOption("--use <class>", LAND_USES.join(", ")),
+    "record",
+    "the new Record-of-Rights document",
+  ).action(
+    action<DocumentOptions & { use: string }>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const client = await landClient(io, true);
+      reportWrite(io.out, `changed the land use of ${ulpin} to ${o.use}`, await client.changeLandUse(ulpin, parseLandUse(o.use), documentHash(o, "record", "Record of Rights")), { ulpin });
+    }),
+  );
+
+  withDocument(
+    land
+      .command("deed <ulpin>")
+      .description("register a sale, gift or partition deed; it opens a mutation (Registration department)")
+      .option("--kind <kind>", "sale, gift or partition", "sale")
+      .option("--from <party=share>", "a seller and the share they give, e.g. asha.owner.json=100% (repeat)", collect, [])
+      .option("--to <party=share>", "a buyer and the share they receive (repeat)", collect, []),
+    "deed",
+    "the registered deed",
+  ).action(
+    action<DocumentOptions & { kind: string; from: string[]; to: string[] }>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const kind = parseDeedKind(o.kind);
+      const deedHash = documentHash(o, "deed", "deed");
+      const transfer = { from: parseParties(o.from, "sellers", false), to: parseParties(o.to, "buyers", false) };
+      const client = await landClient(io, true);
+      const result = await client.registerDeed(deedHash, ulpin, kind, transfer);
+      reportWrite(io.out, `registered ${o.kind} deed ${deedHash} on ${ulpin}`, result, { ulpin, deedHash });
+      const m = await client.requireMutation(deedHash);
+      if (!io.out.json) process.stdout.write(`${mutationLines(m).slice(1).join("\n")}\n`);
+    }),
+  );
+
+  withDocument(
+    land
+      .command("succession <ulpin>")
+      .description("open a succession on a succession certificate (Land Revenue office)")
+      .option("--from <party=share>", "the deceased owner's share (repeat if several)", collect, [])
+      .option("--to <party=share>", "an heir and their share (repeat)", collect, []),
+    "certificate",
+    "the succession certificate",
+  ).action(
+    action<DocumentOptions & { from: string[]; to: string[] }>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const certificateHash = documentHash(o, "certificate", "succession certificate");
+      const transfer = { from: parseParties(o.from, "deceased owners", false), to: parseParties(o.to, "heirs", false) };
+      const client = await landClient(io, true);
+      reportWrite(io.out, `opened succession ${certificateHash} on ${ulpin}`, await client.openSuccession(certificateHash, ulpin, transfer), { ulpin, deedHash: certificateHash });
+    }),
+  );
+
+  land
+    .command("mutation <deed-hash>")
+    .description("where a mutation stands, and whether it is overdue (no key needed)")
+    .action(
+      action(async (io, [hash]) => {
+        const m = await (await landClient(io, false)).requireMutation(parseHash(hash, "deed hash"));
+        io.out.result(m as unknown as Record<string, unknown>, mutationLines(m));
+      }),
+    );
+
+  withDocument(land.command("object <deed-hash>").description("record an objection within the objection window (Land Revenue office)"), "objection", "the objection").action(
+    action<DocumentOptions>(async (io, [hash], o) => {
+      const deedHash = parseHash(hash, "deed hash");
+      const objection = documentHash(o, "objection", "objection");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `recorded objection ${objection} to ${deedHash}`, await client.lodgeObjection(deedHash, objection), { deedHash, objection });
+    }),
+  );
+
+  withDocument(land.command("approve <deed-hash>").description("approve a mutation: owners and Record of Rights change together (Land Revenue office)"), "record", "the new Record-of-Rights document").action(
+    action<DocumentOptions>(async (io, [hash], o) => {
+      const deedHash = parseHash(hash, "deed hash");
+      const recordHash = documentHash(o, "record", "Record of Rights");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `approved mutation ${deedHash}`, await client.approve(deedHash, recordHash), { deedHash });
+    }),
+  );
+
+  withDocument(
+    land
+      .command("reject <deed-hash>")
+      .description("reject a mutation with a reason and the reasoned order (Land Revenue office)")
+      .requiredOption("--reason <reason>", REJECTION_REASONS.filter((r) => r !== "none").join(", ")),
+    "order",
+    "the reasoned order",
+  ).action(
+    action<DocumentOptions & { reason: string }>(async (io, [hash], o) => {
+      const deedHash = parseHash(hash, "deed hash");
+      const reason = parseRejectionReason(o.reason);
+      const order = documentHash(o, "order", "order");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `rejected mutation ${deedHash} (${o.reason})`, await client.reject(deedHash, reason, order), { deedHash, reason: o.reason });
+    }),
+  );
+
+  withDocument(land.command("appeal <deed-hash>").description("file the one appeal a rejected mutation may have (appellate authority)"), "appeal", "the appeal").action(
+    action<DocumentOptions>(async (io, [hash], o) => {
+      const deedHash = parseHash(hash, "deed hash");
+      const appeal = documentHash(o, "appeal", "appeal");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `filed appeal ${appeal} against the rejection of ${deedHash}`, await client.fileAppeal(deedHash, appeal), { deedHash });
+    }),
+  );
+
+  withDocument(
+    withDocument(
+      land
+        .command("decide-appeal <deed-hash>")
+        .description("allow an appeal (the mutation takes effect) or dismiss it for good (appellate authority)")
+        .option("--allow", "allow the appeal")
+        .option("--dismiss", "dismiss the appeal"),
+      "order",
+      "the appellate order",
+    ),
+    "record",
+    "the new Record-of-Rights document (when allowing)",
+  ).action(
+    action<DocumentOptions & { allow?: boolean; dismiss?: boolean }>(async (io, [hash], o) => {
+      if (Boolean(o.allow) === Boolean(o.dismiss)) throw new InputError("Say --allow or --dismiss.");
+      const deedHash = parseHash(hash, "deed hash");
+      const order = documentHash(o, "order", "order");
+      const recordHash = o.allow ? documentHash(o, "record", "Record of Rights") : undefined;
+      const client = await landClient(io, true);
+      const result = recordHash ? await client.allowAppeal(deedHash, order, recordHash) : await client.dismissAppeal(deedHash, order);
+      reportWrite(io.out, `${o.allow ? "allowed" : "dismissed"} the appeal on ${deedHash}`, result, { deedHash, allowed: Boolean(o.allow) });
+    }),
+  );
+
+  withDocument(
+    land
+      .command("freeze <ulpin>")
+      .description("freeze a parcel under a court order (courts)")
+      .option("--until <date>", "the freeze lapses on this date (YYYY-MM-DD); until lifted by default"),
+    "order",
+    "the court order",
+  ).action(
+    action<DocumentOptions & { until?: string }>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const order = documentHash(o, "order", "court order");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `froze parcel ${ulpin}`, await client.freeze(ulpin, order, parseDate(o.until, "--until")), { ulpin, order });
+    }),
+  );
+
+  withDocument(land.command("unfreeze <ulpin>").description("lift a freeze under a court order (courts)"), "order", "the order lifting the freeze").action(
+    action<DocumentOptions>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const order = documentHash(o, "order", "court order");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `lifted the freeze on ${ulpin}`, await client.unfreeze(ulpin, order), { ulpin, order });
+    }),
+  );
+
+  const lien = land.command("lien").description("bank liens: register, consent to a transfer, release (banks)");
+  for (const [verb, description] of [
+    ["register", "register a lien on a parcel"],
+    ["consent", "consent, as lien holder, to a pending mutation (--deed)"],
+    ["release", "release a lien"],
+  ] as const) {
+    withDocument(lien.command(`${verb} <ulpin>`).description(description), "loan", "the loan or mortgage reference")
+      .option("--deed <hash>", "the mutation consented to (consent only)")
+      .action(
+        action<DocumentOptions & { deed?: string }>(async (io, [raw], o) => {
+          const ulpin = parseUlpin(raw);
+          const loan = documentHash(o, "loan", "loan reference");
+          if ((verb === "consent") !== (o.deed !== undefined)) throw new InputError("--deed goes with consent, and only with it.");
+          const client = await landClient(io, true);
+          const result =
+            verb === "register" ? await client.registerLien(ulpin, loan) : verb === "consent" ? await client.consent(ulpin, loan, parseHash(o.deed!, "deed hash")) : await client.releaseLien(ulpin, loan);
+          reportWrite(io.out, `${verb === "consent" ? "consented with" : `${verb}ed`} lien ${loan} on ${ulpin}`, result, { ulpin, lien: loan });
+        }),
+      );
+  }
+
+  land
+    .command("split <ulpin>")
+    .description("split a parcel into parts whose areas add up to its own; they keep its owners (survey staff)")
+    .option("--part <ulpin:area:record-file>", "a new parcel, its area in m² and its Record-of-Rights file (repeat)", collect, [])
+    .option("--use <class>", "land use of the parts (default: the parcel's)")
+    .action(
+      action<{ part: string[]; use?: string }>(async (io, [raw], o) => {
+        const ulpin = parseUlpin(raw);
+        const client = await landClient(io, true);
+        const parcel = await client.requireParcel(ulpin);
+        const parts = o.part.map((spec) => parsePart(spec, o.use ? parseLandUse(o.use) : LAND_USES.indexOf(parcel.landUse)));
+        const total = parts.reduce((sum, p) => sum + p.area, 0);
+        if (parcel.status !== "retired" && total !== parcel.area) {
+          throw new InputError(`The parts add up to ${total} m², but parcel ${ulpin} is ${parcel.area} m²; nothing was sent.`);
+        }
+        reportWrite(io.out, `split ${ulpin} into ${parts.map((p) => p.ulpin).join(", ")}`, await client.split(ulpin, parts), { ulpin, parts: parts.map((p) => p.ulpin) });
+      }),
+    );
+
+  withDocument(
+    land
+      .command("merge <ulpins...>")
+      .description("merge parcels of the same owners in one village (survey staff)")
+      .requiredOption("--into <ulpin>", "the merged parcel's ULPIN")
+      .option("--use <class>", "its land use (default: the first parcel's)"),
+    "record",
+    "the merged parcel's Record-of-Rights document",
+  ).action(
+    action<DocumentOptions & { into: string; use?: string }>(async (io, [raws], o) => {
+      const ulpins = (raws as unknown as string[]).map(parseUlpin);
+      const client = await landClient(io, true);
+      const parcels = await Promise.all(ulpins.map((u) => client.requireParcel(u)));
+      const merged = {
+        ulpin: parseUlpin(o.into),
+        area: parcels.reduce((sum, p) => sum + p.area, 0),
+        landUse: o.use ? parseLandUse(o.use) : LAND_USES.indexOf(parcels[0].landUse),
+        recordHash: documentHash(o, "record", "Record of Rights"),
+      };
+      reportWrite(io.out, `merged ${ulpins.join(", ")} into ${merged.ulpin} (${merged.area} m²)`, await client.merge(ulpins, merged), { ulpins, into: merged.ulpin });
+    }),
+  );
+
+  land
+    .command("history <ulpin>")
+    .description("the chain of title: owners, mutations with reasons and timings, freezes and liens (no key needed)")
+    .action(
+      action(async (io, [raw]) => {
+        const context = await io.open();
+        const client = new LandClient(context.deployment, context.provider);
+        const now = (await context.provider.getBlock("latest"))!.timestamp;
+        const history = await titleHistory(client, context.directory(), parseUlpin(raw), now);
+        io.out.result(history as unknown as Record<string, unknown>, historyLines(history));
+      }),
+    );
+
+  return land;
+}

@@ -1,0 +1,40 @@
+import type { Interface, Signer } from "ethers";
+import { ChainError, InputError } from "../errors";
+import { asSakshyaError, sendAndWait } from "./transact";
+
+/** What a write did: sent now, or found already done on chain and not sent again. */
+export interface WriteResult {
+  readonly status: "done" | "already-done";
+  readonly transactionHash?: string;
+  readonly blockNumber?: number;
+}
+
+export const ALREADY_DONE: WriteResult = { status: "already-done" };
+
+/** A registry's address and interface, with the two ways every client talks to it. */
+export abstract class ContractClient {
+  protected constructor(
+    readonly address: string,
+    private readonly contractInterface: Interface,
+    protected readonly signer: Signer | undefined,
+    private readonly what: string,
+  ) {}
+
+  /** Sends a write as the signer; a refusal the contract would give is decoded before anything is sent. */
+  protected async send(method: string, args: readonly unknown[]): Promise<WriteResult> {
+    if (!this.signer) throw new InputError("This command signs a transaction: pass --keystore (or --dev-account on a local chain).");
+    const data = this.contractInterface.encodeFunctionData(method, args);
+    const receipt = await sendAndWait(this.signer, { to: this.address, data });
+    return { status: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
+  }
+
+  /** Any failure of a read is "could not check", never an answer. */
+  protected async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const typed = asSakshyaError(error);
+      throw typed instanceof ChainError ? typed : new ChainError(`The ${this.what} could not be read: ${typed.message}`);
+    }
+  }
+}
