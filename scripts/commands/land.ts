@@ -3,7 +3,11 @@ import { Command } from "commander";
 import { action, type ActionIo } from "../../src/cli/action";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 import { isoTime, reportWrite, table } from "../../src/cli/output";
+import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
+import { resolveNetwork } from "../../src/config/networks";
 import { InputError } from "../../src/errors";
+import { loadKeccak } from "../../src/hashing/keccak";
+import { buildSnapshot, readSnapshotManifest, snapshotEntry } from "../../src/land/snapshot";
 import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
 import { newOwnerCard, parseParties } from "../../src/land/parties";
@@ -394,5 +398,63 @@ export function landCommand(): Command {
       }),
     );
 
+  land
+    .command("snapshot <export>")
+    .description("build the migration tree of a register export (offline), and anchor its root with --anchor (governor)")
+    .requiredOption("--out <dir>", "new folder for the snapshot")
+    .option("--anchor", "anchor the root on chain once built")
+    .action(
+      action<{ out: string; anchor?: boolean }>(async (io, [file], o) => {
+        const target = resolveNetwork(io.global);
+        const deployment = readDeployment(io.global.deployments ?? defaultDeploymentPath(target.name));
+        const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "LandRegistry").address };
+        const started = Date.now();
+        const manifest = buildSnapshot(file, o.out, anchor, await loadKeccak());
+        const seconds = (Date.now() - started) / 1000;
+        const lines = [
+          `✓ Built the snapshot of ${manifest.parcelCount} parcels in ${o.out} (${seconds.toFixed(1)} s, ${Math.round(manifest.parcelCount / seconds)} parcels/s)`,
+          `  root ${manifest.root}`,
+          ...(manifest.ownerSalts > 0 ? [`  ${manifest.ownerSalts} owner salts in ${o.out}/owner-salts.csv: hand each owner theirs, and keep the file private`] : []),
+        ];
+        if (!o.anchor) {
+          io.out.result({ ...manifest, out: o.out, seconds }, [...lines, `  next: sakshya land snapshot-anchor ${o.out}`]);
+          return;
+        }
+        io.out.result({ ...manifest, out: o.out, seconds }, lines);
+        await anchorFolder(io, o.out);
+      }),
+    );
+
+  land
+    .command("snapshot-anchor <dir>")
+    .description("anchor a built snapshot's root on chain (governor; safe to re-run)")
+    .action(action(async (io, [dir]) => anchorFolder(io, dir)));
+
+  land
+    .command("materialise <ulpin>")
+    .description("bring a parcel of an anchored snapshot on chain, exactly as its entry says (any key)")
+    .requiredOption("--snapshot <dir>", "the snapshot folder")
+    .action(
+      action<{ snapshot: string }>(async (io, [raw], o) => {
+        const ulpin = parseUlpin(raw);
+        const { manifest, entry, proof } = snapshotEntry(o.snapshot, ulpin, await loadKeccak());
+        const client = await landClient(io, true);
+        if (!(await client.snapshot(manifest.root))) throw new InputError(`Snapshot ${manifest.root} is not anchored on this chain yet.`);
+        reportWrite(io.out, `materialised ${ulpin} from snapshot ${manifest.root}`, await client.materialise(manifest.root, entry.record, entry.owners, proof), { ulpin, root: manifest.root });
+      }),
+    );
+
   return land;
+}
+
+async function anchorFolder(io: ActionIo, dir: string): Promise<void> {
+  const manifest = readSnapshotManifest(dir);
+  const context = await io.open();
+  const client = new LandClient(context.deployment, context.provider);
+  if (manifest.anchor.chainId !== context.deployment.chainId || manifest.anchor.registry.toLowerCase() !== client.address.toLowerCase()) {
+    throw new InputError(`The snapshot was built for registry ${manifest.anchor.registry} on chain ${manifest.anchor.chainId}, not this deployment's.`);
+  }
+  const outcome = await client.anchorSnapshot(await context.governance(), manifest.root, manifest.parcelCount, manifest.exportHash);
+  if (outcome === "already-done") io.out.result({ status: "already-done", root: manifest.root }, [`✓ Snapshot ${manifest.root} is already anchored, nothing sent.`]);
+  else io.out.outcome(`Anchored snapshot ${manifest.root} (${manifest.parcelCount} parcels)`, outcome, { root: manifest.root });
 }

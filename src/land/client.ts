@@ -4,6 +4,7 @@ import type { ILandRegistry } from "../../typechain-types/contracts/land/LandReg
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { InputError } from "../errors";
+import type { Governance, Outcome } from "../governance/governed";
 import { currentOwners, mutationOpenedEvent, ownersOf, parcelEvents, type LandEvent } from "./events";
 import { ownersHash, ulpinBytes, ulpinText, type Owner } from "./titles";
 import {
@@ -326,6 +327,22 @@ export class LandClient extends ContractClient {
   }
 
   // ---------------------------------------------------------------- migration
+
+  /** Whether a snapshot root is anchored, and with how many parcels. */
+  async snapshot(root: string): Promise<{ parcelCount: number; anchoredAt: number } | undefined> {
+    const found = await this.read(() => this.contract.snapshot(root));
+    return found.anchoredAt === 0n ? undefined : { parcelCount: Number(found.parcelCount), anchoredAt: Number(found.anchoredAt) };
+  }
+
+  /** Anchors a snapshot through governance (the governor's role), or reports it already anchored. */
+  async anchorSnapshot(governance: Governance, root: string, parcelCount: number, exportHash: string): Promise<Outcome | "already-done"> {
+    const existing = await this.snapshot(root);
+    if (existing) {
+      if (existing.parcelCount !== parcelCount) throw new InputError(`Snapshot ${root} is anchored with ${existing.parcelCount} parcels, not ${parcelCount}.`);
+      return "already-done";
+    }
+    return governance.call(this.address, this.contract.interface.encodeFunctionData("anchorSnapshot", [root, parcelCount, exportHash]));
+  }
 
   async materialise(root: string, record: ParcelRecord, owners: readonly Owner[], proof: readonly string[]): Promise<WriteResult> {
     const existing = await this.parcel(record.ulpin);
