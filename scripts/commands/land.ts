@@ -5,13 +5,15 @@ import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/
 import { isoTime, reportWrite, table } from "../../src/cli/output";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
-import { InputError } from "../../src/errors";
+import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { buildSnapshot, readSnapshotManifest, snapshotEntry } from "../../src/land/snapshot";
 import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
-import { newOwnerCard, parseParties } from "../../src/land/parties";
-import { landJurisdiction, parseUlpin } from "../../src/land/titles";
+import { makeExtract, readExtract, verifyExtract } from "../../src/land/extract";
+import { writeExtractPdf } from "../../src/land/extract-pdf";
+import { newOwnerCard, parseParties, readOwnerCard } from "../../src/land/parties";
+import { landJurisdiction, parseUlpin, percent } from "../../src/land/titles";
 import { LAND_USES, REJECTION_REASONS, parseDeedKind, parseLandUse, parseRejectionReason } from "../../src/land/vocabulary";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -395,6 +397,43 @@ export function landCommand(): Command {
         const now = (await context.provider.getBlock("latest"))!.timestamp;
         const history = await titleHistory(client, context.directory(), parseUlpin(raw), now);
         io.out.result(history as unknown as Record<string, unknown>, historyLines(history));
+      }),
+    );
+
+  land
+    .command("extract <ulpin>")
+    .description("a title extract as JSON, and as a printable PDF with a QR code (no key needed)")
+    .requiredOption("--out <file>", "where to write the JSON extract")
+    .option("--pdf <file>", "also write a printable PDF")
+    .action(
+      action<{ out: string; pdf?: string }>(async (io, [raw], o) => {
+        const context = await io.open();
+        const client = new LandClient(context.deployment, context.provider);
+        const head = (await context.provider.getBlock("latest"))!;
+        const history = await titleHistory(client, context.directory(), parseUlpin(raw), head.timestamp);
+        const extract = makeExtract(history, { chainId: context.deployment.chainId, registry: client.address, block: head.number, blockHash: head.hash! });
+        fs.writeFileSync(o.out, `${JSON.stringify(extract, null, 2)}\n`);
+        if (o.pdf) await writeExtractPdf(extract, o.pdf);
+        io.out.result({ out: o.out, pdf: o.pdf, ulpin: extract.parcel.ulpin, version: extract.parcel.version, block: head.number }, [
+          `✓ Title extract of ${extract.parcel.ulpin} (version ${extract.parcel.version}, block ${head.number}) written to ${o.out}${o.pdf ? ` and ${o.pdf}` : ""}`,
+        ]);
+      }),
+    );
+
+  land
+    .command("verify-extract <file>")
+    .description("check a title extract against the chain: exit 0 genuine and current, 1 outdated or not genuine")
+    .option("--owner <card>", "also say what share this owner card's holder has now")
+    .action(
+      action<{ owner?: string }>(async (io, [file], o) => {
+        const extract = readExtract(file);
+        const commitment = o.owner ? readOwnerCard(o.owner).commitment : undefined;
+        const client = await landClient(io, false);
+        const result = await verifyExtract(extract, client, commitment);
+        const mark = result.verdict === "current" ? "✓" : "✗";
+        const ownerLine = result.ownerShare === undefined ? [] : [result.ownerShare > 0 ? `  the owner card's holder owns ${percent(result.ownerShare)} now` : "  the owner card's holder owns no share now"];
+        io.out.result({ verdict: result.verdict, detail: result.sentence, ulpin: extract.parcel.ulpin, ownerShare: result.ownerShare }, [`${mark} ${extract.parcel.ulpin}: ${result.sentence}`, ...ownerLine]);
+        return result.verdict === "current" ? ExitCode.Ok : ExitCode.No;
       }),
     );
 
