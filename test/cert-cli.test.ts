@@ -2,9 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import hre from "hardhat";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
-import { runCli, serveChain, type CliResult } from "./helpers/cli";
+import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
 
 const SAMPLES = path.join(__dirname, "..", "scripts", "samples", "certificates");
 const SCHEMA = path.join(SAMPLES, "wbu-degree.schema.json");
@@ -31,15 +30,6 @@ describe("sakshya cert (command line)", function () {
 
   const ledger = () => ["--ledger", path.join(work, "ledger.json")];
   const certificate = (roll: string) => path.join(work, "batch", "certificates", `WBU-2026-${roll}.json`);
-
-  async function expectNothingSent(result: Promise<CliResult>, exitCode: number, message: RegExp): Promise<CliResult> {
-    const before = await hre.ethers.provider.getBlockNumber();
-    const outcome = await result;
-    expect(outcome.code, outcome.stderr).to.equal(exitCode);
-    expect(outcome.stderr).to.match(message);
-    expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
-    return outcome;
-  }
 
   it("refuses a batch with bad rows, naming each line, and writes nothing", async () => {
     const out = path.join(work, "bad");

@@ -340,7 +340,8 @@ export function landCommand(): Command {
           const client = await landClient(io, true);
           const result =
             verb === "register" ? await client.registerLien(ulpin, loan) : verb === "consent" ? await client.consent(ulpin, loan, parseHash(o.deed!, "deed hash")) : await client.releaseLien(ulpin, loan);
-          reportWrite(io.out, `${verb === "consent" ? "consented with" : `${verb}ed`} lien ${loan} on ${ulpin}`, result, { ulpin, lien: loan });
+          const done = { register: "registered", consent: "consented with", release: "released" }[verb];
+          reportWrite(io.out, `${done} lien ${loan} on ${ulpin}`, result, { ulpin, lien: loan });
         }),
       );
   }

@@ -163,7 +163,8 @@ async function describe(event: LandEvent, mutations: Map<string, MutationTimelin
     }
     case "MutationApproved": {
       const t = timeline();
-      if (t && t.outcome !== "appealed") {
+      // An allowed appeal was already recorded by AppealDecided, which comes first.
+      if (t && t.outcome === "pending") {
         t.outcome = "approved";
         t.decidedAt = event.time;
       }

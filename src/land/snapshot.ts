@@ -82,14 +82,15 @@ function buildInto(staging: string, text: Buffer, file: string, anchor: Snapshot
     forEachRow(text, file, (cells, line) => {
       try {
         const ulpin = cells[0];
+        if (!ULPIN.test(ulpin)) throw new InputError(`"${ulpin}" is not a ULPIN (14 digits or capital letters)`);
+        const seen = firstLine.add(ulpin, line);
+        if (seen !== undefined) throw new InputError(`ULPIN ${ulpin} is already on line ${seen}`);
         const { fields, owners } = parseEntry(cells, (identity) => {
           const salt = pool.next();
           salts.append(`${ulpin},${identity},${salt.hex}\n`);
           saltCount++;
           return commit(identity, salt.bytes, keccak);
         });
-        const seen = firstLine.add(ulpin, line);
-        if (seen !== undefined) throw new InputError(`ULPIN ${ulpin} is already on line ${seen}`);
         if (problems.length > 0) return;
         leaves.set(snapshotLeaf(fields, ownersHashOf(owners, keccak), keccak), 32 * count++);
       } catch (error) {

@@ -42,3 +42,14 @@ export async function serveChain(): Promise<{ url: string; close(): Promise<void
   const { port } = await server.listen();
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
+
+/** Runs a command that must fail (or change nothing) and checks that no block was mined meanwhile. */
+export async function expectNothingSent(result: Promise<CliResult>, exitCode: number, message: RegExp): Promise<CliResult> {
+  const before = await hre.ethers.provider.getBlockNumber();
+  const outcome = await result;
+  if (outcome.code !== exitCode) throw new Error(`expected exit ${exitCode}, got ${outcome.code}: ${outcome.stderr}${outcome.stdout}`);
+  if (!message.test(outcome.stderr)) throw new Error(`expected stderr to match ${message}, got: ${outcome.stderr}`);
+  const after = await hre.ethers.provider.getBlockNumber();
+  if (after !== before) throw new Error(`expected no transaction, but ${after - before} block(s) were mined`);
+  return outcome;
+}
