@@ -39,7 +39,6 @@ const action = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("merge" as const), a: fc.nat({ max: 6 }), b: fc.nat({ max: 6 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("landUse" as const), parcel: parcelIndex }), weight: 1 },
 );
-type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 
 /** Two parcels: p0 owns the first, p1 and p2 the second; every lien is the same bank's. */
 async function startingSuite() {
@@ -248,8 +247,8 @@ describe("LandRegistry properties", function () {
         const { record: r, owners: list } = rows[i];
         const proof = tree.getProof(i);
         const forms = [
-          { ...r, area: r.area + 1 },
-          { ...r, village: r.village === 1 ? 2 : r.village - 1 },
+          { ...r, area: Number(r.area) + 1 },
+          { ...r, village: Number(r.village) === 1 ? 2 : Number(r.village) - 1 },
           { ...r, recordHash: evidence("another record") },
           { ...r, landUse: (r.landUse + 1) % 10 },
         ];

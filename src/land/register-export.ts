@@ -76,7 +76,11 @@ export interface ParsedOwner {
  * finds or draws its salt) or a 0x commitment already made; sorted by commitment, checked, shares whole.
  */
 export function parseOwnerCell(cell: string, commitmentOf: (identity: string) => Uint8Array): ParsedOwner[] {
-  const owners = cell.split(";").map((part): ParsedOwner => {
+  const parts = cell.split(";");
+  const whos = parts.map((part) => part.slice(0, part.lastIndexOf(":")).replace(/[\s-]/g, "").toUpperCase());
+  // Two salts would make one person two owners, so the same identity twice is caught before anything is committed.
+  if (whos.length > 1 && new Set(whos).size !== whos.length) throw new InputError("the same owner is listed twice");
+  const owners = parts.map((part): ParsedOwner => {
     const colon = part.lastIndexOf(":");
     if (colon <= 0) throw new InputError(`owner "${part}" must be written identity:share or commitment:share`);
     const who = part.slice(0, colon).trim();
