@@ -1,15 +1,11 @@
 import type { Signer } from "ethers";
-import { concat, encodeBytes32String, id as textHash, keccak256, AbiCoder } from "ethers";
+import { AbiCoder, concat, id as textHash, keccak256 } from "ethers";
 import type { Deployment } from "../src/config/deployments";
-import { landJurisdiction, ownerCommitment, ownersHash, ulpinBytes } from "../src/land/titles";
+import { ownerCommitment, ownersHash, ulpinBytes } from "../src/land/titles";
 import { LandRegistry__factory, type ParticipantDirectory } from "../typechain-types";
 import type { GasSnapshot } from "./gas";
+import { onboardLandOffices } from "./land";
 
-const REGISTER_DEEDS = 1 << 2;
-const APPROVE_MUTATIONS = 1 << 3;
-const COURT_ORDERS = 1 << 4;
-const LIENS = 1 << 5;
-const MANAGE_PARCELS = 1 << 8;
 const SNAPSHOT_DEPTH = 20;
 
 type Sent = Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>;
@@ -18,20 +14,7 @@ const gasOf = async (tx: Sent) => Number((await (await tx).wait())!.gasUsed);
 /** The land registry's main operations, on a parcel in district 17, block 4, with one owner unless said. */
 export async function measureLandGas(deployment: Deployment, directory: ParticipantDirectory, keys: Signer[]): Promise<GasSnapshot> {
   const [survey, registrar, officer, court, bank] = keys;
-  const district = landJurisdiction(17);
-  const block = landJurisdiction(17, 4);
-  const orgs: Array<[string, number, number, number]> = [
-    ["survey-17", 0, MANAGE_PARCELS, district],
-    ["sro-17", 4, REGISTER_DEEDS, district],
-    ["bllro-17-4", 5, APPROVE_MUTATIONS, block],
-    ["court-17", 7, COURT_ORDERS, district],
-    ["sbi", 8, LIENS, 0],
-  ];
-  const firstId = Number(await directory.organisationCount()) + 1;
-  for (const [i, [name, kind, capabilities, jurisdiction]] of orgs.entries()) {
-    await (await directory.onboard(encodeBytes32String(name), kind, capabilities, [jurisdiction], textHash(name))).wait();
-    await (await directory.addAccount(firstId + i, await keys[i].getAddress())).wait();
-  }
+  await onboardLandOffices(directory, keys);
   const land = LandRegistry__factory.connect(deployment.contracts.LandRegistry!.address, survey);
   const person = (name: string) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }];
   const ulpin = (serial: number) => ulpinBytes(`WB17040${String(serial).padStart(7, "0")}`);

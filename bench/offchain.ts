@@ -4,12 +4,14 @@
  */
 import { measureBatch } from "./certificates";
 import { measureKeccak } from "./keccak";
+import { measureSnapshot } from "./land";
 
 async function main() {
-  const [documents, chainId, registry] = process.argv.slice(2);
+  const [documents, parcels, chainId, certificateRegistry, landRegistry] = process.argv.slice(2);
   const keccak = await measureKeccak();
-  const batch = await measureBatch(Number(documents), { chainId: Number(chainId), registry });
-  console.log(JSON.stringify({ keccak, batch }));
+  const batch = await measureBatch(Number(documents), { chainId: Number(chainId), registry: certificateRegistry });
+  const snapshot = await measureSnapshot(Number(parcels), { chainId: Number(chainId), registry: landRegistry });
+  console.log(JSON.stringify({ keccak, batch, snapshot }));
 }
 
 main().catch((error) => {

@@ -16,5 +16,5 @@ export async function deployedSuiteForBench(hre: HardhatRuntimeEnvironment) {
   const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, operator);
   await (await directory.onboard(encodeBytes32String("wbu"), 1, 1, [0], textHash("bench"))).wait();
   await (await directory.addAccount(1, key.address)).wait();
-  return { deployment, directory, key };
+  return { deployment, deploymentFile, directory, key };
 }

@@ -23,17 +23,20 @@ import { decodeCode } from "../src/directory/vocabulary";
 import { REASONS } from "../src/certificates/vocabulary";
 import { deployedContractOf, type Deployment } from "../src/config/deployments";
 import { loadKeccak } from "../src/hashing/keccak";
+import { landJurisdiction } from "../src/land/titles";
+import { landWalkThrough } from "./demo-land";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
   { code: "wbu", kind: "university", capabilities: "issue-certificates", jurisdictions: [0], name: "West Bengal University" },
   { code: "wbchse", kind: "exam-board", capabilities: "issue-certificates", jurisdictions: [0], name: "Council for Higher Secondary Education" },
   { code: "it-dept", kind: "department", capabilities: "publish-websites", jurisdictions: [0], name: "Department of IT & Electronics" },
-  { code: "reg-kolkata", kind: "registration", capabilities: "register-deeds", jurisdictions: [19], name: "Directorate of Registration, Kolkata" },
-  { code: "lr-nadia", kind: "land-revenue", capabilities: "approve-mutations,manage-parcels", jurisdictions: [10, 1001, 1002], name: "BL&LRO Nadia" },
+  { code: "reg-nadia", kind: "registration", capabilities: "register-deeds", jurisdictions: [landJurisdiction(10)], name: "District Sub-Registrar, Nadia" },
+  { code: "lr-nadia", kind: "land-revenue", capabilities: "approve-mutations", jurisdictions: [landJurisdiction(10, 1), landJurisdiction(10, 2)], name: "BL&LRO Krishnagar I and II" },
   { code: "hc-calcutta", kind: "court", capabilities: "court-orders,hear-appeals", jurisdictions: [0], name: "High Court at Calcutta" },
   { code: "sbi-kolkata", kind: "bank", capabilities: "liens", jurisdictions: [0], name: "State Bank, Kolkata Main" },
   { code: "sdc", kind: "node-operator", capabilities: "run-node,validate", jurisdictions: [0], name: "State Data Centre" },
+  { code: "survey-nadia", kind: "survey", capabilities: "manage-parcels", jurisdictions: [landJurisdiction(10)], name: "Survey & Settlement, Nadia" },
 ] as const;
 
 function heading(text: string) {
@@ -45,7 +48,7 @@ async function main() {
   const [governor, operator, guardian] = signers;
   const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-demo-")), "hardhat.json");
 
-  heading("1. Deploy the suite (AccessManager + ParticipantDirectory behind a UUPS proxy)");
+  heading("1. Deploy the suite (AccessManager, then the directory and registries behind UUPS proxies)");
   const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
   const { deployment, steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
   console.log(`${steps.length} steps; authority ${deployment.contracts.SakshyaAuthority.address}, directory ${deployment.contracts.ParticipantDirectory.address}`);
@@ -79,8 +82,8 @@ async function main() {
   heading("5. The check every registry makes");
   const checks: Array<[string, string, number, string]> = [
     [keys[0].address, "issue-certificates", 0, "university key issues a certificate"],
-    [keys[4].address, "approve-mutations", 1001, "Nadia revenue officer approves a mutation in block 1001"],
-    [keys[4].address, "approve-mutations", 2001, "Nadia revenue officer approves a mutation in block 2001"],
+    [keys[4].address, "approve-mutations", landJurisdiction(10, 1), "Krishnagar revenue officer approves a mutation in district 10, block 1"],
+    [keys[4].address, "approve-mutations", landJurisdiction(11, 1), "Krishnagar revenue officer approves a mutation in district 11, block 1"],
     [keys[6].address, "issue-certificates", 0, "bank key tries to issue a certificate"],
   ];
   for (const [account, capability, jurisdiction, what] of checks) {
@@ -98,6 +101,10 @@ async function main() {
   console.log(`✗ university key after suspension — ${suspended.reason?.message}`);
   const [afterSuspension] = await certificates.verify([certificates.valid]);
   console.log(`✗ ${path.basename(afterSuspension.file)}: ${afterSuspension.reason}`);
+
+  heading("8. Land records: deeds, mutations, courts, liens, a split, a title extract and a migration snapshot");
+  const landKeys = { registrar: keys[3], officer: keys[4], court: keys[5], bank: keys[6], survey: keys[8], governor };
+  await landWalkThrough(deployment, landKeys, path.dirname(deploymentFile));
 
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;

@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { ownersHash, ulpinBytes } from "../src/land/titles";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
 import { DAY, landSuite } from "./helpers/land";
 
@@ -148,6 +150,22 @@ describe("sakshya land (command line)", function () {
     await expectNothingSent(cli(["land", "materialise", "WB170400000299", "--snapshot", file("snapshot"), ...as("bank")]), 2, /Parcel WB170400000299 is not in the snapshot/);
     const show = await ok(["land", "show", "WB170400000201"], /900 m², agricultural/);
     expect(show.stdout).to.match(/version 1/);
+  });
+
+  it("builds, in its worker threads, the root OpenZeppelin's StandardMerkleTree gives, rows split at any line", async () => {
+    const header = "ulpin,district,block,village,area_sqm,land_use,record_hash,owners";
+    const owner = hashOf("an owner's commitment");
+    const rows = Array.from({ length: 25 }, (_, i) => `WB1704${String(300 + i).padStart(8, "0")},17,4,100234,${100 + i},agricultural,${hashOf(`RoR ${i}`)},${owner}:100%`);
+    fs.writeFileSync(file("commitments.csv"), `${header}\n${rows.join("\n")}\n`);
+    const built = await cli(["--json", "land", "snapshot", file("commitments.csv"), "--out", file("commitments")]);
+    expect(built.code, built.stderr).to.equal(0);
+    const tree = StandardMerkleTree.of(
+      rows.map((r, i) => [ulpinBytes(r.slice(0, 14)), ownersHash([{ commitment: owner, share: 10_000 }]), 100 + i, 1, 17, 4, 100_234, hashOf(`RoR ${i}`)]),
+      ["bytes14", "bytes32", "uint64", "uint8", "uint16", "uint16", "uint32", "bytes32"],
+    );
+    expect(JSON.parse(built.stdout).root).to.equal(tree.root);
+    fs.writeFileSync(file("twice.csv"), `${header}\n${rows.join("\n")}\n${rows[0]}\n`);
+    await expectNothingSent(cli(["land", "snapshot", file("twice.csv"), "--out", file("twice")]), 2, /line 27: ULPIN WB170400000300 is already on line 2/);
   });
 
   it("shows an open mutation as overdue once the service level passes", async () => {

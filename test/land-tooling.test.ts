@@ -110,8 +110,8 @@ describe("land tooling", () => {
       fs.writeFileSync(plain, `${HEADER}\n${rows.join("\n")}\n`);
       const quoted = tempFile("quoted.csv");
       fs.writeFileSync(quoted, `${HEADER}\r\n${rows.map((r) => r.split(",").map((c) => `"${c}"`).join(",")).join("\r\n")}\r\n`);
-      const one = buildSnapshot(plain, path.join(path.dirname(plain), "snap"), ANCHOR, keccak);
-      const two = buildSnapshot(quoted, path.join(path.dirname(quoted), "snap"), ANCHOR, keccak);
+      const one = await buildSnapshot(plain, path.join(path.dirname(plain), "snap"), ANCHOR, keccak);
+      const two = await buildSnapshot(quoted, path.join(path.dirname(quoted), "snap"), ANCHOR, keccak);
       const library = StandardMerkleTree.of(
         rows.map((r, i) => {
           const list = i % 3 === 0 ? sortOwners([{ commitment: a, share: 6_000 }, { commitment: b, share: 4_000 }]) : [{ commitment: b, share: 10_000 }];
@@ -133,7 +133,7 @@ describe("land tooling", () => {
       const file = tempFile("export.csv");
       fs.writeFileSync(file, `${HEADER}\n${row(1, "WB-EPIC-1:50%;WB-EPIC-2:50%")}\n${row(2, "WB-EPIC-3:100%")}\n`);
       const dir = path.join(path.dirname(file), "snap");
-      const manifest = buildSnapshot(file, dir, ANCHOR, keccak);
+      const manifest = await buildSnapshot(file, dir, ANCHOR, keccak);
       expect(manifest.ownerSalts).to.equal(3);
       const salts = fs.readFileSync(path.join(dir, "owner-salts.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
       expect(salts.map(([u, identity]) => `${u} ${identity}`)).to.deep.equal(["WB170400000001 WBEPIC1", "WB170400000001 WBEPIC2", "WB170400000002 WBEPIC3"]);
@@ -153,16 +153,12 @@ describe("land tooling", () => {
         file,
         [HEADER, row(1, "X:100%"), "WB17040000000A,0,4,100234,1,agricultural,0x12,X:100%", row(3, "X:50%;X:50%"), row(1, "Y:100%"), row(5, "Y:100%").replace("agricultural", "orchard"), "short,row"].join("\n"),
       );
-      await rejects(Promise.resolve().then(() => buildSnapshot(file, dir, ANCHOR, keccak)), /line 7: 2 columns, not 8/);
+      await rejects(buildSnapshot(file, dir, ANCHOR, keccak), /line 7: 2 columns, not 8/);
       fs.writeFileSync(file, [HEADER, row(1, "X:100%"), "WB17040000000A,0,4,100234,1,agricultural,0x12,X:100%", row(3, "X:50%;X:50%"), row(1, "Y:100%"), row(5, "Y:100%").replace("agricultural", "orchard")].join("\n"));
-      const error = (() => {
-        try {
-          buildSnapshot(file, dir, ANCHOR, keccak);
-        } catch (e) {
-          return (e as Error).message;
-        }
-        return "";
-      })();
+      const error = await buildSnapshot(file, dir, ANCHOR, keccak).then(
+        () => "",
+        (e: Error) => e.message,
+      );
       expect(error).to.match(/has 4 bad row\(s\), so no snapshot was built/);
       expect(error).to.match(/line 3: district "0" must be a whole number from 1 to 65535/);
       expect(error).to.match(/line 4: the same owner is listed twice/);
@@ -170,9 +166,9 @@ describe("land tooling", () => {
       expect(error).to.match(/line 6: land use "orchard" is not one of/);
       expect(fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith("snap"))).to.deep.equal([]);
       fs.writeFileSync(file, "ulpin,owners\n");
-      expect(() => buildSnapshot(file, dir, ANCHOR, keccak)).to.throw(/must start with the header/);
+      await rejects(buildSnapshot(file, dir, ANCHOR, keccak), /must start with the header/);
       fs.writeFileSync(file, `${HEADER}\n`);
-      expect(() => buildSnapshot(file, dir, ANCHOR, keccak)).to.throw(/has no parcels/);
+      await rejects(buildSnapshot(file, dir, ANCHOR, keccak), /has no parcels/);
     });
 
     it("catches an altered or incomplete snapshot folder before anything is sent", async () => {
@@ -180,8 +176,8 @@ describe("land tooling", () => {
       const file = tempFile("export.csv");
       fs.writeFileSync(file, `${HEADER}\n${row(1, "A:100%")}\n${row(2, "B:100%")}\n`);
       const dir = path.join(path.dirname(file), "snap");
-      buildSnapshot(file, dir, ANCHOR, keccak);
-      expect(() => buildSnapshot(file, dir, ANCHOR, keccak)).to.throw(/already exists/);
+      await buildSnapshot(file, dir, ANCHOR, keccak);
+      await rejects(buildSnapshot(file, dir, ANCHOR, keccak), /already exists/);
       expect(() => snapshotEntry(dir, "WB170400000009", keccak)).to.throw(/Parcel WB170400000009 is not in the snapshot/);
       const exportCopy = path.join(dir, "export.csv");
       fs.writeFileSync(exportCopy, fs.readFileSync(exportCopy, "utf8").replace(",1000,", ",1001,"));

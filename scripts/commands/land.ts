@@ -7,7 +7,7 @@ import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../..
 import { resolveNetwork } from "../../src/config/networks";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
-import { buildSnapshot, readSnapshotManifest, snapshotEntry } from "../../src/land/snapshot";
+import { buildSnapshot, readSnapshotManifest, snapshotEntry, snapshotThreads } from "../../src/land/snapshot";
 import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
 import { makeExtract, readExtract, verifyExtract } from "../../src/land/extract";
@@ -449,7 +449,7 @@ export function landCommand(): Command {
         const deployment = readDeployment(io.global.deployments ?? defaultDeploymentPath(target.name));
         const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "LandRegistry").address };
         const started = Date.now();
-        const manifest = buildSnapshot(file, o.out, anchor, await loadKeccak());
+        const manifest = await buildSnapshot(file, o.out, anchor, await loadKeccak(), { threads: snapshotThreads() });
         const seconds = (Date.now() - started) / 1000;
         const lines = [
           `✓ Built the snapshot of ${manifest.parcelCount} parcels in ${o.out} (${seconds.toFixed(1)} s, ${Math.round(manifest.parcelCount / seconds)} parcels/s)`,

@@ -6,7 +6,7 @@ import { deployedContractOf, type Deployment } from "../config/deployments";
 import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import { currentOwners, mutationOpenedEvent, ownersOf, parcelEvents, type LandEvent } from "./events";
-import { ownersHash, ulpinBytes, ulpinText, type Owner } from "./titles";
+import { ownersHash, ulpinBytes, ulpinText, type Owner, type ParcelRecord } from "./titles";
 import {
   landUseName,
   mutationKindName,
@@ -20,16 +20,7 @@ import {
 
 export type { WriteResult } from "../chain/contract-client";
 
-/** A parcel as registered, in the contract's terms but with its ULPIN as text. */
-export interface ParcelRecord {
-  readonly ulpin: string;
-  readonly area: number;
-  readonly landUse: number;
-  readonly district: number;
-  readonly block: number;
-  readonly village: number;
-  readonly recordHash: string;
-}
+export type { ParcelRecord } from "./titles";
 
 /** A parcel made by a split or merge. */
 export interface NewParcel {

@@ -1,7 +1,7 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
-import { MAX_OWNERS } from "./titles";
+import { MAX_OWNERS, type ParcelRecord } from "./titles";
 
 /**
  * The ABI encodings behind a snapshot leaf, written into reused buffers and hashed with the WebAssembly keccak:
@@ -40,15 +40,8 @@ export function ownersHashOf(owners: ReadonlyArray<{ commitment: Uint8Array; sha
   return keccak(ownersInput.subarray(0, size));
 }
 
-export interface LeafFields {
-  readonly ulpin: string;
-  readonly area: number;
-  readonly landUse: number;
-  readonly district: number;
-  readonly block: number;
-  readonly village: number;
-  readonly recordHash: string;
-}
+/** A leaf commits to a parcel's record and the hash of its owners. */
+export type LeafFields = ParcelRecord;
 
 const leafInput = Buffer.alloc(256);
 

@@ -19,9 +19,14 @@ interface Row {
  * hold a comma or line break inside a field, so its lines and fields are split directly — a fifth of csv-parse's time
  * and garbage on a million rows, measured; a file with quotes goes through csv-parse.
  */
-export function forEachRow(text: Buffer, file: string, visit: (cells: string[], line: number) => void): void {
-  const rows = text.includes(0x22) ? parseQuoted(text, file) : splitPlain(text.toString("utf8"));
-  let headerSeen = false;
+export function forEachRow(
+  text: Buffer,
+  file: string,
+  visit: (cells: string[], line: number) => void,
+  { header = true, firstLine = 1 }: { header?: boolean; firstLine?: number } = {},
+): void {
+  const rows = text.includes(0x22) ? parseQuoted(text, file) : splitPlain(text.toString("utf8"), firstLine);
+  let headerSeen = !header;
   const problems: string[] = [];
   for (const { cells, line } of rows) {
     if (!headerSeen) {
@@ -36,8 +41,8 @@ export function forEachRow(text: Buffer, file: string, visit: (cells: string[], 
 }
 
 /** Lines split as they are walked; rows are produced lazily so none outlives its visit. */
-function* splitPlain(text: string): Generator<Row> {
-  let line = 0;
+function* splitPlain(text: string, firstLine: number): Generator<Row> {
+  let line = firstLine - 1;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;

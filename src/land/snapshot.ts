@@ -1,22 +1,22 @@
-import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import { SortedMerkleTree, hex, processProof, proofAt } from "../hashing/merkle";
 import type { ParcelRecord } from "./client";
-import { commit, ownersHashOf, snapshotLeaf, type LeafFields } from "./leaf-encoding";
-import { EXPORT_COLUMNS, HASH, SHOWN_PROBLEMS, forEachRow, parseOwnerCell, wholeNumber, type ParsedOwner } from "./register-export";
+import { commit, ownersHashOf, snapshotLeaf } from "./leaf-encoding";
+import { EXPORT_COLUMNS, HASH, SHOWN_PROBLEMS, forEachRow } from "./register-export";
+import { hashRows, parseEntry, type RowsResult, type RowsTask } from "./snapshot-rows";
 import type { Owner } from "./titles";
 import { UlpinIndex } from "./ulpin-index";
-import { LAND_USES } from "./vocabulary";
 
 const MANIFEST = "snapshot.json";
 const TREE = "tree.bin";
 const EXPORT = "export.csv";
 const SALTS = "owner-salts.csv";
-const ULPIN = /^[0-9A-Z]{14}$/;
 
 const manifestSchema = z.object({
   kind: z.literal("sakshya-land-snapshot"),
@@ -47,7 +47,13 @@ export interface SnapshotEntry {
  * they are read and salts streamed to the folder, so a million parcels leave no million-object arrays behind for the
  * garbage collector. The folder appears complete or not at all.
  */
-export function buildSnapshot(file: string, dir: string, anchor: SnapshotManifest["anchor"], keccak: Keccak): SnapshotManifest {
+export async function buildSnapshot(
+  file: string,
+  dir: string,
+  anchor: SnapshotManifest["anchor"],
+  keccak: Keccak,
+  { threads = 0 }: { threads?: number } = {},
+): Promise<SnapshotManifest> {
   let text: Buffer;
   try {
     text = fs.readFileSync(file);
@@ -58,8 +64,9 @@ export function buildSnapshot(file: string, dir: string, anchor: SnapshotManifes
   const staging = `${dir}.partial-${process.pid}`;
   fs.mkdirSync(staging, { recursive: true });
   try {
-    const manifest = buildInto(staging, text, file, anchor, keccak);
-    fs.copyFileSync(file, path.join(staging, EXPORT));
+    const parts = await hashExport(text, file, keccak, threads);
+    const manifest = writeFolder(staging, parts, text, file, anchor, keccak);
+    keepExport(file, path.join(staging, EXPORT));
     fs.renameSync(staging, dir);
     return manifest;
   } catch (error) {
@@ -68,46 +75,96 @@ export function buildSnapshot(file: string, dir: string, anchor: SnapshotManifes
   }
 }
 
-function buildInto(staging: string, text: Buffer, file: string, anchor: SnapshotManifest["anchor"], keccak: Keccak): SnapshotManifest {
-  let lineCount = 1;
-  for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) lineCount++;
-  const leaves = Buffer.allocUnsafe(32 * lineCount);
-  const salts = new FileSink(path.join(staging, SALTS), "ulpin,identity,salt\n", 0o600);
-  const pool = new SaltPool();
-  const firstLine = new UlpinIndex(lineCount);
-  const problems: string[] = [];
-  let count = 0;
-  let saltCount = 0;
-  try {
-    forEachRow(text, file, (cells, line) => {
-      try {
-        const ulpin = cells[0];
-        if (!ULPIN.test(ulpin)) throw new InputError(`"${ulpin}" is not a ULPIN (14 digits or capital letters)`);
-        const seen = firstLine.add(ulpin, line);
-        if (seen !== undefined) throw new InputError(`ULPIN ${ulpin} is already on line ${seen}`);
-        const { fields, owners } = parseEntry(cells, (identity) => {
-          const salt = pool.next();
-          salts.append(`${ulpin},${identity},${salt.hex}\n`);
-          saltCount++;
-          return commit(identity, salt.bytes, keccak);
-        });
-        if (problems.length > 0) return;
-        leaves.set(snapshotLeaf(fields, ownersHashOf(owners, keccak), keccak), 32 * count++);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        problems.push(`line ${line}: ${error.message.replace(/\.$/, "")}`);
-      }
+/** Threads for a snapshot in a process without Hardhat: one a core, at most four. */
+export function snapshotThreads(): number {
+  return Math.min(4, os.availableParallelism());
+}
+
+/**
+ * The export's rows hashed in `threads` worker threads, each taking an equal run of whole lines — or here, in this
+ * thread, when `threads` is below 2, when the export has quotes (csv-parse reads it whole), or when the compiled
+ * worker module is missing or older than its sources (a worker starting through ts-node takes longer than it saves).
+ * Threads must stay 0 in a process running Hardhat: its EDR crashed with worker threads beside it.
+ */
+async function hashExport(text: Buffer, file: string, keccak: Keccak, threads: number): Promise<RowsResult[]> {
+  const module = threads > 1 && !text.includes(0x22) ? compiledRowsModule() : undefined;
+  const headerEnd = text.indexOf(10);
+  if (!module || headerEnd < 0) return [hashRows(text, file, keccak, true, 1)];
+  const header = text.toString("utf8", 0, headerEnd).replace(/\r$/, "").split(",").map((c) => c.trim());
+  if (header.join(",") !== EXPORT_COLUMNS.join(",")) throw new InputError(`${file} must start with the header ${EXPORT_COLUMNS.join(",")}.`);
+  const tasks: RowsTask[] = [];
+  let start = headerEnd + 1;
+  let line = 2;
+  for (let i = 0; i < threads && start < text.length; i++) {
+    const cut = i === threads - 1 ? -1 : text.indexOf(10, start + Math.floor((text.length - start) / (threads - i)));
+    const end = cut < 0 ? text.length : cut + 1;
+    const chunk = text.subarray(start, end);
+    tasks.push({ text: new Uint8Array(chunk), file, firstLine: line });
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) line++;
+    start = end;
+  }
+  return Promise.all(tasks.map((task) => runWorker(module, task)));
+}
+
+function runWorker(module: string, task: RowsTask): Promise<RowsResult> {
+  return new Promise((resolve, reject) => {
+    const code = `const { parentPort, workerData } = require("node:worker_threads"); require(${JSON.stringify(module)}).runRowsWorker(parentPort, workerData);`;
+    const worker = new Worker(code, { eval: true, workerData: task, transferList: [task.text.buffer as ArrayBuffer] });
+    worker.once("message", (result: RowsResult) => {
+      resolve(result);
+      void worker.terminate();
     });
-  } finally {
-    salts.close();
+    worker.once("error", reject);
+    worker.once("exit", (code) => code !== 0 && reject(new Error(`a snapshot thread stopped with code ${code}`)));
+  });
+}
+
+/** The compiled worker module, if it is at least as new as every source it is built from. */
+function compiledRowsModule(): string | undefined {
+  if (__filename.endsWith(".js")) return path.join(__dirname, "snapshot-rows.js");
+  const compiled = path.join(__dirname, "..", "..", "dist", "src", "land", "snapshot-rows.js");
+  const built = fs.statSync(compiled, { throwIfNoEntry: false });
+  if (!built) return undefined;
+  const sources = [__dirname, path.join(__dirname, "..", "hashing")].flatMap((dir) => fs.readdirSync(dir).map((name) => path.join(dir, name)));
+  sources.push(path.join(__dirname, "..", "errors.ts"));
+  return sources.every((source) => fs.statSync(source).mtimeMs <= built.mtimeMs) ? compiled : undefined;
+}
+
+/**
+ * Writes the folder from hashed rows: refuses any bad row (every one named by its line, and a ULPIN twice with both
+ * lines), then writes the salts, the tree and the manifest.
+ */
+function writeFolder(staging: string, parts: readonly RowsResult[], text: Buffer, file: string, anchor: SnapshotManifest["anchor"], keccak: Keccak): SnapshotManifest {
+  const count = parts.reduce((sum, p) => sum + p.count, 0);
+  const problems = parts.flatMap((p) => p.problems);
+  const seen = new UlpinIndex(parts.reduce((sum, p) => sum + p.named, 0));
+  for (const part of parts) {
+    const ulpins = Buffer.from(part.ulpins.buffer, part.ulpins.byteOffset, part.ulpins.byteLength).toString("latin1");
+    for (let i = 0; i < part.named; i++) {
+      const ulpin = ulpins.slice(14 * i, 14 * i + 14);
+      const first = seen.add(ulpin, part.lines[i]);
+      if (first !== undefined) problems.push([part.lines[i], `ULPIN ${ulpin} is already on line ${first}`]);
+    }
   }
   if (problems.length > 0) {
+    problems.sort((a, b) => a[0] - b[0]);
+    const shown = problems.slice(0, SHOWN_PROBLEMS).map(([line, message]) => `line ${line}: ${message}`);
     const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : "";
-    throw new InputError(`${file} has ${problems.length} bad row(s), so no snapshot was built: ${problems.slice(0, SHOWN_PROBLEMS).join("; ")}${more}.`);
+    throw new InputError(`${file} has ${problems.length} bad row(s), so no snapshot was built: ${shown.join("; ")}${more}.`);
   }
   if (count === 0) throw new InputError(`${file} has no parcels.`);
-  if (saltCount === 0) fs.rmSync(path.join(staging, SALTS));
-  const tree = SortedMerkleTree.build(leaves.subarray(0, 32 * count), keccak);
+  const saltCount = parts.reduce((sum, p) => sum + p.saltCount, 0);
+  if (saltCount > 0) {
+    const fd = fs.openSync(path.join(staging, SALTS), "w", 0o600);
+    try {
+      fs.writeSync(fd, "ulpin,identity,salt\n");
+      for (const part of parts) fs.writeSync(fd, part.salts);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  const leaves = parts.length === 1 ? parts[0].leaves : Buffer.concat(parts.map((p) => p.leaves));
+  const tree = SortedMerkleTree.build(leaves, keccak);
   fs.writeFileSync(path.join(staging, TREE), tree.nodes);
   const manifest: SnapshotManifest = {
     kind: "sakshya-land-snapshot",
@@ -124,22 +181,17 @@ function buildInto(staging: string, text: Buffer, file: string, anchor: Snapshot
   return manifest;
 }
 
-/** One export row checked and turned into leaf fields and owners; identities are committed through `commitmentOf`. */
-function parseEntry(cells: readonly string[], commitmentOf: (identity: string) => Uint8Array): { fields: LeafFields; owners: ParsedOwner[] } {
-  const ulpin = cells[0];
-  if (!ULPIN.test(ulpin)) throw new InputError(`"${ulpin}" is not a ULPIN (14 digits or capital letters)`);
-  const fields = {
-    ulpin,
-    district: wholeNumber(cells[1], "district", 0xffff),
-    block: wholeNumber(cells[2], "block", 0xffff),
-    village: wholeNumber(cells[3], "village", 0xffffffff),
-    area: wholeNumber(cells[4], "area_sqm", Number.MAX_SAFE_INTEGER),
-    landUse: LAND_USES.indexOf(cells[5] as (typeof LAND_USES)[number]),
-    recordHash: cells[6].toLowerCase(),
-  };
-  if (fields.landUse < 0) throw new InputError(`land use "${cells[5]}" is not one of ${LAND_USES.join(", ")}`);
-  if (!HASH.test(fields.recordHash) || /^0x0+$/.test(fields.recordHash)) throw new InputError("record_hash must be a non-zero 0x hash of 64 hex digits");
-  return { fields, owners: parseOwnerCell(cells[7], commitmentOf) };
+/**
+ * The export goes into the folder as a hard link where the file system allows (no copy of a large file), else as a
+ * copy. A link would follow later edits of the original, but an edited row no longer leads to the root, which
+ * {@link snapshotEntry} checks, so nothing wrong can be materialised from it.
+ */
+function keepExport(file: string, target: string): void {
+  try {
+    fs.linkSync(file, target);
+  } catch {
+    fs.copyFileSync(file, target);
+  }
 }
 
 export function readSnapshotManifest(dir: string): SnapshotManifest {
@@ -227,56 +279,5 @@ function readPart(dir: string, name: string): Buffer {
     return fs.readFileSync(path.join(dir, name));
   } catch {
     throw new InputError(`The snapshot folder ${dir} is incomplete: ${name} is missing.`);
-  }
-}
-
-/** Fresh salts drawn from one random buffer, hexed once per refill; each is used before the next is drawn. */
-class SaltPool {
-  private static readonly SIZE = 4096;
-  private readonly pool = Buffer.allocUnsafe(32 * SaltPool.SIZE);
-  private poolHex = "";
-  private used = SaltPool.SIZE;
-
-  next(): { bytes: Buffer; hex: string } {
-    if (this.used === SaltPool.SIZE) {
-      randomFillSync(this.pool);
-      this.poolHex = this.pool.toString("hex");
-      this.used = 0;
-    }
-    const i = this.used++;
-    return { bytes: this.pool.subarray(32 * i, 32 * i + 32), hex: `0x${this.poolHex.slice(64 * i, 64 * i + 64)}` };
-  }
-}
-
-/**
- * Lines appended to a file through one reused megabyte buffer. Gathering lines in a string instead made ropes that
- * cost more in garbage collection than the hashing, and one growing buffer more again in copying, both measured.
- */
-class FileSink {
-  private static readonly SIZE = 1 << 20;
-  private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(FileSink.SIZE);
-  private length = 0;
-
-  constructor(file: string, first: string, mode = 0o644) {
-    this.fd = fs.openSync(file, "w", mode);
-    this.append(first);
-  }
-
-  append(text: string): void {
-    // A UTF-8 character is at most 3 bytes per UTF-16 unit, so this bound never truncates a line.
-    if (this.length + 3 * text.length > FileSink.SIZE) this.flush();
-    if (3 * text.length > FileSink.SIZE) fs.writeSync(this.fd, text);
-    else this.length += this.buffer.write(text, this.length, "utf8");
-  }
-
-  close(): void {
-    this.flush();
-    fs.closeSync(this.fd);
-  }
-
-  private flush(): void {
-    fs.writeSync(this.fd, this.buffer, 0, this.length);
-    this.length = 0;
   }
 }

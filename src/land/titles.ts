@@ -17,6 +17,17 @@ export interface Owner {
   readonly share: number;
 }
 
+/** A parcel as registered or as a snapshot entry, in the contract's terms but with its ULPIN as text. */
+export interface ParcelRecord {
+  readonly ulpin: string;
+  readonly area: number;
+  readonly landUse: number;
+  readonly district: number;
+  readonly block: number;
+  readonly village: number;
+  readonly recordHash: string;
+}
+
 /** A ULPIN as typed by a person (any case, spaces or dashes between groups), checked and made canonical. */
 export function parseUlpin(raw: string): string {
   const ulpin = raw.replace(/[\s-]/g, "").toUpperCase();
