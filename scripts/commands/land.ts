@@ -11,7 +11,6 @@ import { buildSnapshot, readSnapshotManifest, snapshotEntry, snapshotThreads } f
 import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
 import { makeExtract, readExtract, verifyExtract } from "../../src/land/extract";
-import { writeExtractPdf } from "../../src/land/extract-pdf";
 import { newOwnerCard, parseParties, readOwnerCard } from "../../src/land/parties";
 import { landJurisdiction, parseUlpin, percent } from "../../src/land/titles";
 import { LAND_USES, REJECTION_REASONS, parseDeedKind, parseLandUse, parseRejectionReason } from "../../src/land/vocabulary";
@@ -414,7 +413,8 @@ export function landCommand(): Command {
         const history = await titleHistory(client, context.directory(), parseUlpin(raw), head.timestamp);
         const extract = makeExtract(history, { chainId: context.deployment.chainId, registry: client.address, block: head.number, blockHash: head.hash! });
         fs.writeFileSync(o.out, `${JSON.stringify(extract, null, 2)}\n`);
-        if (o.pdf) await writeExtractPdf(extract, o.pdf);
+        // pdfkit takes a sixth of a second to load; only this command needs it.
+        if (o.pdf) await (await import("../../src/land/extract-pdf")).writeExtractPdf(extract, o.pdf);
         io.out.result({ out: o.out, pdf: o.pdf, ulpin: extract.parcel.ulpin, version: extract.parcel.version, block: head.number }, [
           `✓ Title extract of ${extract.parcel.ulpin} (version ${extract.parcel.version}, block ${head.number}) written to ${o.out}${o.pdf ? ` and ${o.pdf}` : ""}`,
         ]);
