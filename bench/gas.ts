@@ -4,6 +4,7 @@ import { deploySuite } from "../deploy/suite";
 import { toBitmap } from "../src/certificates/client";
 import { CertificateRegistry__factory, ParticipantDirectory__factory } from "../typechain-types";
 import { measureLandGas } from "./land-gas";
+import { measureWebsiteGas } from "./website-gas";
 import { encodeBytes32String, id as textHash } from "ethers";
 import os from "node:os";
 import path from "node:path";
@@ -66,5 +67,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const refs = Array.from({ length: 500 }, (_, index) => ({ root, index: index * 20 }));
   snapshot["cert.documentStatuses (500 documents, one call)"] = Number(await registry.documentStatuses.estimateGas(refs));
   snapshot["cert.documentStatusRange (10,000 documents, one call)"] = Number(await registry.documentStatusRange.estimateGas(root, 0, 10_000));
-  return { ...snapshot, ...(await measureLandGas(deployment, directory, [...landKeys.slice(0, 5), governor])) };
+  const land = await measureLandGas(deployment, directory, [...landKeys.slice(0, 5), governor]);
+  const websites = await measureWebsiteGas(deployment, directory, operator, landKeys.slice(5, 7));
+  return { ...snapshot, ...land, ...websites };
 }

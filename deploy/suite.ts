@@ -80,6 +80,7 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   const directoryRecord = await proxyOnce("ParticipantDirectory");
   const certificateRecord = await proxyOnce("CertificateRegistry", [directoryRecord.address]);
   const landRecord = await proxyOnce("LandRegistry", [directoryRecord.address]);
+  const websiteRecord = await proxyOnce("WebsiteRegistry", [directoryRecord.address]);
 
   const deployment: Deployment = {
     suiteVersion: SUITE_VERSION,
@@ -92,6 +93,7 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
       ParticipantDirectory: directoryRecord,
       CertificateRegistry: certificateRecord,
       LandRegistry: landRecord,
+      WebsiteRegistry: websiteRecord,
     },
     roles,
   };

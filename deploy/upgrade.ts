@@ -6,7 +6,7 @@ import { InputError } from "../src/errors";
 import { Governance, type Outcome } from "../src/governance/governed";
 
 /** Proxied contracts of the suite that can be upgraded. */
-export const UPGRADEABLE = ["ParticipantDirectory", "CertificateRegistry", "LandRegistry"] as const;
+export const UPGRADEABLE = ["ParticipantDirectory", "CertificateRegistry", "LandRegistry", "WebsiteRegistry"] as const;
 export type UpgradeableName = (typeof UPGRADEABLE)[number];
 
 /** Constructor arguments of each implementation: registries bake the directory's proxy address in as an immutable. */

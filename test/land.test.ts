@@ -675,28 +675,28 @@ describe("LandRegistry", () => {
     it("refuses every write while paused", async () => {
       const { land, guardian, governor, registrar, officer, court, bank, appellate } = await loadFixture(liened);
       await land.connect(guardian).pause();
-      const writes: Array<Promise<unknown>> = [
-        land.registerParcel(record(5), ASHA),
-        land.materialise(id("root"), record(5), ASHA, []),
-        land.changeLandUse(ulpin(1), LAND_USE.homestead, RECORD_V2),
-        land.split(ulpin(2), BINA_CHANDAN, [part(21, 1_000), part(22, 1_500)]),
-        land.merge([ulpin(1), ulpin(2)], ASHA, part(20, 3_500)),
-        land.connect(registrar).registerDeed(id("d"), ulpin(2), MUTATION.sale, BINA_CHANDAN, DEV),
-        land.connect(officer).openSuccession(id("s"), ulpin(2), BINA_CHANDAN, DEV),
-        land.connect(officer).lodgeObjection(DEED, evidence("objection")),
-        land.connect(officer).approveMutation(DEED, [], ASHA, DEV, RECORD_V2),
-        land.connect(officer).rejectMutation(DEED, REJECTION.other, evidence("order")),
-        land.connect(appellate).fileAppeal(DEED, evidence("appeal")),
-        land.connect(appellate).allowAppeal(DEED, evidence("order"), [], ASHA, DEV, RECORD_V2),
-        land.connect(appellate).dismissAppeal(DEED, evidence("order")),
-        land.connect(court).freeze(ulpin(1), evidence("order"), 0),
-        land.connect(court).unfreeze(ulpin(1), evidence("order")),
-        land.connect(bank).registerLien(ulpin(1), id("loan-2")),
-        land.connect(bank).consentToMutation(ulpin(1), id("loan-1"), DEED),
-        land.connect(bank).releaseLien(ulpin(1), id("loan-1")),
-        land.connect(governor).anchorSnapshot(id("root"), 1, evidence("export")),
+      const writes: Array<() => Promise<unknown>> = [
+        () => land.registerParcel(record(5), ASHA),
+        () => land.materialise(id("root"), record(5), ASHA, []),
+        () => land.changeLandUse(ulpin(1), LAND_USE.homestead, RECORD_V2),
+        () => land.split(ulpin(2), BINA_CHANDAN, [part(21, 1_000), part(22, 1_500)]),
+        () => land.merge([ulpin(1), ulpin(2)], ASHA, part(20, 3_500)),
+        () => land.connect(registrar).registerDeed(id("d"), ulpin(2), MUTATION.sale, BINA_CHANDAN, DEV),
+        () => land.connect(officer).openSuccession(id("s"), ulpin(2), BINA_CHANDAN, DEV),
+        () => land.connect(officer).lodgeObjection(DEED, evidence("objection")),
+        () => land.connect(officer).approveMutation(DEED, [], ASHA, DEV, RECORD_V2),
+        () => land.connect(officer).rejectMutation(DEED, REJECTION.other, evidence("order")),
+        () => land.connect(appellate).fileAppeal(DEED, evidence("appeal")),
+        () => land.connect(appellate).allowAppeal(DEED, evidence("order"), [], ASHA, DEV, RECORD_V2),
+        () => land.connect(appellate).dismissAppeal(DEED, evidence("order")),
+        () => land.connect(court).freeze(ulpin(1), evidence("order"), 0),
+        () => land.connect(court).unfreeze(ulpin(1), evidence("order")),
+        () => land.connect(bank).registerLien(ulpin(1), id("loan-2")),
+        () => land.connect(bank).consentToMutation(ulpin(1), id("loan-1"), DEED),
+        () => land.connect(bank).releaseLien(ulpin(1), id("loan-1")),
+        () => land.connect(governor).anchorSnapshot(id("root"), 1, evidence("export")),
       ];
-      for (const write of writes) await expect(write).to.be.revertedWithCustomError(land, "EnforcedPause");
+      for (const write of writes) await expect(write()).to.be.revertedWithCustomError(land, "EnforcedPause");
     });
 
     it("upgrades through governance with parcels, mutations and links kept", async () => {

@@ -4,6 +4,7 @@ import {
   LandRegistry__factory,
   ParticipantDirectory__factory,
   SakshyaAuthority__factory,
+  WebsiteRegistry__factory,
 } from "../../typechain-types";
 import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
@@ -79,6 +80,7 @@ export function suiteErrorInterface(): Interface {
       SakshyaAuthority__factory.abi,
       CertificateRegistry__factory.abi,
       LandRegistry__factory.abi,
+      WebsiteRegistry__factory.abi,
     ];
     const seen = new Set<string>();
     const fragments = abis

@@ -32,6 +32,7 @@ export const deploymentSchema = z.object({
     ParticipantDirectory: deployedContract,
     CertificateRegistry: deployedContract.optional(),
     LandRegistry: deployedContract.optional(),
+    WebsiteRegistry: deployedContract.optional(),
   }),
   roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder }),
 });

@@ -56,6 +56,12 @@ export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority
     operator: [],
     guardian: ["pause"],
   },
+  // Sites are assigned by governance; their organisations publish. The governor may also revoke a release.
+  WebsiteRegistry: {
+    governor: ["reassignSite", "revoke", "unpause", "upgradeToAndCall"],
+    operator: ["registerSite", "setThreshold"],
+    guardian: ["pause"],
+  },
 };
 
 /** Roles whose scheduled operations the guardian may cancel. */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @title IWebsiteRegistry
+/// @notice Releases of government websites, anchored as the Merkle roots of their manifests. A manifest lists every
+/// file a release serves as an OpenZeppelin `StandardMerkleTree` leaf of `[string path, bytes32 sha256, uint256 size]`;
+/// anyone can then check what a site serves against the release that is current on chain.
+///
+/// A site is the keccak256 of its normalised domain. Governance assigns it to an organisation of the participant
+/// directory holding the website capability; that organisation's active keys publish, approve and roll back its
+/// releases, and a site may require M of them to approve a release before it becomes current.
+interface IWebsiteRegistry {
+    /// @notice Where a release stands. `Approved` releases may be current, or be rolled back to.
+    enum ReleaseStatus {
+        None,
+        Pending,
+        Approved,
+        Revoked
+    }
+
+    /// @notice Why a release was revoked; `None` is not a reason.
+    enum RevocationReason {
+        None,
+        KeyCompromise,
+        Tampered,
+        PublishedInError,
+        Defective,
+        Other
+    }
+
+    /// @notice How a release became current.
+    enum Activation {
+        Published,
+        Approved,
+        RolledBack
+    }
+
+    /// @dev One slot: orgId (32) | threshold (8) | current (32) | releaseCount (32) | registeredAt (40) = 144 bits.
+    /// Release ids run from 1; `current` 0 means the site has no current release (none yet, or it was revoked).
+    struct Site {
+        uint32 orgId;
+        uint8 threshold;
+        uint32 current;
+        uint32 releaseCount;
+        uint40 registeredAt;
+    }
+
+    /// @dev Slots: root, manifest (hash of the manifest file as published), version (a label such as "2026.11.2"
+    /// in bytes32), then totalBytes (64) | fileCount (32) | publishedAt (32) | approvedAt (32) | approvals (8) |
+    /// status (8) | reason (8) = 184 bits.
+    struct Release {
+        bytes32 root;
+        bytes32 manifest;
+        bytes32 version;
+        uint64 totalBytes;
+        uint32 fileCount;
+        uint32 publishedAt;
+        uint32 approvedAt;
+        uint8 approvals;
+        ReleaseStatus status;
+        RevocationReason reason;
+    }
+
+    /// @notice Governance assigned a site to an organisation, with the approvals a release needs.
+    event SiteRegistered(bytes32 indexed siteId, uint32 indexed orgId, uint8 threshold, address indexed actor);
+
+    /// @notice Governance moved a site to another organisation.
+    event SiteReassigned(bytes32 indexed siteId, uint32 from, uint32 to, address indexed actor);
+
+    /// @notice Governance changed how many approvals a release of the site needs.
+    event ThresholdSet(bytes32 indexed siteId, uint8 threshold, address indexed actor);
+
+    /// @notice A publisher published a release; it counts as the first approval.
+    event ReleasePublished(
+        bytes32 indexed siteId,
+        uint32 indexed releaseId,
+        bytes32 version,
+        bytes32 root,
+        uint32 fileCount,
+        uint64 totalBytes,
+        bytes32 manifest,
+        uint32 orgId,
+        address indexed publisher
+    );
+
+    /// @notice Another publisher approved a pending release.
+    event ReleaseApproved(bytes32 indexed siteId, uint32 indexed releaseId, uint8 approvals, address indexed approver);
+
+    /// @notice A release became the site's current one, replacing `previous` (0: none).
+    event ReleaseActivated(
+        bytes32 indexed siteId,
+        uint32 indexed releaseId,
+        uint32 previous,
+        Activation how,
+        address indexed actor
+    );
+
+    /// @notice A release was revoked for good; if it was current, the site has no current release until another is
+    /// activated.
+    event ReleaseRevoked(
+        bytes32 indexed siteId,
+        uint32 indexed releaseId,
+        RevocationReason reason,
+        address indexed actor
+    );
+
+    /// @notice No site is registered under this id.
+    error WebsiteRegistryUnknownSite(bytes32 siteId);
+    /// @notice The site is already registered.
+    error WebsiteRegistrySiteExists(bytes32 siteId, uint32 orgId);
+    /// @notice A site id, root, manifest hash or version must not be zero.
+    error WebsiteRegistryEmptyValue();
+    /// @notice A release needs 1 to {MAX_THRESHOLD} approvals.
+    error WebsiteRegistryInvalidThreshold(uint8 threshold);
+    /// @notice The organisation is not active with the website capability.
+    error WebsiteRegistryOrganisationCannotPublish(uint32 orgId);
+    /// @notice The caller acts for another organisation than the site's.
+    error WebsiteRegistryNotSiteOwner(bytes32 siteId, uint32 owner, uint32 caller);
+    /// @notice A release lists at least one file.
+    error WebsiteRegistryEmptyRelease();
+    /// @notice This manifest root was already published for the site.
+    error WebsiteRegistryDuplicateRoot(bytes32 siteId, uint32 releaseId);
+    /// @notice No release with this id exists for the site.
+    error WebsiteRegistryUnknownRelease(bytes32 siteId, uint32 releaseId);
+    /// @notice The release's status does not allow this step.
+    error WebsiteRegistryUnexpectedStatus(bytes32 siteId, uint32 releaseId, ReleaseStatus status);
+    /// @notice This account already approved the release.
+    error WebsiteRegistryAlreadyApproved(bytes32 siteId, uint32 releaseId, address account);
+    /// @notice The release is already the site's current one.
+    error WebsiteRegistryAlreadyCurrent(bytes32 siteId, uint32 releaseId);
+    /// @notice A revocation needs a reason.
+    error WebsiteRegistryMissingReason();
+    /// @notice Neither a key of the site's organisation nor a governance role allowed this call.
+    error WebsiteRegistryNotAuthorized(bytes32 siteId, address caller);
+
+    /// @notice Assigns a site to an organisation with the website capability (operator).
+    function registerSite(bytes32 siteId, uint32 orgId, uint8 threshold) external;
+
+    /// @notice Moves a site to another such organisation (governor); its releases stay.
+    function reassignSite(bytes32 siteId, uint32 orgId) external;
+
+    /// @notice Sets how many approvals a release needs (operator); pending releases are judged on the new number
+    /// at their next approval.
+    function setThreshold(bytes32 siteId, uint8 threshold) external;
+
+    /// @notice Publishes a release; current at once if the site needs one approval.
+    function publish(
+        bytes32 siteId,
+        bytes32 version,
+        bytes32 root,
+        uint32 fileCount,
+        uint64 totalBytes,
+        bytes32 manifest
+    ) external returns (uint32 releaseId);
+
+    /// @notice Approves a pending release; it becomes current with its last needed approval.
+    function approve(bytes32 siteId, uint32 releaseId) external;
+
+    /// @notice Makes an earlier approved, unrevoked release current again.
+    function rollback(bytes32 siteId, uint32 releaseId) external;
+
+    /// @notice Revokes a release for good (a key of the site's organisation, or governance).
+    function revoke(bytes32 siteId, uint32 releaseId, RevocationReason reason) external;
+
+    function site(bytes32 siteId) external view returns (Site memory);
+
+    function release(bytes32 siteId, uint32 releaseId) external view returns (Release memory);
+
+    /// @notice The current release and its id; id 0 and an empty release if there is none.
+    function currentRelease(bytes32 siteId) external view returns (uint32 releaseId, Release memory);
+
+    /// @notice The id of the release published with this root, or 0.
+    function releaseByRoot(bytes32 siteId, bytes32 root) external view returns (uint32);
+
+    function hasApproved(bytes32 siteId, uint32 releaseId, address account) external view returns (bool);
+}
