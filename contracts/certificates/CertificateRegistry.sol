@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -256,14 +255,7 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         } catch {
             // Not an active issuer key: governance is the only other way in.
         }
-        (bool immediate, uint32 delay) = AuthorityUtils.canCallWithDelay(
-            authority(),
-            msg.sender,
-            address(this),
-            msg.sig
-        );
-        if (!immediate && delay == 0) revert CertificateRegistryNotIssuer(root, msg.sender);
-        _checkCanCall(msg.sender, _msgData());
+        if (!_governanceMayCall()) revert CertificateRegistryNotIssuer(root, msg.sender);
     }
 
     function _markDocument(bytes32 root, uint256 index, uint8 reason) private {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
 import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
 import {GovernedUpgradeable} from "./GovernedUpgradeable.sol";
 
@@ -26,5 +27,19 @@ abstract contract DirectoryGated is GovernedUpgradeable {
     /// @notice The participant directory this registry asks.
     function directory() external view returns (IParticipantDirectory) {
         return _DIRECTORY;
+    }
+
+    /// @dev Whether a governance role may make this call, for functions that an organisation's keys call too and
+    /// so cannot be `restricted`. An operation scheduled for it is consumed here, as `restricted` would.
+    function _governanceMayCall() internal returns (bool) {
+        (bool immediate, uint32 delay) = AuthorityUtils.canCallWithDelay(
+            authority(),
+            msg.sender,
+            address(this),
+            msg.sig
+        );
+        if (!immediate && delay == 0) return false;
+        _checkCanCall(msg.sender, _msgData());
+        return true;
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
 import {IWebsiteRegistry} from "../interfaces/IWebsiteRegistry.sol";
@@ -206,22 +205,14 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         if (orgId != s.orgId) revert WebsiteRegistryNotSiteOwner(siteId, s.orgId, orgId);
     }
 
-    /// @dev A key of the site's organisation, or a governance role allowed this function (which may need a
-    /// scheduled operation, consumed here as `restricted` would).
+    /// @dev A key of the site's organisation, or a governance role allowed this function.
     function _requireOwnerOrGovernance(bytes32 siteId, Site storage s) private {
         try _DIRECTORY.authorizedOrganisation(msg.sender, Capabilities.PUBLISH_WEBSITES, 0) returns (uint32 orgId) {
             if (orgId == s.orgId) return;
         } catch {
             // Not an active publisher key: governance is the only other way in.
         }
-        (bool immediate, uint32 delay) = AuthorityUtils.canCallWithDelay(
-            authority(),
-            msg.sender,
-            address(this),
-            msg.sig
-        );
-        if (!immediate && delay == 0) revert WebsiteRegistryNotAuthorized(siteId, msg.sender);
-        _checkCanCall(msg.sender, _msgData());
+        if (!_governanceMayCall()) revert WebsiteRegistryNotAuthorized(siteId, msg.sender);
     }
 
     function _requirePublisherOrganisation(uint32 orgId) private view {
