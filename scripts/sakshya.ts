@@ -6,6 +6,7 @@ import { keysCommand } from "./commands/keys";
 import { landCommand } from "./commands/land";
 import { orgCommand } from "./commands/org";
 import { rolesCommand } from "./commands/roles";
+import { siteCommand } from "./commands/site";
 
 const program = new Command("sakshya")
   .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance, keys, certificates and land records")
@@ -19,7 +20,7 @@ const program = new Command("sakshya")
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

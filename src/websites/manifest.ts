@@ -1,0 +1,161 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import picomatch from "picomatch";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { InputError } from "../errors";
+import type { Keccak } from "../hashing/keccak";
+import { SortedMerkleTree } from "../hashing/merkle";
+
+/** One file a release serves: its URL path (relative, `/`-separated), SHA-256 of its bytes, and its size. */
+export interface ManifestFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** A release's manifest: every file, the paths deliberately left out, and the Merkle root that goes on chain. */
+export interface SiteManifest {
+  readonly kind: "sakshya-site-manifest";
+  readonly version: 1;
+  readonly site: string;
+  readonly siteId: string;
+  readonly release: string;
+  readonly root: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  /** Glob patterns (picomatch) of paths that may change without a release; a verifier shows them as not covered. */
+  readonly exclude: string[];
+  readonly files: ManifestFile[];
+}
+
+/** A site's id on chain: keccak256 of its domain, lower-cased, without scheme, port or trailing dot. */
+export function siteIdOf(domain: string): string {
+  return keccak256(toUtf8Bytes(normaliseDomain(domain)));
+}
+
+export function normaliseDomain(domain: string): string {
+  const host = domain.trim().toLowerCase().replace(/^[a-z]+:\/\//, "").replace(/[/:].*$/, "").replace(/\.$/, "");
+  if (!/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/.test(host)) throw new InputError(`"${domain}" is not a domain name.`);
+  return host;
+}
+
+/**
+ * Every regular file under `dir`, by its path relative to `dir`. Symbolic links are followed, to files and to folders,
+ * but a folder reached twice through links (a loop) is refused with the path that closes it.
+ */
+export function listFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  let root: string;
+  try {
+    root = fs.realpathSync(dir);
+    if (!fs.statSync(root).isDirectory()) throw new Error("not a folder");
+  } catch {
+    throw new InputError(`${dir} is not a readable folder.`);
+  }
+  const walk = (real: string, relative: string, ancestors: Set<string>) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(real, { withFileTypes: true });
+    } catch {
+      throw new InputError(`Cannot read the folder ${path.join(dir, relative)}.`);
+    }
+    for (const entry of entries) {
+      const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
+      let target = path.join(real, entry.name);
+      if (entry.isSymbolicLink()) {
+        try {
+          target = fs.realpathSync(target);
+        } catch {
+          throw new InputError(`${path.join(dir, childRelative)} is a broken or looping symbolic link.`);
+        }
+      }
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(target);
+      } catch {
+        throw new InputError(`Cannot read ${path.join(dir, childRelative)}.`);
+      }
+      if (stat.isDirectory()) {
+        if (ancestors.has(target)) throw new InputError(`${path.join(dir, childRelative)} links back to a folder above it: a symbolic-link loop.`);
+        walk(target, childRelative, new Set([...ancestors, target]));
+      } else if (stat.isFile()) {
+        files.set(childRelative, target);
+      }
+    }
+  };
+  walk(root, "", new Set([root]));
+  return files;
+}
+
+/** SHA-256 and size of each file, read whole (files of a web release are small; one read beats a stream). */
+export function hashFiles(files: ReadonlyMap<string, string>, dir: string): ManifestFile[] {
+  const hashed: ManifestFile[] = [];
+  for (const [relative, real] of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(real);
+    } catch {
+      throw new InputError(`Cannot read ${path.join(dir, relative)}.`);
+    }
+    hashed.push({ path: relative, sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length });
+  }
+  return hashed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The manifest of a build folder: every file not excluded, hashed, and the Merkle root over
+ * `StandardMerkleTree` leaves of `[string path, bytes32 sha256, uint256 size]`.
+ */
+export function buildManifest(dir: string, options: { site: string; release: string; exclude?: readonly string[] }, keccak: Keccak): SiteManifest {
+  const exclude = [...(options.exclude ?? [])];
+  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  const listed = listFiles(dir);
+  for (const relative of [...listed.keys()]) if (excluded(relative)) listed.delete(relative);
+  if (listed.size === 0) throw new InputError(`${dir} has no files to publish${exclude.length ? " once the exclusions are applied" : ""}.`);
+  const files = hashFiles(listed, dir);
+  const tree = manifestTree(files, keccak);
+  return {
+    kind: "sakshya-site-manifest",
+    version: 1,
+    site: normaliseDomain(options.site),
+    siteId: siteIdOf(options.site),
+    release: options.release,
+    root: tree.root,
+    fileCount: files.length,
+    totalBytes: files.reduce((sum, f) => sum + f.size, 0),
+    exclude,
+    files,
+  };
+}
+
+/** The tree over the manifest's files, in its file order. */
+export function manifestTree(files: readonly ManifestFile[], keccak: Keccak): SortedMerkleTree {
+  const leaves = Buffer.allocUnsafe(32 * files.length);
+  files.forEach((file, i) => leaves.set(manifestLeaf(file, keccak), 32 * i));
+  return SortedMerkleTree.build(leaves, keccak);
+}
+
+/** `keccak256(keccak256(abi.encode(string path, bytes32 sha256, uint256 size)))`. */
+export function manifestLeaf(file: ManifestFile, keccak: Keccak): Uint8Array {
+  const pathBytes = Buffer.from(file.path, "utf8");
+  const encoded = Buffer.alloc(128 + Math.ceil(pathBytes.length / 32) * 32);
+  encoded.writeUInt8(0x60, 31);
+  encoded.write(file.sha256.slice(2), 32, "hex");
+  encoded.writeBigUInt64BE(BigInt(file.size), 88);
+  encoded.writeUInt32BE(pathBytes.length, 124);
+  pathBytes.copy(encoded, 128);
+  return keccak(keccak(encoded));
+}
+
+/** The manifest as written: stable key order, one file per line, so the file's hash is reproducible. */
+export function manifestText(manifest: SiteManifest): string {
+  const { files, ...head } = manifest;
+  const lines = files.map((f) => `    ${JSON.stringify(f)}`);
+  return `${JSON.stringify(head, null, 2).replace(/\n}$/, "")},\n  "files": [\n${lines.join(",\n")}\n  ]\n}\n`;
+}
+
+/** The hash that goes on chain as the release's manifest: keccak256 of the manifest file's bytes. */
+export function manifestHash(text: string): string {
+  return keccak256(toUtf8Bytes(text));
+}
