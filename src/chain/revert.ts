@@ -10,6 +10,7 @@ import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
 import { RevertError } from "../errors";
 import { LAND_SENTENCES, describeJurisdiction, describeLandArg } from "../land/sentences";
+import { WEBSITE_SENTENCES, describeWebsiteArg } from "../websites/sentences";
 
 type Args = Record<string, string>;
 
@@ -68,6 +69,7 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   EnforcedPause: () => "the contract is paused",
   ExpectedPause: () => "the contract is not paused",
   ...LAND_SENTENCES,
+  ...WEBSITE_SENTENCES,
 };
 
 let suiteErrors: Interface | undefined;
@@ -107,10 +109,11 @@ export function findRevertData(error: unknown, depth = 0): string | undefined {
 function describeArgs(description: ErrorDescription): Args {
   const args: Args = {};
   const land = description.name.startsWith("LandRegistry");
+  const website = description.name.startsWith("WebsiteRegistry");
   description.fragment.inputs.forEach((input, i) => {
     const value: unknown = description.args[i];
-    const landArg = land ? describeLandArg(input.name, input.type, value) : undefined;
-    if (landArg !== undefined) args[input.name] = landArg;
+    const special = land ? describeLandArg(input.name, input.type, value) : website ? describeWebsiteArg(input.name, value) : undefined;
+    if (special !== undefined) args[input.name] = special;
     else if (input.name === "jurisdiction") args[input.name] = `jurisdiction ${describeJurisdiction(Number(value))}`;
     else if (input.name === "status") args[input.name] = statusName(Number(value));
     else if (input.name === "reason" && input.type === "uint8") args[input.name] = reasonName(Number(value));

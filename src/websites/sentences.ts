@@ -1,0 +1,26 @@
+import { releaseStatusName } from "./vocabulary";
+
+type Args = Record<string, string>;
+
+/** How a website error's arguments read: release statuses by name. */
+export function describeWebsiteArg(name: string, value: unknown): string | undefined {
+  return name === "status" ? releaseStatusName(Number(value)) : undefined;
+}
+
+/** Sentences for the website registry's custom errors. */
+export const WEBSITE_SENTENCES: Record<string, (a: Args) => string> = {
+  WebsiteRegistryUnknownSite: (a) => `no site ${a.siteId} is registered`,
+  WebsiteRegistrySiteExists: (a) => `site ${a.siteId} is already registered to organisation ${a.orgId}`,
+  WebsiteRegistryEmptyValue: () => "a site, root, manifest hash or version is missing",
+  WebsiteRegistryInvalidThreshold: (a) => `a release needs 1 to 32 approvals, not ${a.threshold}`,
+  WebsiteRegistryOrganisationCannotPublish: (a) => `organisation ${a.orgId} is not active with the publish-websites capability`,
+  WebsiteRegistryNotSiteOwner: (a) => `the site belongs to organisation ${a.owner}, not to organisation ${a.caller}`,
+  WebsiteRegistryEmptyRelease: () => "a release lists at least one file",
+  WebsiteRegistryDuplicateRoot: (a) => `this manifest root is already release ${a.releaseId} of the site`,
+  WebsiteRegistryUnknownRelease: (a) => `the site has no release ${a.releaseId}`,
+  WebsiteRegistryUnexpectedStatus: (a) => `release ${a.releaseId} is ${a.status}, which does not allow this`,
+  WebsiteRegistryAlreadyApproved: (a) => `${a.account} already approved release ${a.releaseId}`,
+  WebsiteRegistryAlreadyCurrent: (a) => `release ${a.releaseId} is already current`,
+  WebsiteRegistryMissingReason: () => "a revocation needs a reason",
+  WebsiteRegistryNotAuthorized: (a) => `${a.caller} is neither a key of the site's organisation nor a governance role`,
+};
