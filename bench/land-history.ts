@@ -61,7 +61,7 @@ async function main() {
   provider.destroy();
   const command = ["--rpc-url", url, "--deployments", deploymentFile, "land", "history", ULPIN];
   const commandMs = [await timedCommand(command), await timedCommand(command)];
-  console.log(JSON.stringify({ mutations: MUTATIONS, entries: first.entries, libraryMs: [first.ms, second.ms], commandMs, deploymentFile }));
+  console.log(JSON.stringify({ mutations: MUTATIONS, entries: first.entries, libraryMs: [first.ms, second.ms], commandMs }));
 }
 
 main().catch((error) => {

@@ -3,9 +3,9 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { id } from "ethers";
-import { applyTransfer, ownersHash, sortOwners, WHOLE, type Owner } from "../src/land/titles";
+import { ownersHash, sortOwners, WHOLE, type Owner } from "../src/land/titles";
 import { evidence } from "./fixtures";
-import { DAY, MUTATION, REJECTION, landSuite, owners, person, record, ulpin } from "./helpers/land";
+import { DAY, MUTATION, REJECTION, applyTransfer, landSuite, owners, person, record, ulpin } from "./helpers/land";
 
 interface ModelParcel {
   serial: number;

@@ -3,7 +3,7 @@ import type { Result } from "ethers";
 import { z } from "zod";
 import { InputError } from "../errors";
 import type { LandClient, ParcelView } from "./client";
-import { ownersOf, type LandEvent } from "./events";
+import { currentOwners, ownersOf, type LandEvent } from "./events";
 import type { TitleHistory } from "./history";
 import { ownersHash, type Owner } from "./titles";
 import { landUseName, type LandUseName } from "./vocabulary";
@@ -133,7 +133,8 @@ export async function verifyExtract(extract: TitleExtract, land: LandClient, own
   if (ownersHash(extract.owners) !== extract.ownersHash.toLowerCase()) {
     return { verdict: "not-genuine", sentence: "its owner list does not match its own owners hash: the file was edited" };
   }
-  const then = stateAtVersion(await land.events(ulpin), extract.parcel.version);
+  const events = await land.events(ulpin);
+  const then = stateAtVersion(events, extract.parcel.version);
   const matches =
     then !== undefined &&
     ownersHash(then.owners) === extract.ownersHash.toLowerCase() &&
@@ -142,7 +143,8 @@ export async function verifyExtract(extract: TitleExtract, land: LandClient, own
     then.landUse === extract.parcel.landUse;
   if (!matches) return { verdict: "not-genuine", parcel, sentence: `parcel ${ulpin} never was as this extract says at version ${extract.parcel.version}: the file was edited` };
 
-  const ownerShare = ownerCommitment === undefined ? undefined : (await land.owners(ulpin)).find((o) => o.commitment === ownerCommitment.toLowerCase())?.share ?? 0;
+  // The owners now come from the same events, read once.
+  const ownerShare = ownerCommitment === undefined ? undefined : (currentOwners(events, parcel.ownersHash, ulpin).find((o) => o.commitment === ownerCommitment.toLowerCase())?.share ?? 0);
   if (parcel.version !== extract.parcel.version) {
     return { verdict: "outdated", parcel, ownerShare, sentence: `genuine for version ${extract.parcel.version}, but parcel ${ulpin} has changed since: it is now at version ${parcel.version}` };
   }

@@ -1,5 +1,6 @@
 import type { Result } from "ethers";
 import type { DirectoryClient } from "../directory/client";
+import { decodeCode } from "../directory/vocabulary";
 import { isoTime } from "../cli/output";
 import type { LandClient, ParcelView } from "./client";
 import { currentOwners, ownersOf, type LandEvent } from "./events";
@@ -110,8 +111,9 @@ class OrganisationNames {
     if (!this.cache.has(key)) {
       this.cache.set(
         key,
-        this.directory.organisation(key).then(
-          (org) => `${org.code} (org ${key})`,
+        // Only the code is shown: one call, not the directory client's organisation-and-jurisdictions pair.
+        this.directory.contract.organisation(key).then(
+          (org) => `${decodeCode(org.code)} (org ${key})`,
           () => `org ${key}`,
         ),
       );

@@ -108,19 +108,6 @@ export function transferHash(from: readonly Owner[], to: readonly Owner[]): stri
   return keccak256(abi.encode([OWNER_TUPLE, OWNER_TUPLE], [from.map((o) => [o.commitment, o.share]), to.map((o) => [o.commitment, o.share])]));
 }
 
-/** The owner list after `from` gives its shares to `to`: the registry's rule (`LandTitles.transfer`), off chain. */
-export function applyTransfer(owners: readonly Owner[], from: readonly Owner[], to: readonly Owner[]): Owner[] {
-  const shares = new Map(owners.map((o) => [o.commitment.toLowerCase(), o.share]));
-  for (const giver of from) {
-    const held = shares.get(giver.commitment.toLowerCase());
-    if (held === undefined) throw new InputError(`Transferor ${giver.commitment} is not a recorded owner.`);
-    if (giver.share > held) throw new InputError(`Transferor ${giver.commitment} holds ${held} basis points and cannot give ${giver.share}.`);
-    shares.set(giver.commitment.toLowerCase(), held - giver.share);
-  }
-  for (const taker of to) shares.set(taker.commitment.toLowerCase(), (shares.get(taker.commitment.toLowerCase()) ?? 0) + taker.share);
-  return sortOwners([...shares].filter(([, share]) => share > 0).map(([commitment, share]) => ({ commitment, share })));
-}
-
 /** Basis points as a percentage a person reads. */
 export function percent(share: number): string {
   return `${(share / 100).toFixed(share % 100 === 0 ? 0 : 2)}%`;

@@ -91,3 +91,16 @@ export async function parcelSuite() {
   await suite.land.registerParcel(record(2, 2_500), owners(["bina", 6_000], ["chandan", 4_000]));
   return suite;
 }
+
+/** The owner list after `from` gives its shares to `to`: the registry's rule (`LandTitles.transfer`), as the tests' model. */
+export function applyTransfer(owners: readonly Owner[], from: readonly Owner[], to: readonly Owner[]): Owner[] {
+  const shares = new Map(owners.map((o) => [o.commitment.toLowerCase(), o.share]));
+  for (const giver of from) {
+    const held = shares.get(giver.commitment.toLowerCase());
+    if (held === undefined) throw new Error(`Transferor ${giver.commitment} is not a recorded owner.`);
+    if (giver.share > held) throw new Error(`Transferor ${giver.commitment} holds ${held} basis points and cannot give ${giver.share}.`);
+    shares.set(giver.commitment.toLowerCase(), held - giver.share);
+  }
+  for (const taker of to) shares.set(taker.commitment.toLowerCase(), (shares.get(taker.commitment.toLowerCase()) ?? 0) + taker.share);
+  return sortOwners([...shares].filter(([, share]) => share > 0).map(([commitment, share]) => ({ commitment, share })));
+}
