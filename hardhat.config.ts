@@ -39,13 +39,13 @@ const config: HardhatUserConfig = {
       gasPrice: 0,
       initialBaseFeePerGas: 0,
       blockGasLimit: Number(TX_GAS_CAP),
-      accounts: { mnemonic: DEV_MNEMONIC, count: 12 },
+      accounts: { mnemonic: DEV_MNEMONIC, count: 13 },
     },
     localhost: {
       url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
       chainId: LOCAL_CHAIN_ID,
       gasPrice: 0,
-      accounts: { mnemonic: DEV_MNEMONIC, count: 12 },
+      accounts: { mnemonic: DEV_MNEMONIC, count: 13 },
     },
     // Keys for Besu never live in this file: deployment and commands load an encrypted keystore (see README).
     besu: {

@@ -25,6 +25,7 @@ import { deployedContractOf, type Deployment } from "../src/config/deployments";
 import { loadKeccak } from "../src/hashing/keccak";
 import { landJurisdiction } from "../src/land/titles";
 import { landWalkThrough } from "./demo-land";
+import { siteWalkThrough } from "./demo-site";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -105,6 +106,9 @@ async function main() {
   heading("8. Land records: deeds, mutations, courts, liens, a split, a title extract and a migration snapshot");
   const landKeys = { registrar: keys[3], officer: keys[4], court: keys[5], bank: keys[6], survey: keys[8], governor };
   await landWalkThrough(deployment, landKeys, path.dirname(deploymentFile));
+
+  heading("9. Websites: a portal published with two approvals, verified, defaced, caught by the monitor, restored");
+  await siteWalkThrough(deployment, { operator, publishers: [keys[2], keys[9]] }, path.dirname(deploymentFile));
 
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;

@@ -1,11 +1,17 @@
 import fs from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import { action, type ActionIo } from "../../src/cli/action";
 import { isoTime, reportWrite, table } from "../../src/cli/output";
-import { InputError } from "../../src/errors";
+import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
+import { AlertSinks, alertPayload } from "../../src/websites/alerts";
 import { WebsiteClient } from "../../src/websites/client";
-import { buildManifest, manifestHash, manifestText, normaliseDomain, siteIdOf, type SiteManifest } from "../../src/websites/manifest";
+import { writeSubresourceIntegrity, type IntegrityReport } from "../../src/websites/integrity";
+import { WELL_KNOWN_MANIFEST, buildManifest, listFiles, manifestHash, manifestText, normaliseDomain, readManifestFile, siteIdOf } from "../../src/websites/manifest";
+import { monitorLines, monitorSite } from "../../src/websites/monitor";
+import { reportLines, type Verdict } from "../../src/websites/report";
+import { verifyFolder, verifyServed } from "../../src/websites/verify";
 import { REVOCATION_REASONS, parseRevocationReason } from "../../src/websites/vocabulary";
 
 async function websiteClient(io: ActionIo, write: boolean): Promise<WebsiteClient> {
@@ -18,45 +24,64 @@ function parseReleaseId(raw: string): number {
   return Number(raw);
 }
 
-function readManifest(file: string): { manifest: SiteManifest; hash: string } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`Cannot read the manifest ${file}.`);
-  }
-  let manifest: SiteManifest;
-  try {
-    manifest = JSON.parse(text) as SiteManifest;
-  } catch {
-    throw new InputError(`${file} is not a site manifest: it is not JSON.`);
-  }
-  if (manifest.kind !== "sakshya-site-manifest" || !Array.isArray(manifest.files)) throw new InputError(`${file} is not a site manifest.`);
-  return { manifest, hash: manifestHash(text) };
+const VERDICT_EXIT: Record<Verdict, ExitCode> = { clean: ExitCode.Ok, tampered: ExitCode.No, unchecked: ExitCode.CouldNotRun };
+
+const isUrl = (target: string) => /^https?:\/\//i.test(target);
+
+function parseSeconds(raw: string, option: string): number {
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new InputError(`${option} must be a number of seconds above 0, not "${raw}".`);
+  return seconds;
+}
+
+function parseCount(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InputError(`--checks must be a whole number above 0, not "${raw}".`);
+  return Number(raw);
+}
+
+function givenManifest(file: string | undefined): { text: string; source: string } | undefined {
+  return file === undefined ? undefined : { text: readManifestFile(file).text, source: file };
+}
+
+function integrityLines(report: IntegrityReport): string[] {
+  return [
+    `✓ Subresource Integrity written into ${report.tags} script and stylesheet tags of ${report.pages.length} pages`,
+    ...report.external.map((e) => `  ! ${e.page}: ${e.url} is on another origin and has no integrity attribute`),
+    ...report.missing.map((m) => `  ! ${m.page}: ${m.url} is not in the folder`),
+  ];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function siteCommand(): Command {
-  const site = new Command("site").description("government websites: release manifests (publishing, verifying and monitoring follow)");
+  const site = new Command("site").description("government websites: release manifests, publishing, verification and monitoring");
 
   site
     .command("manifest <dir>")
     .description("hash every file of a build folder into a release manifest (offline)")
     .requiredOption("--site <domain>", "the site's domain, e.g. wb.gov.in")
     .requiredOption("--release <label>", "the release's version label, e.g. 2026.11.2")
-    .requiredOption("--out <file>", "where to write the manifest")
+    .option("--out <file>", "where to write the manifest")
+    .option("--emit", `also write it into the folder at ${WELL_KNOWN_MANIFEST}, where verifiers look for it`)
+    .option("--sri", "first write Subresource Integrity attributes into the pages' script and stylesheet tags (changes the pages)")
     .option("--exclude <glob>", "a path pattern that may change without a release, declared in the manifest (repeat)", collect, [])
     .action(
-      action<{ site: string; release: string; out: string; exclude: string[] }>(async (io, [dir], o) => {
+      action<{ site: string; release: string; out?: string; emit?: boolean; sri?: boolean; exclude: string[] }>(async (io, [dir], o) => {
+        if (!o.out && !o.emit) throw new InputError("Say where the manifest goes: --out <file>, --emit, or both.");
         if (Buffer.byteLength(o.release) > 31) throw new InputError(`The release label "${o.release}" is longer than 31 bytes.`);
         const started = Date.now();
+        const integrity = o.sri ? writeSubresourceIntegrity(listFiles(dir), o.site) : undefined;
         const manifest = buildManifest(dir, { site: o.site, release: o.release, exclude: o.exclude }, await loadKeccak());
         const text = manifestText(manifest);
-        fs.writeFileSync(o.out, text);
+        const written = [...(o.out ? [o.out] : []), ...(o.emit ? [path.join(dir, WELL_KNOWN_MANIFEST)] : [])];
+        for (const file of written) {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, text);
+        }
         const seconds = (Date.now() - started) / 1000;
-        io.out.result({ out: o.out, root: manifest.root, manifestHash: manifestHash(text), fileCount: manifest.fileCount, totalBytes: manifest.totalBytes, seconds }, [
-          `✓ Manifest of ${manifest.fileCount} files (${(manifest.totalBytes / 2 ** 20).toFixed(1)} MiB) for ${manifest.site} in ${o.out} (${seconds.toFixed(1)} s)`,
+        io.out.result({ written, root: manifest.root, manifestHash: manifestHash(text), fileCount: manifest.fileCount, totalBytes: manifest.totalBytes, integrity, seconds }, [
+          ...(integrity ? integrityLines(integrity) : []),
+          `✓ Manifest of ${manifest.fileCount} files (${(manifest.totalBytes / 2 ** 20).toFixed(1)} MiB) for ${manifest.site} in ${written.join(" and ")} (${seconds.toFixed(1)} s)`,
           `  root ${manifest.root}`,
           ...(manifest.exclude.length ? [`  not covered: ${manifest.exclude.join(", ")}`] : []),
         ]);
@@ -86,7 +111,7 @@ export function siteCommand(): Command {
     .description("publish a manifest's release (a key of the site's organisation; safe to re-run)")
     .action(
       action(async (io, [file]) => {
-        const { manifest, hash } = readManifest(file);
+        const { manifest, hash } = readManifestFile(file);
         const client = await websiteClient(io, true);
         const site = await client.requireSite(manifest.siteId, manifest.site);
         const result = await client.publish(manifest, hash);
@@ -146,6 +171,62 @@ export function siteCommand(): Command {
           `Site ${normaliseDomain(domain)}: organisation ${found.orgId}, ${found.threshold} approval(s) per release, ${found.current ? `current release ${found.current}` : "no current release"}`,
           ...(rows.length ? table(["release", "version", "status", "files", "approvals", "published", "revoked for"], rows) : ["No releases yet."]),
         ]);
+      }),
+    );
+
+  site
+    .command("verify <target>")
+    .description("check a build folder or a served site (URL) against the site's current release on chain (exit 0 matches, 1 tampered, 2 could not check)")
+    .option("--site <domain>", "the site's domain (default: the URL's host, or the folder's manifest)")
+    .option("--manifest <file>", `the current release's manifest, when the site does not serve it at ${WELL_KNOWN_MANIFEST}`)
+    .option("--timeout <seconds>", "give up on a request after this long", "10")
+    .action(
+      action<{ site?: string; manifest?: string; timeout: string }>(async (io, [target], o) => {
+        const options = { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: parseSeconds(o.timeout, "--timeout") * 1000 };
+        const client = await websiteClient(io, false);
+        const keccak = await loadKeccak();
+        const report = isUrl(target) ? await verifyServed(target, options, client, keccak) : await verifyFolder(target, options, client, keccak);
+        io.out.result(report, reportLines(report));
+        return VERDICT_EXIT[report.verdict];
+      }),
+    );
+
+  site
+    .command("monitor <url>")
+    .description("check a served site again and again against its current release on chain; alert on any difference until it matches again")
+    .option("--interval <seconds>", "time between the starts of two checks", "60")
+    .option("--site <domain>", "the site's domain (default: the URL's host)")
+    .option("--manifest <file>", `the current release's manifest, when the site does not serve it at ${WELL_KNOWN_MANIFEST}`)
+    .option("--log <file>", "append every check to this file as a line of JSON")
+    .option("--webhook <url>", "POST each alert (and the restoration) as JSON to this URL")
+    .option("--timeout <seconds>", "give up on a request after this long", "10")
+    .option("--checks <n>", "stop after this many checks (default: run until interrupted)")
+    .action(
+      action<{ interval: string; site?: string; manifest?: string; log?: string; webhook?: string; timeout: string; checks?: string }>(async (io, [url], o) => {
+        const intervalMs = parseSeconds(o.interval, "--interval") * 1000;
+        const maxChecks = o.checks === undefined ? undefined : parseCount(o.checks);
+        if (o.webhook && !isUrl(o.webhook)) throw new InputError(`The webhook "${o.webhook}" is not an http or https URL.`);
+        const client = await websiteClient(io, false);
+        const sinks = new AlertSinks({ logFile: o.log, webhook: o.webhook }, (message) => process.stderr.write(`warning: ${message}\n`));
+        const stop = new AbortController();
+        const interrupt = () => stop.abort();
+        process.once("SIGINT", interrupt).once("SIGTERM", interrupt);
+        try {
+          const last = await monitorSite(
+            url,
+            { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: parseSeconds(o.timeout, "--timeout") * 1000, intervalMs, maxChecks, signal: stop.signal },
+            client,
+            await loadKeccak(),
+            async (event) => {
+              if (io.out.json) process.stdout.write(`${JSON.stringify(alertPayload(event))}\n`);
+              else process.stdout.write(`${monitorLines(event).join("\n")}\n`);
+              await sinks.deliver(event);
+            },
+          );
+          return last ? VERDICT_EXIT[last.report.verdict] : ExitCode.Ok;
+        } finally {
+          process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
+        }
       }),
     );
 

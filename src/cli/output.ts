@@ -1,7 +1,7 @@
 import type { WriteResult } from "../chain/contract-client";
 import type { Outcome } from "../governance/governed";
 
-type Printable = Record<string, unknown> | unknown[];
+type Printable = object;
 
 /** Human lines by default, one JSON document with `--json`; bigints print as decimal strings. */
 export class Output {

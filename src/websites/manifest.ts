@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { z } from "zod";
 import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import { SortedMerkleTree } from "../hashing/merkle";
@@ -27,6 +28,53 @@ export interface SiteManifest {
   /** Glob patterns (picomatch) of paths that may change without a release; a verifier shows them as not covered. */
   readonly exclude: string[];
   readonly files: ManifestFile[];
+}
+
+/** Where a site serves its manifest, and where `site manifest --emit` writes it; never part of the manifest itself. */
+export const WELL_KNOWN_MANIFEST = ".well-known/sakshya-manifest.json";
+
+const HEX32 = /^0x[0-9a-f]{64}$/;
+const manifestSchema = z.object({
+  kind: z.literal("sakshya-site-manifest"),
+  version: z.literal(1),
+  site: z.string(),
+  siteId: z.string().regex(HEX32),
+  release: z.string(),
+  root: z.string().regex(HEX32),
+  fileCount: z.number().int().positive(),
+  totalBytes: z.number().int().nonnegative(),
+  exclude: z.array(z.string()),
+  files: z.array(z.object({ path: z.string().min(1), sha256: z.string().regex(HEX32), size: z.number().int().nonnegative() }).strict()).min(1),
+});
+
+/** Parses a manifest's text; `source` names it in the error (a file, or the URL it was served at). */
+export function parseManifest(text: string, source: string): SiteManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InputError(`${source} is not a site manifest: it is not JSON.`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(`${source} is not a site manifest (${parsed.error.issues[0].path.join(".") || "kind"}: ${parsed.error.issues[0].message}).`);
+  return parsed.data;
+}
+
+/** A manifest file as written, with its on-chain hash. */
+export function readManifestFile(file: string): { manifest: SiteManifest; text: string; hash: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`Cannot read the manifest ${file}.`);
+  }
+  return { manifest: parseManifest(text, file), text, hash: manifestHash(text) };
+}
+
+/** Paths left out of the manifest: the declared exclusions, and the manifest's own well-known path. */
+export function exclusionMatcher(exclude: readonly string[]): (path: string) => boolean {
+  const declared = exclude.length > 0 ? picomatch([...exclude], { dot: true }) : () => false;
+  return (path) => path === WELL_KNOWN_MANIFEST || declared(path);
 }
 
 /** A site's id on chain: keccak256 of its domain, lower-cased, without scheme, port or trailing dot. */
@@ -109,7 +157,7 @@ export function hashFiles(files: ReadonlyMap<string, string>, dir: string): Mani
  */
 export function buildManifest(dir: string, options: { site: string; release: string; exclude?: readonly string[] }, keccak: Keccak): SiteManifest {
   const exclude = [...(options.exclude ?? [])];
-  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  const excluded = exclusionMatcher(exclude);
   const listed = listFiles(dir);
   for (const relative of [...listed.keys()]) if (excluded(relative)) listed.delete(relative);
   if (listed.size === 0) throw new InputError(`${dir} has no files to publish${exclude.length ? " once the exclusions are applied" : ""}.`);
