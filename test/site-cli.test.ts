@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { serveFolder } from "../src/websites/static-server";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
+import { SAMPLE_PORTAL } from "./helpers/sites";
 
 /** The site commands as a department runs them: register (operator), manifest, publish, approve, roll back, revoke. */
 describe("sakshya site (command line)", function () {
@@ -68,5 +70,57 @@ describe("sakshya site (command line)", function () {
     await expectNothingSent(cli(["site", "revoke", "wb.gov.in", "1", "--reason", "whim", "--dev-account", "3"]), 2, /Unknown reason "whim"/);
     fs.writeFileSync(path.join(work, "not.json"), "{}");
     await expectNothingSent(cli(["site", "publish", path.join(work, "not.json"), "--dev-account", "3"]), 2, /is not a site manifest/);
+  });
+
+  it("emits a manifest with SRI into the portal, verifies the folder and the served site, and monitors it", async () => {
+    const portal = path.join(work, "portal");
+    fs.cpSync(SAMPLE_PORTAL, portal, { recursive: true });
+    await ok(["site", "register", "portal.wb.gov.in", "--org", "it-dept", "--dev-account", "1"], /Registered/);
+    await ok(
+      ["site", "manifest", portal, "--site", "portal.wb.gov.in", "--release", "p1", "--sri", "--emit", "--exclude", "news/**"],
+      /Subresource Integrity written into 7 script and stylesheet tags of 5 pages\n✓ Manifest of 6 files .* in .*\.well-known\/sakshya-manifest\.json/,
+    );
+    expect(fs.readFileSync(path.join(portal, "index.html"), "utf8")).to.match(/<script integrity="sha384-[A-Za-z0-9+/]{64}" src="js\/app.js" defer>/);
+    await ok(["site", "publish", path.join(portal, ".well-known", "sakshya-manifest.json"), "--dev-account", "3"], /it is the current release/);
+    await ok(["site", "verify", portal], /✓ portal.wb.gov.in matches release 1 \(p1\): 6 files verified, 2 not covered by the release\./);
+
+    const server = await serveFolder(portal);
+    try {
+      const clean = await ok(["site", "verify", server.url, "--site", "portal.wb.gov.in"], /✓ index.html\n[\s\S]*○ news\/index.html  not covered: matches an exclusion[\s\S]*✓ portal.wb.gov.in matches release 1/);
+      expect(clean.stdout).to.match(/✓ \/\n/);
+      fs.writeFileSync(path.join(portal, "about", "index.html"), '<h1>Hacked</h1><script src="https://evil.example/x.js"></script>');
+      const tampered = await cli(["site", "verify", server.url, "--site", "portal.wb.gov.in", "--json"]);
+      expect(tampered.code).to.equal(1);
+      const report = JSON.parse(tampered.stdout) as { verdict: string; injected: unknown[]; files: { path: string; state: string }[] };
+      expect(report.verdict).to.equal("tampered");
+      expect(report.injected).to.deep.equal([{ page: "about/index.html", kind: "script", url: "https://evil.example/x.js" }]);
+      expect(report.files.filter((f) => f.state === "modified").map((f) => f.path)).to.deep.equal(["about/index.html", "about/"]);
+      const folder = await cli(["site", "verify", portal]);
+      expect(folder.code).to.equal(1);
+      expect(folder.stdout).to.match(/✗ about\/index.html  modified: \d+ bytes, published \d+\n/);
+
+      const log = path.join(work, "monitor.log");
+      const monitor = await cli(["site", "monitor", server.url, "--site", "portal.wb.gov.in", "--interval", "0.2", "--checks", "2", "--log", log]);
+      expect(monitor.code).to.equal(1);
+      expect(monitor.stdout).to.match(/ALERT ✗ portal.wb.gov.in does not match release 1 \(p1\): 2 modified, 1 injected script\. \(check 1, [\d.]+ s\)\n {4}✗ about\/index.html  modified/);
+      expect(monitor.stdout).to.match(/\(check 2, [\d.]+ s\) — 2 checks in a row/);
+      expect(fs.readFileSync(log, "utf8").trim().split("\n")).to.have.length(2);
+
+      const unreachable = await cli(["site", "verify", "http://127.0.0.1:2/", "--site", "portal.wb.gov.in"]);
+      expect(unreachable.code).to.equal(2);
+      expect(unreachable.stdout).to.match(/^\? Could not fetch portal.wb.gov.in's manifest .*: the connection was refused\.$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses bad verify and monitor input with one sentence and exit 2", async () => {
+    await expectNothingSent(cli(["site", "verify", "http://127.0.0.1:8080/"]), 2, /127.0.0.1 is an address, not the site's domain: name the site with --site/);
+    await expectNothingSent(cli(["site", "verify", path.join(work, "nowhere")]), 2, /is not a readable folder/);
+    await expectNothingSent(cli(["site", "verify", work, "--manifest", path.join(work, "not.json")]), 2, /is not a site manifest/);
+    await expectNothingSent(cli(["site", "monitor", "https://wb.gov.in/", "--interval", "soon"]), 2, /--interval must be a number of seconds above 0, not "soon"/);
+    await expectNothingSent(cli(["site", "monitor", "https://wb.gov.in/", "--checks", "0"]), 2, /--checks must be a whole number above 0/);
+    await expectNothingSent(cli(["site", "monitor", "https://wb.gov.in/", "--webhook", "slack"]), 2, /The webhook "slack" is not an http or https URL/);
+    await expectNothingSent(cli(["site", "manifest", work, "--site", "wb.gov.in", "--release", "r"]), 2, /Say where the manifest goes: --out <file>, --emit, or both/);
   });
 });

@@ -73,6 +73,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (cause?.code === "ECONNREFUSED") return "the connection was refused";
   if (cause?.code === "ENOTFOUND" || cause?.code === "EAI_AGAIN") return "the host name does not resolve";
   if (cause?.code === "ECONNRESET" || cause?.code === "UND_ERR_SOCKET") return "the connection was dropped";
+  if (cause?.message === "bad port") return "the port is one that web clients refuse to connect to";
   return cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 

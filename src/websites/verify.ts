@@ -79,7 +79,7 @@ export function findInjections(pages: readonly Page[], baseline: Baseline, locat
             ? kind !== "link"
             : ACTIVE.includes(kind)
           : !published.has(target.path) && (ACTIVE.includes(kind) || (changed && !excluded(target.path)));
-      const url = "external" in target ? target.external : target.path;
+      const url = "external" in target ? target.external : location.urlOf(target.path);
       if (suspicious && !seen.has(`${page.path} ${url}`)) {
         seen.add(`${page.path} ${url}`);
         injected.push({ page: page.path, kind, url });
@@ -176,7 +176,9 @@ export async function checkServed(url: string, options: HttpOptions, client: Web
   const { baseline } = outcome;
   const pages: Page[] = [];
   const fetchOne = (expected: ManifestFile, path: string) => async (): Promise<FileFinding> => {
-    const fetched = await fetchBytes(location.urlOf(path), { timeoutMs: request.timeoutMs, limit: expected.size });
+    // A page is read whole (to a limit) even when too long, so what was injected into it can be named.
+    const limit = isHtmlPath(expected.path) ? Math.max(expected.size, PAGE_LIMIT) : expected.size;
+    const fetched = await fetchBytes(location.urlOf(path), { timeoutMs: request.timeoutMs, limit });
     const finding = findingFor(expected, path, fetched);
     if (fetched.state === "served" && (finding.state === "ok" || finding.state === "modified") && isHtmlPath(expected.path) && path === expected.path) {
       pages.push({ path, html: fetched.bytes.toString("utf8"), state: finding.state });
