@@ -10,6 +10,12 @@ import type { SnapshotFigures } from "./land";
 import { runAgainstNode, runInOwnProcess } from "./node";
 import { deployedSuiteForBench } from "./suite";
 
+interface WebsiteFigures {
+  manifest: { files: number; bytes: number; manifestSeconds: number; sha256sumSeconds: number };
+  verify: { files: number; perSecond: number[] };
+  monitor: { pages: number; files: number; intervalSeconds: number; detectionSeconds: number[]; checkSeconds: number };
+}
+
 const RESULTS_FILE = path.join(__dirname, "results.md");
 const BATCH_DOCUMENTS = 100_000;
 const SNAPSHOT_PARCELS = 1_000_000;
@@ -61,6 +67,8 @@ async function main() {
   ]);
   stage("verifying a folder over HTTP against hardhat node");
   const verify = await runAgainstNode<{ documents: number; firstPerSecond: number; secondPerSecond: number; naivePerSecond: number }>(path.join(__dirname, "verify-http.ts"));
+  stage("website manifest of 20,000 files / 1 GiB beside sha256sum, verify and monitor over HTTP against hardhat node");
+  const sites = await runAgainstNode<WebsiteFigures>(path.join(__dirname, "websites.ts"));
   stage("land history of a parcel with 100 mutations against hardhat node");
   const history = await runAgainstNode<{ mutations: number; entries: number; libraryMs: number[]; commandMs: number[] }>(path.join(__dirname, "land-history.ts"));
 
@@ -122,6 +130,33 @@ async function main() {
     "| --- | ---: | ---: |",
     `| **build and write the snapshot** | ${s(snapshot.buildSeconds)} | **${n(snapshot.parcels / snapshot.buildSeconds)}** |`,
     `| find one parcel's entry and proof in the folder (for \`land materialise\`) | ${snapshot.lookupMilliseconds.toFixed(0)} ms | |`,
+    "",
+    "## Website integrity",
+    "",
+    `A manifest of ${n(sites.manifest.files)} files of random bytes (${(sites.manifest.bytes / 2 ** 30).toFixed(2)} GiB in 100 folders), built the way \`sakshya site manifest\` does`,
+    "(SHA-256 and size of every file, the Merkle tree), and `find | xargs sha256sum` over the same files, alternated, best of two each:",
+    "",
+    "| how | time | MiB per second | against sha256sum |",
+    "| --- | ---: | ---: | ---: |",
+    `| \`sha256sum\` (coreutils, one process) | ${s(sites.manifest.sha256sumSeconds)} | ${n(sites.manifest.bytes / 2 ** 20 / sites.manifest.sha256sumSeconds)} | 100% |`,
+    `| **site manifest** | ${s(sites.manifest.manifestSeconds)} | ${n(sites.manifest.bytes / 2 ** 20 / sites.manifest.manifestSeconds)} | **${n((100 * sites.manifest.sha256sumSeconds) / sites.manifest.manifestSeconds)}%** |`,
+    "",
+    `\`site verify <url>\` of a ${n(sites.verify.files)}-file site (600 pages, the rest stylesheets, scripts and images of 12 KB) served on 127.0.0.1 by a`,
+    "static server in its own process, the chain a separate `npx hardhat node`: every file fetched, hashed and compared, each",
+    "folder address fetched too, changed pages parsed.",
+    "",
+    "| run | files per second |",
+    "| --- | ---: |",
+    `| library call, first in its process | **${n(sites.verify.perSecond[0])}** |`,
+    `| library call, again | ${n(sites.verify.perSecond[1])} |`,
+    `| the \`sakshya site verify\` command, Node start included | **${n(sites.verify.perSecond[2])}** |`,
+    "",
+    `The monitor on a ${sites.monitor.pages}-page site (${n(sites.monitor.files)} files) with a ${sites.monitor.intervalSeconds} s interval; one page overwritten at a random moment`,
+    `after the first check, ${sites.monitor.detectionSeconds.length} trials. A check takes at most ${s(sites.monitor.checkSeconds)}.`,
+    "",
+    "| trial | tampering to alert |",
+    "| --- | ---: |",
+    ...sites.monitor.detectionSeconds.map((d, i) => `| ${i + 1} | ${s(d)} (interval ${sites.monitor.intervalSeconds} s) |`),
     "",
     `## Land history of a parcel with ${history.mutations} mutations`,
     "",

@@ -5,7 +5,7 @@ import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import { resolveBaseline, type Baseline, type FoundManifest, type RememberedManifest } from "./baseline";
 import type { WebsiteClient } from "./client";
-import { fetchBytes, mapConcurrently, type Fetched } from "./fetch";
+import { SiteFetcher, mapConcurrently, type Fetched } from "./fetch";
 import { isHtmlPath, pageReferences, type ReferenceKind } from "./html";
 import { SiteLocation, type Target } from "./location";
 import { WELL_KNOWN_MANIFEST, exclusionMatcher, listFiles, siteIdOf, type ManifestFile } from "./manifest";
@@ -27,10 +27,6 @@ export interface HttpOptions extends VerifyOptions {
   readonly uncovered?: readonly string[];
 }
 
-interface HttpRequest {
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
 
 /** A page's HTML as checked, and how it stands against the release. */
 interface Page {
@@ -166,10 +162,18 @@ export async function verifyServed(url: string, options: HttpOptions, client: We
 export async function checkServed(url: string, options: HttpOptions, client: WebsiteClient, keccak: Keccak): Promise<{ report: SiteReport; baseline?: Baseline }> {
   const started = Date.now();
   const location = SiteLocation.served(url, options.site);
-  const request: HttpRequest = { timeoutMs: options.timeoutMs ?? 10_000, concurrency: options.concurrency ?? 16 };
+  const fetcher = new SiteFetcher(options.timeoutMs ?? 10_000, options.concurrency ?? 16);
+  try {
+    return await checkWith(fetcher, location, options, client, keccak, started);
+  } finally {
+    fetcher.close();
+  }
+}
+
+async function checkWith(fetcher: SiteFetcher, location: SiteLocation, options: HttpOptions, client: WebsiteClient, keccak: Keccak, started: number): Promise<{ report: SiteReport; baseline?: Baseline }> {
   const where = location.urlOf(WELL_KNOWN_MANIFEST);
   // The manifest may come from anywhere (a CDN, say): it is trusted only by its hash on chain.
-  const served = await fetchBytes(where, { timeoutMs: request.timeoutMs, limit: 256 * 2 ** 20, anyOrigin: true });
+  const served = await fetcher.get(where, { limit: 256 * 2 ** 20, anyOrigin: true });
   const outcome = await resolveBaseline(client, location.domain, siteIdOf(location.domain), { given: options.manifest, remembered: options.remembered, found: foundAt(where, served) }, keccak);
   const target = location.root.href;
   if ("verdict" in outcome) return { report: stopped(target, location.domain, outcome.verdict, outcome.summary, started, { manifest: outcome.manifestFinding, release: outcome.release && releaseSummary(outcome.release) }) };
@@ -178,7 +182,7 @@ export async function checkServed(url: string, options: HttpOptions, client: Web
   const fetchOne = (expected: ManifestFile, path: string) => async (): Promise<FileFinding> => {
     // A page is read whole (to a limit) even when too long, so what was injected into it can be named.
     const limit = isHtmlPath(expected.path) ? Math.max(expected.size, PAGE_LIMIT) : expected.size;
-    const fetched = await fetchBytes(location.urlOf(path), { timeoutMs: request.timeoutMs, limit });
+    const fetched = await fetcher.get(location.urlOf(path), { limit });
     const finding = findingFor(expected, path, fetched);
     if (fetched.state === "served" && (finding.state === "ok" || finding.state === "modified") && isHtmlPath(expected.path) && path === expected.path) {
       pages.push({ path, html: fetched.bytes.toString("utf8"), state: finding.state });
@@ -189,9 +193,9 @@ export async function checkServed(url: string, options: HttpOptions, client: Web
   // A folder's index is also served at the folder's URL, which is the address people visit.
   const folderIndexes = baseline.manifest.files.filter((f) => f.path === "index.html" || f.path.endsWith("/index.html"));
   const aliasJobs = folderIndexes.map((f) => fetchOne(f, f.path.slice(0, -"index.html".length)));
-  const files = await mapConcurrently(jobs, request.concurrency, (job) => job());
-  const aliases = (await mapConcurrently(aliasJobs, request.concurrency, (job) => job())).filter((f) => !(f.state === "missing" && f.detail === "404"));
-  const uncovered = await uncoveredPages(pages, baseline, location, request, options.uncovered ?? []);
+  const files = await mapConcurrently(jobs, fetcher.concurrency, (job) => job());
+  const aliases = (await mapConcurrently(aliasJobs, fetcher.concurrency, (job) => job())).filter((f) => !(f.state === "missing" && f.detail === "404"));
+  const uncovered = await uncoveredPages(pages, baseline, location, fetcher, options.uncovered ?? []);
   const report = conclude(
     {
       target,
@@ -231,7 +235,7 @@ function findingFor(expected: ManifestFile, path: string, fetched: Fetched): Fil
  * monitor's memory of earlier checks, since a defaced page no longer links anywhere): fetched so what they load can
  * be checked.
  */
-async function uncoveredPages(pages: readonly Page[], baseline: Baseline, location: SiteLocation, request: HttpRequest, known: readonly string[]) {
+async function uncoveredPages(pages: readonly Page[], baseline: Baseline, location: SiteLocation, fetcher: SiteFetcher, known: readonly string[]) {
   const published = new Set(baseline.manifest.files.map((f) => f.path));
   const excluded = exclusionMatcher(baseline.manifest.exclude);
   const wanted = new Set<string>();
@@ -250,7 +254,7 @@ async function uncoveredPages(pages: readonly Page[], baseline: Baseline, locati
   while (queue.length > 0 && wanted.size < MAX_UNCOVERED_PAGES) {
     const paths = [...new Set(queue)].filter((p) => !wanted.has(p)).sort().slice(0, MAX_UNCOVERED_PAGES - wanted.size);
     paths.forEach((p) => wanted.add(p));
-    const fetched = await mapConcurrently(paths, request.concurrency, (p) => fetchBytes(location.urlOf(p), { timeoutMs: request.timeoutMs, limit: PAGE_LIMIT }));
+    const fetched = await mapConcurrently(paths, fetcher.concurrency, (p) => fetcher.get(location.urlOf(p), { limit: PAGE_LIMIT }));
     queue = [];
     fetched.forEach((result, i) => {
       if (result.state !== "served") return;
