@@ -27,7 +27,7 @@ const SITE = "it.wb.gov.in";
 const INTERVAL_MS = 2_000;
 
 /** Copies the sample portal into `dir`, writes SRI into its pages, and emits the manifest into it. */
-async function buildRelease(dir: string, release: string, edit?: (dir: string) => void) {
+async function buildRelease(dir: string, release: string, indent: string, edit?: (dir: string) => void) {
   fs.cpSync(path.join(__dirname, "samples", "site", "portal"), dir, { recursive: true });
   edit?.(dir);
   const integrity = writeSubresourceIntegrity(listFiles(dir), SITE);
@@ -35,7 +35,7 @@ async function buildRelease(dir: string, release: string, edit?: (dir: string) =
   const text = manifestText(manifest);
   fs.mkdirSync(path.join(dir, ".well-known"), { recursive: true });
   fs.writeFileSync(path.join(dir, WELL_KNOWN_MANIFEST), text);
-  console.log(`Built ${release}: ${manifest.fileCount} files, SRI in ${integrity.tags} tags of ${integrity.pages.length} pages, news/** declared not covered; root ${manifest.root.slice(0, 18)}…`);
+  console.log(`${indent}Built ${release}: ${manifest.fileCount} files, SRI in ${integrity.tags} tags of ${integrity.pages.length} pages, news/** declared not covered; root ${manifest.root.slice(0, 18)}…`);
   return { manifest, hash: manifestHash(text) };
 }
 
@@ -64,7 +64,7 @@ export async function siteWalkThrough(deployment: Deployment, keys: SiteKeys, wo
 
   const [first, second] = keys.publishers.map((key) => new WebsiteClient(deployment, provider, key));
   const release1 = path.join(workDir, "portal-2026.11.1");
-  const built1 = await buildRelease(release1, "2026.11.1");
+  const built1 = await buildRelease(release1, "2026.11.1", "");
   const published = await first.publish(built1.manifest, built1.hash);
   console.log(`✓ release ${published.releaseId} published by the first key: pending, 1 of 2 approvals`);
   await second.approve(siteId, published.releaseId);
@@ -97,7 +97,7 @@ export async function siteWalkThrough(deployment: Deployment, keys: SiteKeys, wo
         console.log("  (the department restores release 2026.11.1 from its build)");
       },
       4: async () => {
-        const built2 = await buildRelease(release2, "2026.11.2", (dir) => {
+        const built2 = await buildRelease(release2, "2026.11.2", "  ", (dir) => {
           const page = path.join(dir, "index.html");
           fs.writeFileSync(page, fs.readFileSync(page, "utf8").replace("</main>", "  <p>New: income certificates are now issued within 7 days.</p>\n  </main>"));
         });

@@ -117,6 +117,7 @@ describe("sakshya site (command line)", function () {
   it("refuses bad verify and monitor input with one sentence and exit 2", async () => {
     await expectNothingSent(cli(["site", "verify", "http://127.0.0.1:8080/"]), 2, /127.0.0.1 is an address, not the site's domain: name the site with --site/);
     await expectNothingSent(cli(["site", "verify", path.join(work, "nowhere")]), 2, /is not a readable folder/);
+    await expectNothingSent(cli(["site", "verify", "wb.gov.in"]), 2, /wb.gov.in is neither a URL nor a folder; to check the live site, give its URL, e.g. https:\/\/wb.gov.in\/\./);
     await expectNothingSent(cli(["site", "verify", work, "--manifest", path.join(work, "not.json")]), 2, /is not a site manifest/);
     await expectNothingSent(cli(["site", "monitor", "https://wb.gov.in/", "--interval", "soon"]), 2, /--interval must be a number of seconds above 0, not "soon"/);
     await expectNothingSent(cli(["site", "monitor", "https://wb.gov.in/", "--checks", "0"]), 2, /--checks must be a whole number above 0/);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { gzipSync } from "node:zlib";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -123,6 +124,32 @@ describe("site verification", function () {
       // A difference found elsewhere still makes the verdict.
       intercept = (p, r) => (p === "/css/site.css" ? (r.writeHead(500).end(), true) : false);
       expect((await whileChanged("js/app.js", "alert(1)", () => served())).verdict).to.equal("tampered");
+    });
+
+    it("follows redirects within the site, reads compressed answers, and gives up on a server that trickles", async () => {
+      const css = fs.readFileSync(path.join(portal, "css", "site.css"));
+      intercept = (p, r) => {
+        if (p === "/css/site.css") return r.writeHead(301, { location: "/css//site.css" }).end(), true;
+        if (p === "/js/app.js") return r.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(fs.readFileSync(path.join(portal, "js", "app.js")))), true;
+        return false;
+      };
+      const server2 = await serveFolder(portal, {
+        intercept: (p, r) => {
+          if (p !== "/css/site.css") return false;
+          r.writeHead(200);
+          r.write(css.subarray(0, 10)); // then nothing more: each byte resets an idle timer, never the deadline
+          const drip = setInterval(() => r.write(" "), 100);
+          r.on("close", () => clearInterval(drip));
+          return true;
+        },
+      });
+      try {
+        expect((await served()).verdict).to.equal("clean");
+        const slow = await verifyServed(server2.url, { site: SITE, timeoutMs: 600 }, suite.reader, suite.keccak);
+        expect([slow.verdict, finding(slow, "css/site.css")?.detail]).to.deep.equal(["unchecked", "no answer within 0.6 s"]);
+      } finally {
+        await server2.close();
+      }
     });
 
     it("refuses a served manifest that is another site's, another release's, or not a manifest", async () => {

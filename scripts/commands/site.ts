@@ -183,6 +183,9 @@ export function siteCommand(): Command {
     .action(
       action<{ site?: string; manifest?: string; timeout: string }>(async (io, [target], o) => {
         const options = { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: parseSeconds(o.timeout, "--timeout") * 1000 };
+        if (!isUrl(target) && !fs.existsSync(target) && /^[\w-]+(\.[\w-]+)+$/.test(target)) {
+          throw new InputError(`${target} is neither a URL nor a folder; to check the live site, give its URL, e.g. https://${target}/.`);
+        }
         const client = await websiteClient(io, false);
         const keccak = await loadKeccak();
         const report = isUrl(target) ? await verifyServed(target, options, client, keccak) : await verifyFolder(target, options, client, keccak);
