@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { Command, CommanderError } from "commander";
 import { ExitCode } from "../src/errors";
+import { besuCommand } from "./commands/besu";
 import { certCommand } from "./commands/cert";
 import { keysCommand } from "./commands/keys";
 import { landCommand } from "./commands/land";
@@ -9,7 +10,7 @@ import { rolesCommand } from "./commands/roles";
 import { siteCommand } from "./commands/site";
 
 const program = new Command("sakshya")
-  .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance, keys, certificates and land records")
+  .description("Sakshya: registries of a permissioned blockchain backbone — directory, governance, keys, certificates, land records, websites and the Besu network")
   .option("--network <name>", "localhost, besu, or a name with --rpc-url (default: SAKSHYA_NETWORK or localhost)")
   .option("--rpc-url <url>", "JSON-RPC endpoint (overrides the network's)")
   .option("--deployments <file>", "deployment file (default: deployments/<network>.json)")
@@ -20,7 +21,7 @@ const program = new Command("sakshya")
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 
