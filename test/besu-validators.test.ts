@@ -125,6 +125,7 @@ describe("ValidatorSet (pre-deployed in the genesis)", () => {
     const authorityAddress = await authority.getAddress();
     await expect(validatorSet.connect(others[1]).bind(authorityAddress, directoryAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotBootstrap").withArgs(others[1].address);
     await expect(validatorSet.bind(hre.ethers.ZeroAddress, directoryAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetZeroAddress");
+    await expect(validatorSet.bind(authorityAddress, hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetZeroAddress");
     await expect(validatorSet.connect(governor).addValidator(nodeIds[3])).to.be.reverted; // no authority yet: nothing is governed
     await directory.removeNode(nodeIds[2]);
     await expect(validatorSet.bind(authorityAddress, directoryAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotInDirectory").withArgs(genesisValidators[2]);
@@ -140,6 +141,7 @@ describe("ValidatorSet (pre-deployed in the genesis)", () => {
     await validatorSet.bind(await authority.getAddress(), await directory.getAddress());
     const governed = validatorSet.connect(governor);
     await expect(validatorSet.connect(others[1]).addValidator(nodeIds[3])).to.be.revertedWithCustomError(validatorSet, "AccessManagedUnauthorized").withArgs(others[1].address);
+    await expect(validatorSet.connect(others[1]).removeValidator(keys[0].address)).to.be.revertedWithCustomError(validatorSet, "AccessManagedUnauthorized").withArgs(others[1].address);
     await expect(governed.addValidator(nodeIds[4])).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNodeNotAllowed").withArgs(nodeIds[4]); // not a validator node
     await expect(governed.addValidator(hre.ethers.id("unknown"))).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNodeNotAllowed");
     await expect(governed.addValidator(nodeIds[0])).to.be.revertedWithCustomError(validatorSet, "ValidatorSetAlreadyValidator").withArgs(keys[0].address);
