@@ -40,6 +40,14 @@ const ACTIVE: readonly ReferenceKind[] = ["script", "stylesheet", "frame", "form
 const MAX_UNCOVERED_PAGES = 200;
 const PAGE_LIMIT = 8 * 2 ** 20;
 
+// A page's references are read once per check: finding uncovered pages and finding injections both need them.
+const parsed = new WeakMap<Page, ReturnType<typeof pageReferences>>();
+function referencesOf(page: Page): ReturnType<typeof pageReferences> {
+  let found = parsed.get(page);
+  if (!found) parsed.set(page, (found = pageReferences(page.html)));
+  return found;
+}
+
 const sha256 = (bytes: Buffer) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const targetKey = (target: Target) => ("path" in target ? `path:${target.path}` : target.external);
 
@@ -58,7 +66,7 @@ export function findInjections(pages: readonly Page[], baseline: Baseline, locat
   const published = new Set(baseline.manifest.files.map((f) => f.path));
   const excluded = exclusionMatcher(baseline.manifest.exclude);
   const resolved = pages.map((page) => {
-    const { references, base } = pageReferences(page.html);
+    const { references, base } = referencesOf(page);
     return { page, targets: references.flatMap((r) => (r.url ? [{ kind: r.kind, target: location.resolve(r.url, page.path, base) }] : [])) };
   });
   const known = new Set(resolved.filter((r) => r.page.state === "ok").flatMap((r) => r.targets.flatMap((t) => (t.target ? [targetKey(t.target)] : []))));
@@ -241,7 +249,7 @@ async function uncoveredPages(pages: readonly Page[], baseline: Baseline, locati
   const wanted = new Set<string>();
   let queue = known.filter((p) => excluded(p) && !published.has(p));
   const linkedFrom = (page: Page) => {
-    const { references, base } = pageReferences(page.html);
+    const { references, base } = referencesOf(page);
     return references.flatMap((reference) => {
       if (reference.kind !== "link" && reference.kind !== "frame") return [];
       const target = location.resolve(reference.url, page.path, base);
