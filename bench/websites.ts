@@ -30,19 +30,20 @@ const MONITOR_TRIALS = 3;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-/** `count` files of `size` random bytes, spread over 100 folders. */
-function writeFiles(dir: string, count: number, size: number, name: (i: number) => string, content?: (i: number) => Buffer): void {
+/** `count` files named and filled by the callbacks. */
+function writeFiles(dir: string, count: number, name: (i: number) => string, content: (i: number) => Buffer): void {
   for (let i = 0; i < count; i++) {
     const file = path.join(dir, name(i));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content ? content(i) : randomBytes(size));
+    fs.writeFileSync(file, content(i));
   }
 }
 
 function manifestVersusSha256sum(keccak: Awaited<ReturnType<typeof loadKeccak>>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-bench-manifest-"));
   try {
-    writeFiles(dir, MANIFEST_FILES, Math.floor(MANIFEST_BYTES / MANIFEST_FILES), (i) => `d${i % 100}/f${i}.bin`);
+    const size = Math.floor(MANIFEST_BYTES / MANIFEST_FILES);
+    writeFiles(dir, MANIFEST_FILES, (i) => `d${i % 100}/f${i}.bin`, () => randomBytes(size));
     const ours: number[] = [];
     const theirs: number[] = [];
     // Alternated, twice each, after the writes left the files in the page cache: the same conditions for both.
@@ -65,8 +66,8 @@ function manifestVersusSha256sum(keccak: Awaited<ReturnType<typeof loadKeccak>>)
 function writeSite(dir: string, pages: number, assets: number): void {
   const page = (i: number) =>
     Buffer.from(`<!doctype html><html><head><title>Page ${i}</title><link rel="stylesheet" href="/assets/a${i % Math.max(assets, 1)}.css"></head><body><h1>Notice ${i}</h1>${"<p>Text of the notice. </p>".repeat(150)}</body></html>`);
-  writeFiles(dir, pages, 0, (i) => `pages/p${i % 50}/n${i}.html`, page);
-  writeFiles(dir, assets, 12_000, (i) => `assets/a${i}.${["css", "js", "png"][i % 3]}`);
+  writeFiles(dir, pages, (i) => `pages/p${i % 50}/n${i}.html`, page);
+  writeFiles(dir, assets, (i) => `assets/a${i}.${["css", "js", "png"][i % 3]}`, () => randomBytes(12_000));
   const links = Array.from({ length: pages }, (_, i) => `<a href="pages/p${i % 50}/n${i}.html">${i}</a>`).join("");
   fs.writeFileSync(path.join(dir, "index.html"), `<!doctype html><html><body>${links}</body></html>`);
 }

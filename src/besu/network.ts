@@ -120,7 +120,13 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
   positiveInteger(request.chainId, "The chain id", 1, 2 ** 53 - 1);
   const nodes = planNodes(request);
   const validators = nodes.filter((n) => n.role === "validator");
-  const qbft = { ...DEFAULT_QBFT, ...Object.fromEntries(Object.entries(request).filter(([k, v]) => k in DEFAULT_QBFT && v !== undefined)) } as Omit<QbftParameters, "chainId">;
+  const qbft: Omit<QbftParameters, "chainId"> = {
+    blockPeriodSeconds: request.blockPeriodSeconds ?? DEFAULT_QBFT.blockPeriodSeconds,
+    epochLength: request.epochLength ?? DEFAULT_QBFT.epochLength,
+    requestTimeoutSeconds: request.requestTimeoutSeconds ?? DEFAULT_QBFT.requestTimeoutSeconds,
+    gasLimit: request.gasLimit ?? DEFAULT_QBFT.gasLimit,
+    contractSizeLimit: request.contractSizeLimit ?? DEFAULT_QBFT.contractSizeLimit,
+  };
   positiveInteger(qbft.blockPeriodSeconds, "The block period", 1, 3600);
   positiveInteger(qbft.requestTimeoutSeconds, "The request timeout", 1, 3600);
   positiveInteger(qbft.epochLength, "The epoch length", 1);

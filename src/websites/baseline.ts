@@ -28,7 +28,9 @@ export interface ManifestSources {
   readonly found: FoundManifest;
 }
 
+/** A manifest a previous check tied to chain (hash and root), kept parsed so later checks do not redo that work. */
 export interface RememberedManifest {
+  readonly manifest: SiteManifest;
   readonly text: string;
   readonly served: boolean;
 }
@@ -69,16 +71,14 @@ export async function resolveBaseline(client: WebsiteClient, domain: string, sit
     const release = await identify(client, siteId, manifestHash(text), current);
     if (!release) throw new InputError(`${source} is not the manifest of any release of ${domain} on chain.`);
     if (release !== current) throw new InputError(`${source} is the manifest of ${standing(release, current)}; check against the current release's manifest.`);
-    baseline = { manifest, text, release };
+    baseline = checkRoot({ manifest, text, release }, keccak);
   } else if (current && sources.remembered?.has(current.manifest)) {
-    const { text, served } = sources.remembered.get(current.manifest)!;
-    baseline = { manifest: parseManifest(text, "the remembered manifest"), text, release: current };
+    const { manifest, text, served } = sources.remembered.get(current.manifest)!;
+    baseline = { manifest, text, release: current };
     expectCopy = served;
   }
 
-  if (baseline) {
-    return { baseline: checkRoot(baseline, keccak), manifestFinding: copyFinding(found, baseline, expectCopy) };
-  }
+  if (baseline) return { baseline, manifestFinding: copyFinding(found, baseline, expectCopy) };
   if (found.state === "unreachable") {
     return { verdict: "unchecked", summary: `Could not fetch ${domain}'s manifest at ${found.where}: ${found.detail}.`, manifestFinding: { path: found.where, state: "unreachable", detail: found.detail } };
   }

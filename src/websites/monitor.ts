@@ -55,7 +55,7 @@ export async function monitorSite(
       for (const f of report.files) if (f.state === "not-covered") uncovered.add(f.path);
       if (result.baseline) {
         const known = remembered.get(result.baseline.release.manifest);
-        remembered.set(result.baseline.release.manifest, { text: result.baseline.text, served: known?.served || report.manifest?.state === "ok" });
+        remembered.set(result.baseline.release.manifest, { manifest: result.baseline.manifest, text: result.baseline.text, served: known?.served || report.manifest?.state === "ok" });
       }
     } catch (error) {
       // The first check's mistakes (an unknown site, a wrong manifest) are the caller's; later a flaky chain is not.

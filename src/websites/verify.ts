@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
-import { resolveBaseline, type Baseline, type FoundManifest, type RememberedManifest } from "./baseline";
+import { resolveBaseline, type Baseline, type BaselineResult, type FoundManifest, type RememberedManifest } from "./baseline";
 import type { WebsiteClient } from "./client";
 import { SiteFetcher, mapConcurrently, type Fetched } from "./fetch";
 import { isHtmlPath, pageReferences, type ReferenceKind } from "./html";
@@ -27,7 +27,6 @@ export interface HttpOptions extends VerifyOptions {
   readonly uncovered?: readonly string[];
 }
 
-
 /** A page's HTML as checked, and how it stands against the release. */
 interface Page {
   readonly path: string;
@@ -48,6 +47,16 @@ function referencesOf(page: Page): ReturnType<typeof pageReferences> {
   return found;
 }
 
+/** What the release covers: its files, and the paths it declares may change without a release. */
+function scopeOf(baseline: Baseline): { published: Set<string>; excluded: (path: string) => boolean } {
+  return { published: new Set(baseline.manifest.files.map((f) => f.path)), excluded: exclusionMatcher(baseline.manifest.exclude) };
+}
+
+/** The report of a check that stopped before the files: the manifest could not be tied to the current release. */
+function stoppedAt(target: string, site: string, outcome: Exclude<BaselineResult, { baseline: Baseline }>, started: number): SiteReport {
+  return stopped(target, site, outcome.verdict, outcome.summary, started, { manifest: outcome.manifestFinding, release: outcome.release && releaseSummary(outcome.release) });
+}
+
 const sha256 = (bytes: Buffer) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const targetKey = (target: Target) => ("path" in target ? `path:${target.path}` : target.external);
 
@@ -62,9 +71,8 @@ function judge(expected: ManifestFile, bytes: Buffer, truncated = false): FileFi
  * Content the release does not have that changed or uncovered pages pull in. What the release's intact pages
  * reference counts as published (an outside font or a search endpoint), so only additions are reported.
  */
-export function findInjections(pages: readonly Page[], baseline: Baseline, location: SiteLocation): Injection[] {
-  const published = new Set(baseline.manifest.files.map((f) => f.path));
-  const excluded = exclusionMatcher(baseline.manifest.exclude);
+function findInjections(pages: readonly Page[], baseline: Baseline, location: SiteLocation): Injection[] {
+  const { published, excluded } = scopeOf(baseline);
   const resolved = pages.map((page) => {
     const { references, base } = referencesOf(page);
     return { page, targets: references.flatMap((r) => (r.url ? [{ kind: r.kind, target: location.resolve(r.url, page.path, base) }] : [])) };
@@ -106,9 +114,9 @@ export async function verifyFolder(dir: string, options: VerifyOptions, client: 
   if (site === undefined) throw new InputError(`${dir} has no ${WELL_KNOWN_MANIFEST}: name the site with --site and give its manifest with --manifest.`);
   const location = SiteLocation.folder(site);
   const outcome = await resolveBaseline(client, location.domain, siteIdOf(site), { given: options.manifest, remembered: options.remembered, found }, keccak);
-  if ("verdict" in outcome) return stopped(dir, location.domain, outcome.verdict, outcome.summary, started, { manifest: outcome.manifestFinding, release: outcome.release && releaseSummary(outcome.release) });
+  if ("verdict" in outcome) return stoppedAt(dir, location.domain, outcome, started);
   const { baseline } = outcome;
-  const excluded = exclusionMatcher(baseline.manifest.exclude);
+  const { published, excluded } = scopeOf(baseline);
   const files: FileFinding[] = [];
   const pages: Page[] = [];
   const keepPage = (relative: string, bytes: Buffer, state: Page["state"]) => {
@@ -125,7 +133,6 @@ export async function verifyFolder(dir: string, options: VerifyOptions, client: 
     files.push(finding);
     if (bytes && (finding.state === "ok" || finding.state === "modified")) keepPage(expected.path, bytes, finding.state);
   }
-  const published = new Set(baseline.manifest.files.map((f) => f.path));
   for (const [relative, real] of listed) {
     if (published.has(relative) || relative === WELL_KNOWN_MANIFEST) continue;
     const state = excluded(relative) ? "not-covered" : "unexpected";
@@ -184,7 +191,7 @@ async function checkWith(fetcher: SiteFetcher, location: SiteLocation, options: 
   const served = await fetcher.get(where, { limit: 256 * 2 ** 20, anyOrigin: true });
   const outcome = await resolveBaseline(client, location.domain, siteIdOf(location.domain), { given: options.manifest, remembered: options.remembered, found: foundAt(where, served) }, keccak);
   const target = location.root.href;
-  if ("verdict" in outcome) return { report: stopped(target, location.domain, outcome.verdict, outcome.summary, started, { manifest: outcome.manifestFinding, release: outcome.release && releaseSummary(outcome.release) }) };
+  if ("verdict" in outcome) return { report: stoppedAt(target, location.domain, outcome, started) };
   const { baseline } = outcome;
   const pages: Page[] = [];
   const fetchOne = (expected: ManifestFile, path: string) => async (): Promise<FileFinding> => {
@@ -201,8 +208,10 @@ async function checkWith(fetcher: SiteFetcher, location: SiteLocation, options: 
   // A folder's index is also served at the folder's URL, which is the address people visit.
   const folderIndexes = baseline.manifest.files.filter((f) => f.path === "index.html" || f.path.endsWith("/index.html"));
   const aliasJobs = folderIndexes.map((f) => fetchOne(f, f.path.slice(0, -"index.html".length)));
-  const files = await mapConcurrently(jobs, fetcher.concurrency, (job) => job());
-  const aliases = (await mapConcurrently(aliasJobs, fetcher.concurrency, (job) => job())).filter((f) => !(f.state === "missing" && f.detail === "404"));
+  const results = await mapConcurrently([...jobs, ...aliasJobs], fetcher.concurrency, (job) => job());
+  const files = results.slice(0, jobs.length);
+  // A server that does not answer at folder addresses is configured so; only what it does answer there counts.
+  const aliases = results.slice(jobs.length).filter((f) => f.state !== "missing");
   const uncovered = await uncoveredPages(pages, baseline, location, fetcher, options.uncovered ?? []);
   const report = conclude(
     {
@@ -244,8 +253,7 @@ function findingFor(expected: ManifestFile, path: string, fetched: Fetched): Fil
  * be checked.
  */
 async function uncoveredPages(pages: readonly Page[], baseline: Baseline, location: SiteLocation, fetcher: SiteFetcher, known: readonly string[]) {
-  const published = new Set(baseline.manifest.files.map((f) => f.path));
-  const excluded = exclusionMatcher(baseline.manifest.exclude);
+  const { published, excluded } = scopeOf(baseline);
   const wanted = new Set<string>();
   let queue = known.filter((p) => excluded(p) && !published.has(p));
   const linkedFrom = (page: Page) => {
