@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { Wallet } from "ethers";
+import type { BesuFigures } from "./besu";
 import type { BatchFigures } from "./certificates";
 import { SNAPSHOT_FILE, measureGas } from "./gas";
 import type { KeccakRow } from "./keccak";
@@ -71,6 +72,8 @@ async function main() {
   const sites = await runAgainstNode<WebsiteFigures>(path.join(__dirname, "websites.ts"));
   stage("land history of a parcel with 100 mutations against hardhat node");
   const history = await runAgainstNode<{ mutations: number; entries: number; libraryMs: number[]; commandMs: number[] }>(path.join(__dirname, "land-history.ts"));
+  stage("signed transactions through the Besu stand-in proxy against hardhat node");
+  const besu = await runAgainstNode<BesuFigures>(path.join(__dirname, "besu.ts"));
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
@@ -168,6 +171,20 @@ async function main() {
     "| --- | ---: | ---: |",
     `| the library call (\`titleHistory\`) | **${history.libraryMs[0].toFixed(0)} ms** | ${history.libraryMs[1].toFixed(0)} ms |`,
     `| the whole \`sakshya land history\` command, Node start included | ${history.commandMs[0].toFixed(0)} ms | ${history.commandMs[1].toFixed(0)} ms |`,
+    "",
+    "## Signed transactions through the Besu stand-in",
+    "",
+    `Value transfers from one account, signed locally (legacy, gas price 0), sent through the Besu stand-in (\`BesuProxy\`, what \`sakshya besu proxy\` runs) to a separate`,
+    "`npx hardhat node` (automine), every receipt fetched and checked. Pipelined: `submitPipelined`, at most",
+    `${besu.window} awaiting a block (Besu's per-sender limit of future nonces); one at a time: \`sendAndWait\`, as a single command sends.`,
+    "",
+    "| how | transactions | per second |",
+    "| --- | ---: | ---: |",
+    ...besu.pipelinedPerSecond.map((rate, i) => `| pipelined, run ${i + 1} | ${n(besu.transactions)} | **${n(rate)}** |`),
+    `| one at a time, each receipt awaited | ${n(besu.sequential)} | ${n(besu.sequentialPerSecond)} |`,
+    "",
+    `On Besu itself one sender is bounded by the pool: at most ${besu.window} transactions per block period (100/s at the generator's`,
+    "2 s period). A migration faster than that spreads over several of the organisation's accounts.",
     "",
   ];
   fs.writeFileSync(RESULTS_FILE, lines.join("\n"));

@@ -16,6 +16,10 @@ export async function connect(target: NetworkTarget, deployment?: Deployment): P
   const provider = new JsonRpcProvider(request, expected, {
     staticNetwork: expected === undefined ? undefined : Network.from(expected),
     pollingInterval: 100,
+    // ethers answers a repeated read from a 250 ms cache: two quick writes would be given the same nonce.
+    cacheTimeout: -1,
+    // Requests made together still go in one batch; a lone request is not held back 10 ms waiting for company.
+    batchStallTime: 0,
   });
   let actual: number;
   try {

@@ -1,0 +1,198 @@
+import fs from "node:fs";
+import { keccak256, toUtf8Bytes, type JsonRpcProvider, type TransactionLike, type TransactionReceipt, type Wallet } from "ethers";
+import { ChainError, InputError } from "../errors";
+import { signTransaction } from "./secp256k1";
+import { asSakshyaError } from "./transact";
+
+/** One transaction of a job: where to, what, and (for transactions that depend on earlier ones) its gas. */
+export interface PipelineItem {
+  readonly to?: string | null;
+  readonly data?: string;
+  readonly value?: bigint;
+  readonly gasLimit?: bigint;
+}
+
+export interface PipelineOptions {
+  /** Most transactions sent and not yet mined; Besu keeps at most 200 future nonces per sender. */
+  readonly window?: number;
+  /** Write-ahead journal: every signed transaction is recorded here before it is sent, so a rerun resumes. */
+  readonly journal?: string;
+  readonly pollMs?: number;
+  readonly onProgress?: (confirmed: number, total: number) => void;
+  /** Stops waiting (an interrupted run): what was sent stays in the journal for the rerun. */
+  readonly signal?: AbortSignal;
+}
+
+export interface PipelineResult {
+  /** One receipt per item, in item order. */
+  readonly receipts: TransactionReceipt[];
+  /** Items found already mined from an earlier, interrupted run. */
+  readonly resumed: number;
+  /** Transactions sent by this run (rebroadcasts of journaled ones included). */
+  readonly sent: number;
+}
+
+interface JournalEntry {
+  readonly index: number;
+  readonly nonce: number;
+  readonly hash: string;
+  readonly raw: string;
+}
+
+interface JournalHeader {
+  readonly job: string;
+  readonly from: string;
+  readonly chainId: string;
+  readonly count: number;
+}
+
+/** How nodes answer a transaction they already hold (Besu "Known transaction", Geth "already known"). */
+const ALREADY_KNOWN = /^(known transaction|already known)/i;
+
+const rpcMessage = (error: unknown): string => String((error as { error?: { message?: unknown } })?.error?.message ?? "");
+
+/** What identifies a job, so a journal is never replayed against different work. */
+function jobDigest(items: readonly PipelineItem[]): string {
+  return keccak256(toUtf8Bytes(JSON.stringify(items.map((i) => [i.to ?? null, i.data ?? "0x", String(i.value ?? 0n)]))));
+}
+
+function readJournal(file: string, header: JournalHeader): JournalEntry[] {
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, `${JSON.stringify(header)}\n`);
+    return [];
+  }
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+  let found: JournalHeader;
+  try {
+    found = JSON.parse(lines[0] ?? "null") as JournalHeader;
+  } catch {
+    throw new InputError(`The journal ${file} is not a transaction journal.`);
+  }
+  if (found?.job !== header.job || found.from !== header.from || found.chainId !== header.chainId) {
+    throw new InputError(`The journal ${file} belongs to a different job, account or chain; use a new journal file.`);
+  }
+  // A line cut short by an interruption was never followed by its broadcast, so it is safe to drop.
+  return lines.slice(1).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as JournalEntry];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Sends many independent transactions from one account the way a Besu pool takes them: signed locally with
+ * consecutive nonces, sent in order in JSON-RPC batches with at most `window` awaiting a block, and each receipt
+ * fetched once the account's confirmed nonce has passed it. With a journal, every signed transaction is written
+ * down before it is sent; a rerun after an interruption collects what was mined, rebroadcasts what the pool
+ * lost (the very same bytes, so nothing is ever sent twice) and signs only what was never sent.
+ */
+export async function submitPipelined(wallet: Wallet, provider: JsonRpcProvider, items: readonly PipelineItem[], options: PipelineOptions = {}): Promise<PipelineResult> {
+  const window = options.window ?? 100;
+  if (!Number.isInteger(window) || window < 1 || window > 200) throw new InputError(`The window must be 1 to 200 transactions, not ${window}.`);
+  const from = wallet.address;
+  const chainId = (await provider.getNetwork()).chainId;
+  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), count: items.length };
+  const journaled = options.journal ? readJournal(options.journal, header) : [];
+  const record = (entries: JournalEntry[]) => {
+    if (options.journal && entries.length > 0) fs.appendFileSync(options.journal, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  };
+
+  const receipts: Array<TransactionReceipt | undefined> = new Array(items.length);
+  let confirmedNonce = await provider.getTransactionCount(from, "latest");
+  const inFlight: JournalEntry[] = [];
+  const rebroadcast: JournalEntry[] = [];
+  const unsent = new Set(items.keys());
+  let resumed = 0;
+  if (journaled.length > 0) {
+    const found = await Promise.all(journaled.map((e) => provider.getTransactionReceipt(e.hash)));
+    journaled.forEach((entry, i) => {
+      if (found[i]) {
+        receipts[entry.index] = found[i]!;
+        resumed++;
+        unsent.delete(entry.index);
+      } else if (entry.nonce >= confirmedNonce) {
+        rebroadcast.push(entry);
+        unsent.delete(entry.index);
+      }
+      // Otherwise another transaction took its nonce: the item is signed afresh below.
+    });
+    rebroadcast.sort((a, b) => a.nonce - b.nonce);
+  }
+  let nextNonce = Math.max(confirmedNonce, ...rebroadcast.map((e) => e.nonce + 1));
+  const queue = [...unsent];
+  let sent = 0;
+
+  const broadcast = async (entries: JournalEntry[]) => {
+    const answers = await Promise.allSettled(entries.map((e) => provider.send("eth_sendRawTransaction", [e.raw])));
+    answers.forEach((answer, i) => {
+      if (answer.status === "rejected" && !ALREADY_KNOWN.test(rpcMessage(answer.reason))) {
+        throw new ChainError(`The node refused transaction ${entries[i].index + 1} of ${items.length} (nonce ${entries[i].nonce}): ${asSakshyaError(answer.reason).message}`);
+      }
+    });
+    inFlight.push(...entries);
+    sent += entries.length;
+  };
+
+  const sign = async (count: number): Promise<JournalEntry[]> => {
+    const indexes = queue.splice(0, count);
+    const gas = await Promise.all(
+      indexes.map((i) => items[i].gasLimit ?? provider.estimateGas({ from, to: items[i].to, data: items[i].data, value: items[i].value }).catch((e) => {
+        throw asSakshyaError(e);
+      })),
+    );
+    return Promise.all(
+      indexes.map(async (index, k) => {
+        const request: TransactionLike<string> = { ...items[index], type: 0, gasPrice: 0n, gasLimit: gas[k], nonce: nextNonce + k, chainId };
+        const raw = signTransaction(wallet.signingKey.privateKey, request);
+        return { index, nonce: nextNonce + k, hash: keccak256(raw), raw };
+      }),
+    ).then((entries) => {
+      nextNonce += entries.length;
+      return entries;
+    });
+  };
+
+  try {
+    for (let i = 0; i < rebroadcast.length; i += window) {
+      const chunk = rebroadcast.slice(i, i + window);
+      await broadcast(chunk);
+      await settle(Math.max(0, inFlight.length - window));
+    }
+    while (queue.length > 0 || inFlight.length > 0) {
+      const room = Math.min(queue.length, window - (nextNonce - confirmedNonce));
+      if (room > 0) {
+        const entries = await sign(room);
+        record(entries);
+        await broadcast(entries);
+      }
+      await settle(queue.length > 0 ? window - 1 : 0);
+    }
+  } catch (error) {
+    throw asSakshyaError(error);
+  }
+
+  /** Waits until at most `leave` transactions await a block, collecting the receipts of the mined ones. */
+  async function settle(leave: number): Promise<void> {
+    for (;;) {
+      confirmedNonce = await provider.getTransactionCount(from, "latest");
+      const mined = inFlight.filter((e) => e.nonce < confirmedNonce);
+      if (mined.length > 0) {
+        const found = await Promise.all(mined.map((e) => provider.getTransactionReceipt(e.hash)));
+        mined.forEach((entry, k) => {
+          if (!found[k]) throw new ChainError(`Nonce ${entry.nonce} of ${from} was used by another transaction while transaction ${entry.index + 1} waited; run again to resend it.`);
+          receipts[entry.index] = found[k]!;
+        });
+        const done = new Set(mined);
+        inFlight.splice(0, inFlight.length, ...inFlight.filter((e) => !done.has(e)));
+        options.onProgress?.(receipts.filter(Boolean).length, items.length);
+      }
+      if (inFlight.length <= leave) return;
+      if (options.signal?.aborted) throw new ChainError(`Interrupted with ${inFlight.length} transaction(s) sent and not yet mined; run again to resume.`);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
+    }
+  }
+
+  return { receipts: receipts as TransactionReceipt[], resumed, sent };
+}
