@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { parse } from "smol-toml";
 import { decodeQbftExtraData } from "../src/besu/extra-data";
 import { readNodeKeyFile } from "../src/besu/node-keys";
+import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "../src/besu/permission-contracts";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { runCli, type CliResult } from "./helpers/cli";
 
@@ -78,6 +79,24 @@ describe("sakshya besu generate (command line)", function () {
     expect(parse(read("again", "validator-1/config.toml"))).to.deep.include({ "rpc-http-host": "127.0.0.1", "permissions-accounts-config-file-enabled": false });
   });
 
+  it("puts Besu's permissioning contracts in the genesis and turns them on in every node's configuration on request", async () => {
+    const result = await generate("contracts", "--validators", "1", "--permissioning", "contract");
+    expect(result.code, result.stderr).to.equal(0);
+    const genesis = JSON.parse(read("contracts", "genesis.json")) as { alloc: Record<string, { code: string; storage: Record<string, string> }> };
+    expect(Object.keys(genesis.alloc).map((a) => a.toLowerCase())).to.have.members([VALIDATOR_CONTRACT_ADDRESS, NODE_PERMISSIONS_ADDRESS, ACCOUNT_PERMISSIONS_ADDRESS].map((a) => a.toLowerCase()));
+    const accounts = genesis.alloc[Object.keys(genesis.alloc).find((a) => a.toLowerCase() === ACCOUNT_PERMISSIONS_ADDRESS)!];
+    expect(accounts).to.deep.include(permissionsContractAccount("AccountPermissions", BOOTSTRAP));
+    expect(parse(read("contracts", "validator-1/config.toml"))).to.deep.include({
+      "permissions-nodes-contract-enabled": true,
+      "permissions-nodes-contract-address": NODE_PERMISSIONS_ADDRESS,
+      "permissions-nodes-contract-version": 2,
+      "permissions-accounts-contract-enabled": true,
+      "permissions-accounts-contract-address": ACCOUNT_PERMISSIONS_ADDRESS,
+    });
+    expect((JSON.parse(read("contracts", "network.json")) as { permissioning: object }).permissioning).to.deep.include({ kind: "contract", besu: "24.12 to 25.5" });
+    expect(parse(read("net", "validator-1/config.toml"))).to.not.have.property("permissions-nodes-contract-enabled");
+  });
+
   it("refuses bad input with one sentence and writes nothing", async () => {
     const duplicate = path.join(work, "dup");
     fs.mkdirSync(path.join(duplicate, "validator-1"), { recursive: true });
@@ -97,6 +116,7 @@ describe("sakshya besu generate (command line)", function () {
       [["--hosts", "10.0.0.1,10.0.0.1,10.0.0.3,10.0.0.4"], /validator-1 and validator-2 have the same address and port: 10.0.0.1:30303\./],
       [["--accounts", "0x12"], /"0x12" is not an account address\./],
       [["--selection", "votes"], /--selection must be contract or header, not "votes"\./],
+      [["--permissioning", "votes"], /--permissioning must be local or contract, not "votes"\./],
     ];
     for (const [args, message] of cases) {
       const result = await generate("refused", ...args);

@@ -1,9 +1,12 @@
 import { Command } from "commander";
 import { action } from "../../src/cli/action";
 import { table } from "../../src/cli/output";
-import { InputError } from "../../src/errors";
+import { ExitCode, InputError } from "../../src/errors";
 import { BESU_VERSIONS } from "../../src/besu/genesis";
-import { networkFiles, writeNetwork } from "../../src/besu/network";
+import { readPermissionsConfig } from "../../src/besu/allowlists";
+import { networkFiles, readNetworkDescription, writeNetwork } from "../../src/besu/network";
+import { desiredAllowlists, syncPermissions, type NodeSyncReport } from "../../src/besu/permissions-sync";
+import { BesuProxy } from "../../src/besu/proxy";
 
 const list = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
 
@@ -33,10 +36,12 @@ export function besuCommand(): Command {
     .option("--request-timeout <seconds>", "QBFT round timeout", "4")
     .option("--epoch <blocks>", "QBFT epoch length", "30000")
     .option("--selection <how>", "validators in the pre-deployed contract (governed on chain) or in block headers: contract|header", "contract")
+    .option("--permissioning <how>", "local: allow-list files kept by sync-permissions (Besu 25.6+); contract: also the permissioning contracts (Besu up to 25.5)", "local")
     .option("--keys-from <dir>", "an earlier network folder whose node keys to keep")
     .action(
       action<Record<string, string | undefined>>(async (io, _args, o) => {
         if (o.selection !== "contract" && o.selection !== "header") throw new InputError(`--selection must be contract or header, not "${o.selection}".`);
+        if (o.permissioning !== "local" && o.permissioning !== "contract") throw new InputError(`--permissioning must be local or contract, not "${o.permissioning}".`);
         const { nodes, files } = networkFiles({
           chainId: wholeNumber(o.chainId, "--chain-id")!,
           bootstrap: o.bootstrap!,
@@ -51,6 +56,7 @@ export function besuCommand(): Command {
           requestTimeoutSeconds: wholeNumber(o.requestTimeout, "--request-timeout"),
           epochLength: wholeNumber(o.epoch, "--epoch"),
           selection: o.selection,
+          permissioning: o.permissioning,
           keysFrom: o.keysFrom,
         });
         writeNetwork(o.out!, files);
@@ -65,5 +71,75 @@ export function besuCommand(): Command {
       }),
     );
 
+  besu
+    .command("sync-permissions")
+    .description("write each node's permissions_config.toml from the directory and apply the difference live (perm_* methods)")
+    .requiredOption("--network-dir <dir>", "the folder \"besu generate\" wrote")
+    .option("--rpc <nodes>", "node=url pairs where a node's JSON-RPC answers, comma-separated (default: network.json)")
+    .option("--offline", "write the files only; contact no node")
+    .option("--dry-run", "show what would change; write and apply nothing")
+    .action(
+      action<{ networkDir: string; rpc?: string; offline?: boolean; dryRun?: boolean }>(async ({ out, open }, _args, o) => {
+        const network = readNetworkDescription(o.networkDir);
+        const context = await open();
+        if (network.chainId !== context.deployment.chainId) {
+          throw new InputError(`${o.networkDir} is chain ${network.chainId}, but the deployment is on chain ${context.deployment.chainId}.`);
+        }
+        const desired = await desiredAllowlists(context.directory(), context.authority(), context.deployment);
+        const reports = await syncPermissions(o.networkDir, network, desired, { rpc: o.rpc === undefined ? undefined : pairs(o.rpc), offline: o.offline, dryRun: o.dryRun });
+        const change = (c: NodeSyncReport["nodes"]) => (typeof c === "string" ? c : c.added.length + c.removed.length === 0 ? "no change" : `+${c.added.length} -${c.removed.length}`);
+        const failed = reports.filter((r) => r.error);
+        out.result({ desired, nodes: reports, dryRun: Boolean(o.dryRun) }, [
+          `${o.dryRun ? "Would allow" : "Allowed"}: ${desired.nodes.length} nodes and ${desired.accounts.length} accounts, from the directory and governance.`,
+          ...table(
+            ["node", "in directory", "file", "node list", "account list"],
+            reports.map((r) => [r.node, r.inDirectory ? "yes" : "NO", o.dryRun && r.file === "written" ? "would change" : r.file, change(r.nodes), change(r.accounts)]),
+          ),
+          ...reports.flatMap(changeLines),
+          ...failed.map((r) => `✗ ${r.node}: ${r.error}; run again once it answers.`),
+        ]);
+        return failed.length > 0 ? ExitCode.CouldNotRun : ExitCode.Ok;
+      }),
+    );
+
+  besu
+    .command("proxy")
+    .description("stand in for a Besu free-gas node in front of a local \"npx hardhat node\" (runs until stopped)")
+    .option("--upstream <url>", "the Hardhat node", "http://127.0.0.1:8545")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on", "8546")
+    .option("--permissions <file>", "a permissions_config.toml whose allow-lists the stand-in enforces and perm_* changes")
+    .action(
+      action<{ upstream: string; host: string; port: string; permissions?: string }>(async ({ out }, _args, o) => {
+        const proxy = await BesuProxy.start({
+          upstream: o.upstream,
+          host: o.host,
+          port: wholeNumber(o.port, "--port"),
+          allowlists: o.permissions === undefined ? undefined : readPermissionsConfig(o.permissions),
+        });
+        out.result({ url: proxy.url, upstream: o.upstream }, [`Besu stand-in at ${proxy.url}, in front of ${o.upstream}. Stop it with Ctrl-C.`]);
+        await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
+        await proxy.close();
+      }),
+    );
+
   return besu;
+}
+
+/** Each entry a node's lists gained (+) or lost (-). */
+function changeLines(report: NodeSyncReport): string[] {
+  return [report.nodes, report.accounts].flatMap((change) =>
+    typeof change === "string" ? [] : [...change.added.map((e) => `  ${report.node}: + ${e}`), ...change.removed.map((e) => `  ${report.node}: - ${e}`)],
+  );
+}
+
+/** `a=x,b=y` as a record. */
+function pairs(value: string): Record<string, string> {
+  return Object.fromEntries(
+    list(value).map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new InputError(`"${pair}" is not node=url.`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }

@@ -1,4 +1,7 @@
-import { isAddress } from "ethers";
+import { getAddress, isAddress } from "ethers";
+import fs from "node:fs";
+import { parse, stringify } from "smol-toml";
+import { InputError } from "../errors";
 import { formatEnode, parseEnode } from "../directory/enode";
 import { BESU_RPC_ERRORS, type BesuRpcError } from "./rpc-errors";
 
@@ -79,4 +82,26 @@ export class Allowlist {
     keys.forEach((key, i) => (adding ? this.entries.set(key, request[i] as string) : this.entries.delete(key)));
     return undefined;
   }
+}
+
+/** A node's `permissions_config.toml` as Besu reads it (`nodes-allowlist`, `accounts-allowlist`). */
+export function permissionsConfigText(nodes: readonly string[], accounts: readonly string[]): string {
+  return `${stringify({ "nodes-allowlist": [...nodes], "accounts-allowlist": accounts.map((a) => getAddress(a)) })}\n`;
+}
+
+/** The allow-lists of a permissions_config.toml; a list the file does not have is not enabled. */
+export function readPermissionsConfig(file: string): { nodes?: string[]; accounts?: string[] } {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(`Cannot read the allow-lists in ${file}: ${(error as Error).message.split("\n")[0]}.`);
+  }
+  const entries = (key: string) => {
+    const value = parsed[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw new InputError(`${key} in ${file} is not a list of strings.`);
+    return value as string[];
+  };
+  return { nodes: entries("nodes-allowlist"), accounts: entries("accounts-allowlist") };
 }

@@ -4,9 +4,12 @@ import net from "node:net";
 import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { stringify } from "smol-toml";
+import { z } from "zod";
 import { InputError } from "../errors";
+import { permissionsConfigText } from "./allowlists";
 import { BESU_VERSIONS, DEFAULT_QBFT, qbftGenesis, type QbftParameters } from "./genesis";
 import { newNodeKey, nodeKeyFileText, readNodeKeyFile, type NodeKey } from "./node-keys";
+import { ACCOUNT_PERMISSIONS_ADDRESS, CONTRACT_PERMISSIONING_BESU, NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "./permission-contracts";
 import { VALIDATOR_CONTRACT_ADDRESS } from "./validator-contract";
 
 export interface NetworkRequest extends Partial<Omit<QbftParameters, "chainId">> {
@@ -24,6 +27,12 @@ export interface NetworkRequest extends Partial<Omit<QbftParameters, "chainId">>
   /** Host names the RPC answers for (Besu's host allow-list). */
   readonly rpcAllow?: readonly string[];
   readonly selection?: "contract" | "header";
+  /**
+   * `local`: each node's permissions_config.toml, kept in step with the directory by `besu sync-permissions` (Besu
+   * 25.6 and later). `contract`: in addition, the node and account permissioning contracts in the genesis, answering
+   * from the directory once bound (Besu up to 25.5).
+   */
+  readonly permissioning?: "local" | "contract";
   /** A folder of an earlier run: a node whose `<name>/key` is there keeps its key. */
   readonly keysFrom?: string;
 }
@@ -107,6 +116,15 @@ function nodeConfig(node: NetworkNode, bootnodes: string[], request: NetworkRequ
     "permissions-nodes-config-file": "permissions_config.toml",
     "permissions-accounts-config-file-enabled": accountsAllowlist,
     "permissions-accounts-config-file": "permissions_config.toml",
+    ...(request.permissioning === "contract"
+      ? {
+          "permissions-nodes-contract-enabled": true,
+          "permissions-nodes-contract-address": NODE_PERMISSIONS_ADDRESS,
+          "permissions-nodes-contract-version": 2,
+          "permissions-accounts-contract-enabled": true,
+          "permissions-accounts-contract-address": ACCOUNT_PERMISSIONS_ADDRESS,
+        }
+      : {}),
   };
 }
 
@@ -131,10 +149,18 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
   positiveInteger(qbft.requestTimeoutSeconds, "The request timeout", 1, 3600);
   positiveInteger(qbft.epochLength, "The epoch length", 1);
   const selection = request.selection ?? "contract";
-  const genesis = qbftGenesis({ ...qbft, chainId: request.chainId, validators: validators.map((v) => v.key.address), selection, bootstrap: request.bootstrap });
+  const permissioning = request.permissioning ?? "local";
+  const extraAlloc =
+    permissioning === "contract"
+      ? {
+          [NODE_PERMISSIONS_ADDRESS]: permissionsContractAccount("NodePermissions", request.bootstrap),
+          [ACCOUNT_PERMISSIONS_ADDRESS]: permissionsContractAccount("AccountPermissions", request.bootstrap),
+        }
+      : undefined;
+  const genesis = qbftGenesis({ ...qbft, chainId: request.chainId, validators: validators.map((v) => v.key.address), selection, bootstrap: request.bootstrap, extraAlloc });
   const enodes = nodes.map((n) => n.enode);
   const bootnodes = validators.slice(0, 2).map((v) => v.enode);
-  const permissions = stringify({ "nodes-allowlist": enodes, "accounts-allowlist": (request.accounts ?? []).map((a) => getAddress(a)) });
+  const permissions = permissionsConfigText(enodes, request.accounts ?? []);
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const description = {
     kind: "sakshya-besu-network",
@@ -142,6 +168,10 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
     chainId: request.chainId,
     consensus: { protocol: "qbft", ...qbft, gasLimit: qbft.gasLimit.toString(), selection, ...(selection === "contract" ? { validatorContract: VALIDATOR_CONTRACT_ADDRESS } : {}) },
     bootstrap: getAddress(request.bootstrap),
+    permissioning:
+      permissioning === "contract"
+        ? { kind: "contract", besu: CONTRACT_PERMISSIONING_BESU, nodesContract: NODE_PERMISSIONS_ADDRESS, accountsContract: ACCOUNT_PERMISSIONS_ADDRESS }
+        : { kind: "local" },
     nodes: nodes.map((n) => ({ name: n.name, role: n.role, enode: n.enode, address: n.key.address, host: n.host, p2pPort: n.p2pPort, rpc: `http://${n.host}:${n.rpcPort}` })),
   };
   const files: NetworkFile[] = [
@@ -152,7 +182,7 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
       { path: `${n.name}/key`, content: nodeKeyFileText(n.key), mode: 0o600 },
       { path: `${n.name}/key.pub`, content: `0x${n.key.enodeId}`, mode: 0o644 },
       { path: `${n.name}/config.toml`, content: `# ${n.name} (${n.role}) of chain ${request.chainId}; Besu ${BESU_VERSIONS}\n${stringify(nodeConfig(n, bootnodes, request))}\n`, mode: 0o644 },
-      { path: `${n.name}/permissions_config.toml`, content: `${permissions}\n`, mode: 0o644 },
+      { path: `${n.name}/permissions_config.toml`, content: permissions, mode: 0o644 },
       { path: `${n.name}/start.sh`, content: `#!/bin/sh\n# Starts ${n.name}: enode ${n.enode}\ncd "$(dirname "$0")" && exec besu --config-file=config.toml "$@"\n`, mode: 0o755 },
     ]),
   ];
@@ -179,4 +209,25 @@ export function writeNetwork(out: string, files: readonly NetworkFile[]): void {
     if (error instanceof InputError) throw error;
     throw new InputError(`Cannot write the network into ${out}: ${(error as Error).message}.`);
   }
+}
+
+const NetworkDescription = z.object({
+  kind: z.literal("sakshya-besu-network"),
+  chainId: z.number().int().positive(),
+  nodes: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), role: z.enum(["validator", "node"]), enode: z.string(), address: z.string(), rpc: z.string() })).min(1),
+});
+export type NetworkDescription = z.infer<typeof NetworkDescription>;
+
+/** The `network.json` that `besu generate` wrote into a network folder. */
+export function readNetworkDescription(dir: string): NetworkDescription {
+  const file = path.join(dir, "network.json");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    throw new InputError(`${dir} is not a network folder of "sakshya besu generate" (no readable network.json).`);
+  }
+  const result = NetworkDescription.safeParse(parsed);
+  if (!result.success) throw new InputError(`${file} is not a network description: ${result.error.issues[0].path.join(".")} ${result.error.issues[0].message}.`);
+  return result.data;
 }
