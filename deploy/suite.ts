@@ -1,13 +1,15 @@
 import fs from "node:fs";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { SakshyaAuthority__factory, type SakshyaAuthority } from "../typechain-types";
+import type { Interface } from "ethers";
+import { SakshyaAuthority__factory, ValidatorSet__factory, type SakshyaAuthority } from "../typechain-types";
+import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { sendAndWait } from "../src/chain/transact";
 import { readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../src/config/deployments";
 import { ChainError } from "../src/errors";
 import { Governance } from "../src/governance/governed";
 import { GOVERNED_INTERFACES, type GovernedContractName } from "../src/governance/interfaces";
-import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, type RoleName } from "../src/governance/roles";
+import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, VALIDATOR_SET_ROLES, type RoleName } from "../src/governance/roles";
 import type { RolePlan } from "./config";
 
 const SUITE_VERSION: string = require("../package.json").version;
@@ -146,17 +148,23 @@ async function wireRoles(
     else await apply(step, encode.encodeFunctionData("setRoleGuardian", [ROLES[name].id, ROLES.guardian.id]));
   }
 
-  for (const [contractName, byRole] of Object.entries(FUNCTION_ROLES)) {
-    const target = deployment.contracts[contractName as GovernedContractName]!.address;
-    const contract = GOVERNED_INTERFACES[contractName as GovernedContractName];
+  const governed: Array<{ name: string; target: string; contract: Interface; byRole: Partial<Record<RoleName, readonly string[]>> }> = Object.entries(FUNCTION_ROLES).map(
+    ([name, byRole]) => ({ name, target: deployment.contracts[name as GovernedContractName]!.address, contract: GOVERNED_INTERFACES[name as GovernedContractName], byRole }),
+  );
+  // A Besu network from `besu generate` has the validator contract in its genesis: governed like the suite's own.
+  if ((await authority.runner!.provider!.getCode(VALIDATOR_CONTRACT_ADDRESS)) !== "0x") {
+    governed.push({ name: "ValidatorSet", target: VALIDATOR_CONTRACT_ADDRESS, contract: ValidatorSet__factory.createInterface(), byRole: VALIDATOR_SET_ROLES });
+  }
+  for (const { name: contractName, target, contract, byRole } of governed) {
     for (const name of Object.keys(byRole) as RoleName[]) {
-      if (byRole[name].length === 0) continue;
+      const functions = byRole[name] ?? [];
+      if (functions.length === 0) continue;
       const selectors: string[] = [];
-      for (const fn of byRole[name]) {
+      for (const fn of functions) {
         const selector = contract.getFunction(fn)!.selector;
         if ((await authority.getTargetFunctionRole(target, selector)) !== ROLES[name].id) selectors.push(selector);
       }
-      const step = `${contractName}: ${byRole[name].length} functions to ${ROLES[name].label}`;
+      const step = `${contractName}: ${functions.length} functions to ${ROLES[name].label}`;
       if (selectors.length === 0) record(step, "skipped");
       else await apply(step, encode.encodeFunctionData("setTargetFunctionRole", [target, selectors, ROLES[name].id]));
     }

@@ -9,9 +9,12 @@ interface SignerArgs {
 }
 
 // Modules that need compiled typings are loaded inside the actions, so the config loads before the first compile.
+// Every network signs locally (legacy, gas price 0), as Besu needs; locally, development account 0 by default.
 async function deployerSigner(hre: HardhatRuntimeEnvironment, args: SignerArgs): Promise<Signer> {
-  if (hre.network.name === "hardhat" || hre.network.name === "localhost") {
-    if (!args.keystore) return (await hre.ethers.getSigners())[0];
+  if ((hre.network.name === "hardhat" || hre.network.name === "localhost") && !args.keystore) {
+    const { devWallet } = await import("../src/keys/signer");
+    const { LegacyWallet } = await import("../src/chain/legacy-wallet");
+    return new LegacyWallet(devWallet(0).privateKey, hre.ethers.provider);
   }
   const { resolveSigner } = await import("../src/keys/signer");
   const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);

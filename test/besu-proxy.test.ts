@@ -29,7 +29,7 @@ const NODE_A = `enode://${"a1".repeat(64)}@10.0.0.1:30303`;
 const NODE_B = `enode://${"b2".repeat(64)}@10.0.0.2:30303`;
 
 describe("Besu stand-in proxy", function () {
-  let chain: { url: string; close(): Promise<void> };
+  let chain: Awaited<ReturnType<typeof serveChain>>;
   let proxy: BesuProxy;
   let provider: JsonRpcProvider;
   // Accounts of their own, so nonces here never disturb other test files.
@@ -43,7 +43,7 @@ describe("Besu stand-in proxy", function () {
 
   before(async function () {
     chain = await serveChain();
-    proxy = await BesuProxy.start({ upstream: chain.url, allowlists: { nodes: [NODE_A], accounts: [sender.address, devWallet(12).address] } });
+    proxy = await BesuProxy.start({ upstream: chain.hardhat, allowlists: { nodes: [NODE_A], accounts: [sender.address, devWallet(12).address] } });
     provider = new JsonRpcProvider(proxy.url, LOCAL_CHAIN_ID, { staticNetwork: Network.from(LOCAL_CHAIN_ID), pollingInterval: 20, cacheTimeout: -1 });
   });
 
@@ -60,10 +60,11 @@ describe("Besu stand-in proxy", function () {
     expect((await call(proxy.url, "eth_accounts")).result).to.deep.equal([]);
   });
 
-  it("does not offer Hardhat's own methods", async function () {
-    for (const method of ["hardhat_mine", "evm_mine", "evm_increaseTime", "hardhat_setBalance"]) {
+  it("does not offer Hardhat's own methods, bar the read-only metadata the upgrades plugin looks for", async function () {
+    for (const method of ["hardhat_mine", "evm_mine", "evm_increaseTime", "hardhat_setBalance", "eth_sign", "personal_sign"]) {
       expect((await call(proxy.url, method)).error).to.deep.equal(BESU_RPC_ERRORS.METHOD_NOT_FOUND);
     }
+    expect((await call(proxy.url, "hardhat_metadata")).result).to.have.property("chainId", LOCAL_CHAIN_ID);
   });
 
   it("accepts a signed legacy transaction at gas price 0 and forwards reads", async function () {
@@ -158,7 +159,7 @@ describe("Besu stand-in proxy", function () {
     });
 
     it("answers that an allow-list is not enabled when the node has none", async function () {
-      const open = await BesuProxy.start({ upstream: chain.url });
+      const open = await BesuProxy.start({ upstream: chain.hardhat });
       try {
         expect((await call(open.url, "perm_getNodesAllowlist")).error).to.deep.equal(BESU_RPC_ERRORS.NODE_ALLOWLIST_NOT_ENABLED);
         expect((await call(open.url, "perm_addAccountsToAllowlist", [[sender.address]])).error).to.deep.equal(BESU_RPC_ERRORS.ACCOUNT_ALLOWLIST_NOT_ENABLED);

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -19,7 +21,7 @@ describe("sakshya besu sync-permissions (command line)", function () {
   this.timeout(180_000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-sync-"));
   const dir = path.join(work, "net");
-  let chain: { url: string; close(): Promise<void> };
+  let chain: Awaited<ReturnType<typeof serveChain>>;
   let suite: Awaited<ReturnType<typeof deployedSuite>>;
   let proxies: BesuProxy[];
   let network: NetworkJson;
@@ -42,7 +44,7 @@ describe("sakshya besu sync-permissions (command line)", function () {
       await directory.addNode(1, high, low, enode.host, enode.port, true);
     }
     // Each node as it was started: the generated allow-lists, accounts open to everyone listed (none yet).
-    proxies = await Promise.all(network.nodes.map((n) => BesuProxy.start({ upstream: chain.url, allowlists: { ...readPermissionsConfig(path.join(dir, n.name, "permissions_config.toml")), accounts: [] } })));
+    proxies = await Promise.all(network.nodes.map((n) => BesuProxy.start({ upstream: chain.hardhat, allowlists: { ...readPermissionsConfig(path.join(dir, n.name, "permissions_config.toml")), accounts: [] } })));
   });
 
   after(async () => {
@@ -93,8 +95,16 @@ describe("sakshya besu sync-permissions (command line)", function () {
     expect(file("validator-2")["nodes-allowlist"]).to.deep.equal([network.nodes[0].enode]);
   });
 
-  it("refuses to cut every node off, another chain's folder and unknown nodes, changing nothing", async () => {
+  it("refuses to cut every node off, another chain's folder or node, and unknown nodes, changing nothing", async () => {
     const before = fs.readFileSync(path.join(dir, "validator-1", "permissions_config.toml"), "utf8");
+    const mainnet = http.createServer((_req, res) => res.end(JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x1" })));
+    await new Promise<void>((resolve) => mainnet.listen(0, "127.0.0.1", resolve));
+    const foreign = `http://127.0.0.1:${(mainnet.address() as AddressInfo).port}`;
+    const wrongNode = await cli(["besu", "sync-permissions", "--network-dir", dir, "--rpc", `validator-1=${foreign},validator-2=${proxies[1].url}`]);
+    mainnet.close();
+    expect(wrongNode.code).to.equal(2);
+    expect(wrongNode.stdout).to.include(`✗ validator-1: ${foreign} answers for chain 1, not the network's chain 33033; run again once it answers.`);
+    expect(fs.readFileSync(path.join(dir, "validator-1", "permissions_config.toml"), "utf8")).to.equal(before);
     await suite.directory.removeNode(nodeId(parseEnode(network.nodes[0].enode).publicKey));
     const empty = await cli(["besu", "sync-permissions", "--network-dir", dir, "--rpc", rpcs()]);
     expect([empty.code, empty.stderr]).to.satisfy(([c, e]: [number, string]) => c === 2 && /The directory allows no node yet: register the network's nodes \(sakshya org add-node\) first, or every node would be cut off\./.test(e));

@@ -7,6 +7,12 @@ import { readPermissionsConfig } from "../../src/besu/allowlists";
 import { networkFiles, readNetworkDescription, writeNetwork } from "../../src/besu/network";
 import { desiredAllowlists, syncPermissions, type NodeSyncReport } from "../../src/besu/permissions-sync";
 import { BesuProxy } from "../../src/besu/proxy";
+import { bindGenesisContracts, describeValidators, validatorOf } from "../../src/besu/genesis-contracts";
+import { VALIDATOR_CONTRACT_ADDRESS } from "../../src/besu/validator-contract";
+import { sendAndWait } from "../../src/chain/transact";
+import { parseAddress } from "../../src/directory/client";
+import { nodeId, parseEnode } from "../../src/directory/enode";
+import { ValidatorSet__factory } from "../../typechain-types";
 
 const list = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
 
@@ -103,6 +109,71 @@ export function besuCommand(): Command {
     );
 
   besu
+    .command("bind")
+    .description("bind the genesis validator and permissioning contracts to the deployed suite (the bootstrap account, once)")
+    .action(
+      action(async ({ out, open }) => {
+        const context = await open();
+        const results = await bindGenesisContracts(await context.wallet(), context.deployment);
+        out.result(
+          { contracts: results },
+          results.map((r) => `${r.status === "bound" ? "✓" : "·"} ${r.contract} at ${r.address}: ${r.status}${r.transaction ? ` (tx ${r.transaction})` : ""}`),
+        );
+      }),
+    );
+
+  const validators = besu.command("validators").description("the QBFT validator set governed on chain, beside the directory's validator nodes");
+  validators
+    .command("list", { isDefault: true })
+    .description("the validators, their nodes, and where the set and the directory disagree")
+    .action(
+      action(async ({ out, open }) => {
+        const context = await open();
+        const report = await describeValidators(context.provider, context.directory());
+        out.result(report as unknown as Record<string, unknown>, [
+          `${report.validators.length} validators${report.bound ? "" : " (not yet bound to governance: the genesis set is fixed)"}`,
+          ...table(
+            ["validator", "organisation", "node", "directory"],
+            report.validators.map((v) => [v.address, v.node ? String(v.node.orgId) : "-", v.node?.enode.replace(/^enode:\/\/(.{12}).*@/, "enode://$1…@") ?? "not registered", v.node?.allowed ? "allowed" : "NOT allowed"]),
+          ),
+          ...report.prunable.map((a) => `! ${a} validates, but the directory no longer allows its node: "sakshya besu validators prune ${a}".`),
+          ...report.candidates.map((n) => `+ node ${n.nodeId} (organisation ${n.orgId}) may validate and does not: "sakshya besu validators add ${n.nodeId}".`),
+        ]);
+        return report.prunable.length > 0 ? ExitCode.No : ExitCode.Ok;
+      }),
+    );
+  validators
+    .command("add <node>")
+    .description("make a validator node of the directory a validator (governor); node id or enode URL")
+    .action(
+      action(async ({ out, open }, [node]) => {
+        const id = nodeReference(node);
+        const outcome = await (await (await open()).governance()).call(VALIDATOR_CONTRACT_ADDRESS, VALIDATOR_SET.encodeFunctionData("addValidator", [id]));
+        out.outcome(`Validator ${validatorOf(id)} added`, outcome, { validator: validatorOf(id), nodeId: id });
+      }),
+    );
+  validators
+    .command("remove <validator>")
+    .description("stop a validator (governor)")
+    .action(
+      action(async ({ out, open }, [validator]) => {
+        const address = parseAddress(validator);
+        const outcome = await (await (await open()).governance()).call(VALIDATOR_CONTRACT_ADDRESS, VALIDATOR_SET.encodeFunctionData("removeValidator", [address]));
+        out.outcome(`Validator ${address} removed`, outcome, { validator: address });
+      }),
+    );
+  validators
+    .command("prune <validator>")
+    .description("remove a validator whose node the directory no longer allows (anyone)")
+    .action(
+      action(async ({ out, open }, [validator]) => {
+        const address = parseAddress(validator);
+        const receipt = await sendAndWait(await (await open()).wallet(), { to: VALIDATOR_CONTRACT_ADDRESS, data: VALIDATOR_SET.encodeFunctionData("prune", [address]) });
+        out.result({ validator: address, transaction: receipt.hash, block: receipt.blockNumber }, [`✓ Validator ${address} pruned (tx ${receipt.hash}, block ${receipt.blockNumber})`]);
+      }),
+    );
+
+  besu
     .command("proxy")
     .description("stand in for a Besu free-gas node in front of a local \"npx hardhat node\" (runs until stopped)")
     .option("--upstream <url>", "the Hardhat node", "http://127.0.0.1:8545")
@@ -124,6 +195,14 @@ export function besuCommand(): Command {
     );
 
   return besu;
+}
+
+const VALIDATOR_SET = ValidatorSet__factory.createInterface();
+
+/** A node named by its directory id (0x + 64 hex digits) or its enode URL. */
+function nodeReference(value: string): string {
+  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
+  return nodeId(parseEnode(value).publicKey);
 }
 
 /** Each entry a node's lists gained (+) or lost (-). */

@@ -142,6 +142,8 @@ export async function syncPermissions(dir: string, network: NetworkDescription, 
     }
     const url = options.rpc?.[node.name] ?? node.rpc;
     try {
+      const chainId = Number((await rpc(url, "eth_chainId")).result);
+      if (chainId !== network.chainId) throw new Error(`${url} answers for chain ${chainId}, not the network's chain ${network.chainId}`);
       const nodes = await applyList(url, "Nodes", desired.nodes, Boolean(options.dryRun));
       const accounts = await applyList(url, "Accounts", desired.accounts, Boolean(options.dryRun));
       reports.push({ node: node.name, inDirectory, file: written, nodes, accounts });

@@ -32,8 +32,12 @@ type JsonRpcResponse = { jsonrpc: "2.0"; id: unknown } & ({ result: unknown } | 
 const fail = (id: unknown, error: BesuRpcError): JsonRpcResponse => ({ jsonrpc: "2.0", id, error: { code: error.code, message: error.message } });
 const succeed = (id: unknown, result: unknown): JsonRpcResponse => ({ jsonrpc: "2.0", id, result });
 
-/** Methods a Hardhat node has and Besu does not: answering them would let tooling depend on the stand-in. */
-const HARDHAT_ONLY = /^(hardhat|evm|anvil|debug_setHead|eth_sign$|eth_signTypedData|personal_)/;
+/**
+ * Methods a Hardhat node has and Besu does not: answering them would let tooling depend on the stand-in. The one
+ * read-only exception, `hardhat_metadata`, lets the upgrades plugin keep this throwaway chain's manifest in a
+ * temporary file, as it does for any development chain, instead of in `.openzeppelin/`.
+ */
+const HARDHAT_ONLY = /^(hardhat_(?!metadata$)|evm_|anvil_|debug_setHead|eth_sign$|eth_signTypedData|personal_)/;
 
 /**
  * A JSON-RPC endpoint in front of a local Hardhat node that answers like a Besu free-gas node, so deployment,
@@ -200,8 +204,10 @@ export class BesuProxy {
     if (tx.gasPrice !== 0n) return BESU_RPC_ERRORS.TRANSACTION_UPFRONT_COST_EXCEEDS_BALANCE;
     if (tx.gasLimit > TX_GAS_CAP) return BESU_RPC_ERRORS.EXCEEDS_TRANSACTION_GAS_LIMIT;
     const sender = from.toLowerCase();
+    // Nonces only grow, so a remembered one is trusted only when it lets the transaction through; a refusal is
+    // decided on a fresh read (a test chain reverted to a snapshot moves them back).
     let confirmed = this.confirmedNonces.get(sender);
-    if (confirmed === undefined || tx.nonce - Number(confirmed) >= MAX_FUTURE_NONCES) {
+    if (confirmed === undefined || BigInt(tx.nonce) < confirmed || BigInt(tx.nonce) - confirmed >= BigInt(MAX_FUTURE_NONCES)) {
       confirmed = await this.nonceOf(from, "latest");
       this.confirmedNonces.set(sender, confirmed);
     }

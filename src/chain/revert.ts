@@ -5,6 +5,8 @@ import {
   ParticipantDirectory__factory,
   SakshyaAuthority__factory,
   WebsiteRegistry__factory,
+  ValidatorSet__factory,
+  NodePermissions__factory,
 } from "../../typechain-types";
 import { reasonName } from "../certificates/vocabulary";
 import { capabilityNames, statusName } from "../directory/vocabulary";
@@ -68,6 +70,16 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   AccessManagerLockedRole: (a) => `role ${a.roleId} cannot be changed`,
   EnforcedPause: () => "the contract is paused",
   ExpectedPause: () => "the contract is not paused",
+  ValidatorSetNotBootstrap: (a) => `only the bootstrap account written into the genesis may bind the validator set, not ${a.caller}`,
+  ValidatorSetAlreadyBound: () => "the validator set is already bound",
+  ValidatorSetNodeNotAllowed: (a) => `node ${a.nodeId} is not a validator node the directory allows`,
+  ValidatorSetNotInDirectory: (a) => `genesis validator ${a.validator} has no validator node in the directory; register it first`,
+  ValidatorSetAlreadyValidator: (a) => `${a.validator} is already a validator`,
+  ValidatorSetUnknownValidator: (a) => `${a.validator} is not a validator`,
+  ValidatorSetLastValidator: (a) => `${a.validator} is the last validator; without one the chain stops`,
+  ValidatorSetStillAllowed: (a) => `the directory still allows the node of ${a.validator}; remove it through governance instead`,
+  BesuPermissionsNotBootstrap: (a) => `only the bootstrap account written into the genesis may bind the permissioning contracts, not ${a.caller}`,
+  BesuPermissionsAlreadyBound: () => "the permissioning contract is already bound",
   ...LAND_SENTENCES,
   ...WEBSITE_SENTENCES,
 };
@@ -83,6 +95,8 @@ export function suiteErrorInterface(): Interface {
       CertificateRegistry__factory.abi,
       LandRegistry__factory.abi,
       WebsiteRegistry__factory.abi,
+      ValidatorSet__factory.abi,
+      NodePermissions__factory.abi,
     ];
     const seen = new Set<string>();
     const fragments = abis

@@ -25,6 +25,9 @@ export const ROLES = {
 export type RoleName = keyof typeof ROLES;
 export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
 
+/** The validator contract in a Besu genesis of `besu generate`: who validates is the governor's decision. */
+export const VALIDATOR_SET_ROLES: Partial<Record<RoleName, readonly string[]>> = { governor: ["addValidator", "removeValidator"] };
+
 /** Which role may call each restricted function of each governed contract. */
 export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority">, Record<RoleName, readonly string[]>> = {
   ParticipantDirectory: {
