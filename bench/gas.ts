@@ -2,10 +2,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { toBitmap } from "../src/certificates/client";
-import { CertificateRegistry__factory, ParticipantDirectory__factory } from "../typechain-types";
+import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
+import { measureBesuGas } from "./besu-gas";
 import { measureLandGas } from "./land-gas";
 import { measureWebsiteGas } from "./website-gas";
-import { encodeBytes32String, id as textHash } from "ethers";
+import { encodeBytes32String, getAddress, id as textHash } from "ethers";
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
@@ -69,5 +70,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   snapshot["cert.documentStatusRange (10,000 documents, one call)"] = Number(await registry.documentStatusRange.estimateGas(root, 0, 10_000));
   const land = await measureLandGas(deployment, directory, [...landKeys.slice(0, 5), governor]);
   const websites = await measureWebsiteGas(deployment, directory, operator, landKeys.slice(5, 7));
-  return { ...snapshot, ...land, ...websites };
+  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, governor);
+  const besu = await measureBesuGas(hre, directory, authority, landKeys[7], getAddress(textHash("gas: an organisation's account").slice(0, 42)));
+  return { ...snapshot, ...land, ...websites, ...besu };
 }

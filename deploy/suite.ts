@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Interface } from "ethers";
+import { Wallet, type Interface } from "ethers";
+import { submitPipelined, type PipelineProvider } from "../src/chain/pipeline";
 import { SakshyaAuthority__factory, ValidatorSet__factory, type SakshyaAuthority } from "../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { sendAndWait } from "../src/chain/transact";
@@ -106,6 +107,36 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   return { deployment, steps };
 }
 
+interface WiringStep {
+  readonly step: string;
+  readonly data: string;
+}
+
+/**
+ * Wiring calls do not depend on each other. When the deployer may make them all at once and signs locally, they are
+ * pipelined — on Besu one or two blocks instead of a block each; otherwise they go one by one, each executed or, where
+ * the caller's role has a delay, scheduled.
+ */
+async function applyWiring(governance: Governance, manager: string, steps: WiringStep[], record: (step: string, status: StepStatus) => void): Promise<void> {
+  const signer = governance.signer;
+  const caller = await signer.getAddress();
+  const allowed = await Promise.all(steps.map((s) => governance.authority.canCall(caller, manager, s.data.slice(0, 10))));
+  const provider = signer instanceof Wallet ? signer.provider : null;
+  if (signer instanceof Wallet && provider && "send" in provider && steps.length > 1 && allowed.every(([immediate]) => immediate)) {
+    const { receipts } = await submitPipelined(signer, provider as unknown as PipelineProvider, steps.map((s) => ({ to: manager, data: s.data })));
+    receipts.forEach((receipt, i) => {
+      if (receipt.status !== 1) throw new ChainError(`${steps[i].step} failed in transaction ${receipt.hash}.`);
+      record(steps[i].step, "done");
+    });
+    return;
+  }
+  for (const { step, data } of steps) {
+    const outcome = await governance.call(manager, data);
+    if (outcome.status === "scheduled") record(`${step} (operation ${outcome.operationId})`, "scheduled");
+    else record(step, "done");
+  }
+}
+
 async function wireRoles(
   authority: SakshyaAuthority,
   governance: Governance,
@@ -115,10 +146,9 @@ async function wireRoles(
   record: (step: string, status: StepStatus) => void,
 ): Promise<void> {
   const manager = await authority.getAddress();
+  const pending: WiringStep[] = [];
   const apply = async (step: string, data: string) => {
-    const outcome = await governance.call(manager, data);
-    if (outcome.status === "scheduled") record(`${step} (operation ${outcome.operationId})`, "scheduled");
-    else record(step, "done");
+    pending.push({ step, data });
   };
   const encode = authority.interface;
 
@@ -169,6 +199,8 @@ async function wireRoles(
       else await apply(step, encode.encodeFunctionData("setTargetFunctionRole", [target, selectors, ROLES[name].id]));
     }
   }
+
+  await applyWiring(governance, manager, pending, record);
 
   if (deployer !== plan.governor) {
     const [stillAdmin] = await authority.hasRole(ADMIN_ROLE, deployer);

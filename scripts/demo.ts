@@ -26,6 +26,7 @@ import { loadKeccak } from "../src/hashing/keccak";
 import { landJurisdiction } from "../src/land/titles";
 import { landWalkThrough } from "./demo-land";
 import { siteWalkThrough } from "./demo-site";
+import { besuWalkThrough } from "./demo-besu";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -110,10 +111,13 @@ async function main() {
   heading("9. Websites: a portal published with two approvals, verified, defaced, caught by the monitor, restored");
   await siteWalkThrough(deployment, { operator, publishers: [keys[2], keys[9]] }, path.dirname(deploymentFile));
 
+  heading("10. The Besu backbone: a generated QBFT network, its genesis contracts bound, the stand-in node");
+  await besuWalkThrough(deployment, directory, path.dirname(deploymentFile));
+
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;
   console.log(`Chain ${deployment.chainId} (in-process Hardhat, EVM cancun, gas price 0): ${orgs.length} organisations onboarded, ${active} active,`);
-  console.log(`${PARTICIPANTS.length} signing keys, 2 validator nodes; governor ${plan.governor}, operator ${plan.operator}, guardian ${plan.guardian}.`);
+  console.log(`${PARTICIPANTS.length} signing keys, ${(await directory.contract.nodeIds()).length} nodes; governor ${plan.governor}, operator ${plan.operator}, guardian ${plan.guardian}.`);
   console.log(`Deployment file: ${deploymentFile}`);
 }
 

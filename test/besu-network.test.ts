@@ -6,15 +6,13 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { newNodeKey } from "../src/besu/node-keys";
 import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS } from "../src/besu/permission-contracts";
-import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
+import { installGenesisAlloc } from "../src/besu/stand-in";
+import { VALIDATOR_CONTRACT_ADDRESS, type GenesisAccount } from "../src/besu/validator-contract";
 import { LOCAL_CHAIN_ID } from "../src/config/chain";
 import { devWallet } from "../src/keys/signer";
 import { NodePermissions__factory, ValidatorSet__factory } from "../typechain-types";
 import { runCli, serveChain, type CliResult } from "./helpers/cli";
 
-interface Genesis {
-  alloc: Record<string, { code?: string; storage?: Record<string, string> }>;
-}
 interface NetworkJson {
   nodes: { name: string; enode: string; address: string }[];
 }
@@ -56,11 +54,7 @@ describe("a Besu network from genesis to governed validators (stand-in)", functi
     expect(generated.code, generated.stderr).to.equal(0);
     network = JSON.parse(fs.readFileSync(path.join(dir, "network.json"), "utf8")) as NetworkJson;
     // What Besu does when it starts from this genesis: the alloc's code and storage are the chain's first state.
-    const genesis = JSON.parse(fs.readFileSync(path.join(dir, "genesis.json"), "utf8")) as Genesis;
-    for (const [address, account] of Object.entries(genesis.alloc)) {
-      await hre.network.provider.send("hardhat_setCode", [address, account.code]);
-      for (const [slot, value] of Object.entries(account.storage ?? {})) await hre.network.provider.send("hardhat_setStorageAt", [address, `0x${slot}`, `0x${value}`]);
-    }
+    await installGenesisAlloc(hre, (JSON.parse(fs.readFileSync(path.join(dir, "genesis.json"), "utf8")) as { alloc: Record<string, GenesisAccount> }).alloc);
   });
 
   after(async () => {

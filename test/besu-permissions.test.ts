@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { concat, dataLength, getAddress, hexlify, toBeHex, zeroPadValue, type BytesLike } from "ethers";
 import { newNodeKey } from "../src/besu/node-keys";
 import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "../src/besu/permission-contracts";
+import { installGenesisAlloc } from "../src/besu/stand-in";
 import { enodeHalves } from "../src/directory/enode";
 import { ROLES } from "../src/governance/roles";
 import { AccountPermissions__factory, NodePermissions__factory } from "../typechain-types";
@@ -70,16 +71,10 @@ async function permissionsSuite() {
     const [high, low] = enodeHalves(`0x${key.enodeId}`);
     await directory.addNode(i + 1, high, low, `10.20.0.${i + 1}`, 30303, i === 0);
   }
-  for (const [address, contract] of [
-    [NODE_PERMISSIONS_ADDRESS, "NodePermissions"],
-    [ACCOUNT_PERMISSIONS_ADDRESS, "AccountPermissions"],
-  ] as const) {
-    const account = permissionsContractAccount(contract, bootstrap.address);
-    await hre.network.provider.send("hardhat_setCode", [address, account.code]);
-    for (const [slot, value] of Object.entries(account.storage ?? {})) {
-      await hre.network.provider.send("hardhat_setStorageAt", [address, `0x${slot}`, `0x${value}`]);
-    }
-  }
+  await installGenesisAlloc(hre, {
+    [NODE_PERMISSIONS_ADDRESS]: permissionsContractAccount("NodePermissions", bootstrap.address),
+    [ACCOUNT_PERMISSIONS_ADDRESS]: permissionsContractAccount("AccountPermissions", bootstrap.address),
+  });
   const nodePermissions = NodePermissions__factory.connect(NODE_PERMISSIONS_ADDRESS, bootstrap);
   const accountPermissions = AccountPermissions__factory.connect(ACCOUNT_PERMISSIONS_ADDRESS, bootstrap);
   const roleIds = [0n, ROLES.governor.id, ROLES.operator.id, ROLES.guardian.id];
@@ -89,6 +84,15 @@ async function permissionsSuite() {
 const raw = (to: string, data: string) => hre.ethers.provider.call({ to, data });
 
 describe("Besu permissioning contracts", () => {
+  // The genesis contracts are set into the shared chain: take them out again, so no later file's deployment sees them.
+  let pristine: string;
+  before(async () => {
+    pristine = await hre.network.provider.send("evm_snapshot");
+  });
+  after(async () => {
+    await hre.network.provider.send("evm_revert", [pristine]);
+  });
+
   describe("interfaces", () => {
     it("have Besu's selectors, and encode a node check exactly as Besu's own test payloads", () => {
       const node = NodePermissions__factory.createInterface();

@@ -9,6 +9,7 @@ import { decodeQbftExtraData, encodeQbftGenesisExtraData } from "../src/besu/ext
 import { QBFT_MIX_HASH, qbftGenesis, DEFAULT_QBFT } from "../src/besu/genesis";
 import { newNodeKey, readNodeKeyFile, type NodeKey } from "../src/besu/node-keys";
 import { VALIDATOR_CONTRACT_ADDRESS, erc7201Slot, validatorContractAccount } from "../src/besu/validator-contract";
+import { installGenesisAlloc } from "../src/besu/stand-in";
 import { enodeHalves } from "../src/directory/enode";
 import { ROLES } from "../src/governance/roles";
 import { ValidatorSet__factory } from "../typechain-types";
@@ -95,11 +96,7 @@ async function validatorSuite() {
   }
   const genesisValidators = keys.slice(0, 3).map((k) => k.address);
   const bootstrap = others[0];
-  const account = validatorContractAccount(genesisValidators, bootstrap.address);
-  await hre.network.provider.send("hardhat_setCode", [VALIDATOR_CONTRACT_ADDRESS, account.code]);
-  for (const [slot, value] of Object.entries(account.storage ?? {})) {
-    await hre.network.provider.send("hardhat_setStorageAt", [VALIDATOR_CONTRACT_ADDRESS, `0x${slot}`, `0x${value}`]);
-  }
+  await installGenesisAlloc(hre, { [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(genesisValidators, bootstrap.address) });
   const validatorSet = ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, bootstrap);
   const functions = (["addValidator", "removeValidator"] as const).map((f) => validatorSet.interface.getFunction(f)!.selector);
   await authority.connect(governor).setTargetFunctionRole(VALIDATOR_CONTRACT_ADDRESS, functions, ROLES.governor.id);
@@ -107,6 +104,15 @@ async function validatorSuite() {
 }
 
 describe("ValidatorSet (pre-deployed in the genesis)", () => {
+  // The genesis contracts are set into the shared chain: take them out again, so no later file's deployment sees them.
+  let pristine: string;
+  before(async () => {
+    pristine = await hre.network.provider.send("evm_snapshot");
+  });
+  after(async () => {
+    await hre.network.provider.send("evm_revert", [pristine]);
+  });
+
   it("holds exactly the storage its constructor would have written, so Besu reads the genesis validators", async () => {
     const { genesisValidators, bootstrap, validatorSet } = await loadFixture(validatorSuite);
     expect(await validatorSet.getValidators()).to.deep.equal(genesisValidators);

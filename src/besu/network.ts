@@ -181,7 +181,7 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
     ...nodes.flatMap((n) => [
       { path: `${n.name}/key`, content: nodeKeyFileText(n.key), mode: 0o600 },
       { path: `${n.name}/key.pub`, content: `0x${n.key.enodeId}`, mode: 0o644 },
-      { path: `${n.name}/config.toml`, content: `# ${n.name} (${n.role}) of chain ${request.chainId}; Besu ${BESU_VERSIONS}\n${stringify(nodeConfig(n, bootnodes, request))}\n`, mode: 0o644 },
+      { path: `${n.name}/config.toml`, content: `# ${n.name} (${n.role}) of chain ${request.chainId}; Besu ${permissioning === "contract" ? CONTRACT_PERMISSIONING_BESU : BESU_VERSIONS}\n${stringify(nodeConfig(n, bootnodes, request))}\n`, mode: 0o644 },
       { path: `${n.name}/permissions_config.toml`, content: permissions, mode: 0o644 },
       { path: `${n.name}/start.sh`, content: `#!/bin/sh\n# Starts ${n.name}: enode ${n.enode}\ncd "$(dirname "$0")" && exec besu --config-file=config.toml "$@"\n`, mode: 0o755 },
     ]),

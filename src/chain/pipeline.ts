@@ -1,5 +1,8 @@
 import fs from "node:fs";
-import { keccak256, toUtf8Bytes, type JsonRpcProvider, type TransactionLike, type TransactionReceipt, type Wallet } from "ethers";
+import { JsonRpcProvider, keccak256, toUtf8Bytes, type TransactionLike, type TransactionReceipt, type Wallet } from "ethers";
+
+/** What the pipeline needs of a provider: ethers' JSON-RPC provider, or Hardhat's in a deployment task. */
+export type PipelineProvider = Pick<JsonRpcProvider, "getNetwork" | "getTransactionCount" | "getTransactionReceipt" | "estimateGas" | "send">;
 import { ChainError, InputError } from "../errors";
 import { signTransaction } from "./secp256k1";
 import { asSakshyaError } from "./transact";
@@ -88,7 +91,7 @@ function readJournal(file: string, header: JournalHeader): JournalEntry[] {
  * down before it is sent; a rerun after an interruption collects what was mined, rebroadcasts what the pool
  * lost (the very same bytes, so nothing is ever sent twice) and signs only what was never sent.
  */
-export async function submitPipelined(wallet: Wallet, provider: JsonRpcProvider, items: readonly PipelineItem[], options: PipelineOptions = {}): Promise<PipelineResult> {
+export async function submitPipelined(wallet: Wallet, provider: PipelineProvider, items: readonly PipelineItem[], options: PipelineOptions = {}): Promise<PipelineResult> {
   const window = options.window ?? 100;
   if (!Number.isInteger(window) || window < 1 || window > 200) throw new InputError(`The window must be 1 to 200 transactions, not ${window}.`);
   const from = wallet.address;
@@ -124,13 +127,19 @@ export async function submitPipelined(wallet: Wallet, provider: JsonRpcProvider,
   const queue = [...unsent];
   let sent = 0;
 
+  // To a JSON-RPC endpoint (Besu, or the stand-in) a window goes as one batch, which a Besu pool takes in any order.
+  // Through any other provider (Hardhat's in-process one, in a deployment task) one at a time in nonce order: a
+  // chain that mines on arrival refuses a nonce ahead of its next one.
+  const batched = provider instanceof JsonRpcProvider;
   const broadcast = async (entries: JournalEntry[]) => {
-    const answers = await Promise.allSettled(entries.map((e) => provider.send("eth_sendRawTransaction", [e.raw])));
-    answers.forEach((answer, i) => {
-      if (answer.status === "rejected" && !ALREADY_KNOWN.test(rpcMessage(answer.reason))) {
-        throw new ChainError(`The node refused transaction ${entries[i].index + 1} of ${items.length} (nonce ${entries[i].nonce}): ${asSakshyaError(answer.reason).message}`);
-      }
-    });
+    const send = (entry: JournalEntry) =>
+      provider.send("eth_sendRawTransaction", [entry.raw]).catch((error: unknown) => {
+        if (!ALREADY_KNOWN.test(rpcMessage(error))) {
+          throw new ChainError(`The node refused transaction ${entry.index + 1} of ${items.length} (nonce ${entry.nonce}): ${asSakshyaError(error).message}`);
+        }
+      });
+    if (batched) await Promise.all(entries.map(send));
+    else for (const entry of entries) await send(entry);
     inFlight.push(...entries);
     sent += entries.length;
   };

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import hre from "hardhat";
-import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { BesuProxy } from "../../src/besu/proxy";
+import { serveStandIn } from "../../src/besu/stand-in";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "sakshya.js");
 
@@ -34,27 +33,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   });
 }
 
-/**
- * Serves the in-process Hardhat chain over HTTP on a free loopback port, like `npx hardhat node`, behind the Besu
- * stand-in: every command a test runs signs locally and meets Besu's rules, the path production uses. `hardhat` is
- * the node itself, for what only a development chain offers.
- */
-export async function serveChain(): Promise<{ url: string; hardhat: string; close(): Promise<void> }> {
-  const server = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider })) as {
-    listen(): Promise<{ port: number }>;
-    close(): Promise<void>;
-  };
-  const { port } = await server.listen();
-  const hardhat = `http://127.0.0.1:${port}`;
-  const proxy = await BesuProxy.start({ upstream: hardhat });
-  return {
-    url: proxy.url,
-    hardhat,
-    close: async () => {
-      await proxy.close();
-      await server.close();
-    },
-  };
+/** The in-process chain served over HTTP behind the Besu stand-in: every command a test runs meets Besu's rules. */
+export function serveChain(): ReturnType<typeof serveStandIn> {
+  return serveStandIn(hre);
 }
 
 /** Runs a command that must fail (or change nothing) and checks that no block was mined meanwhile. */
