@@ -131,6 +131,7 @@ describe("Besu stand-in proxy", function () {
     expect(answers.map((a) => a.id)).to.deep.equal(["a", "b", "c", "d"]);
     expect(answers[1].error!.code).to.equal(-32604);
     expect(Number(answers[2].result)).to.equal(await hre.ethers.provider.getBlockNumber());
+    expect(((await rpc(proxy.url, [null])) as RpcAnswer[])[0].error!.code).to.equal(-32600);
     const broken = await fetch(proxy.url, { method: "POST", body: "{" });
     expect(((await broken.json()) as RpcAnswer).error!.code).to.equal(-32700);
   });

@@ -1,5 +1,5 @@
 import { ZeroAddress, dataSlice, getAddress, type Provider } from "ethers";
-import { AccountPermissions__factory, NodePermissions__factory, ValidatorSet__factory } from "../../typechain-types";
+import { IBesuPermissions__factory, ValidatorSet__factory } from "../../typechain-types";
 import type { LegacyWallet } from "../chain/legacy-wallet";
 import { sendAndWait } from "../chain/transact";
 import type { Deployment } from "../config/deployments";
@@ -42,7 +42,7 @@ export async function bindGenesisContracts(signer: LegacyWallet, deployment: Dep
       plan.push({ contract: name, address, status: "absent" });
       continue;
     }
-    const contract = name === "ValidatorSet" ? ValidatorSet__factory.connect(address, provider) : NodePermissions__factory.connect(address, provider);
+    const contract = name === "ValidatorSet" ? ValidatorSet__factory.connect(address, provider) : IBesuPermissions__factory.connect(address, provider);
     const bootstrap = await contract.bootstrap();
     if (bootstrap === ZeroAddress) {
       const boundTo = await contract.directory();
@@ -66,7 +66,7 @@ export async function bindGenesisContracts(signer: LegacyWallet, deployment: Dep
     const data =
       step.contract === "ValidatorSet"
         ? ValidatorSet__factory.createInterface().encodeFunctionData("bind", [authority, directory])
-        : AccountPermissions__factory.createInterface().encodeFunctionData("bind", [authority, directory, GOVERNANCE_ROLE_IDS]);
+        : IBesuPermissions__factory.createInterface().encodeFunctionData("bind", [authority, directory, GOVERNANCE_ROLE_IDS]);
     const receipt = await sendAndWait(signer, { to: step.address, data });
     results.push({ ...step, transaction: receipt.hash });
   }

@@ -119,6 +119,10 @@ export class BesuProxy {
       (await this.upstream(indexes.map((i) => requests[i]))).forEach((answer, k) => (answers[indexes[k]] = answer));
     };
     for (const [i, request] of requests.entries()) {
+      if (typeof request !== "object" || request === null) {
+        answers[i] = { jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid Request" } };
+        continue;
+      }
       if (request.method === "eth_sendRawTransaction") {
         await flush();
         answers[i] = await this.send(request);

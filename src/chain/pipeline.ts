@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import { JsonRpcProvider, keccak256, toUtf8Bytes, type TransactionLike, type TransactionReceipt, type Wallet } from "ethers";
-
-/** What the pipeline needs of a provider: ethers' JSON-RPC provider, or Hardhat's in a deployment task. */
-export type PipelineProvider = Pick<JsonRpcProvider, "getNetwork" | "getTransactionCount" | "getTransactionReceipt" | "estimateGas" | "send">;
+import { JsonRpcProvider, keccak256, toUtf8Bytes, type TransactionReceipt, type Wallet } from "ethers";
 import { ChainError, InputError } from "../errors";
 import { signTransaction } from "./secp256k1";
 import { asSakshyaError } from "./transact";
+
+/** What the pipeline needs of a provider: ethers' JSON-RPC provider, or Hardhat's in a deployment task. */
+export type PipelineProvider = Pick<JsonRpcProvider, "getNetwork" | "getTransactionCount" | "getTransactionReceipt" | "estimateGas" | "send">;
 
 /** One transaction of a job: where to, what, and (for transactions that depend on earlier ones) its gas. */
 export interface PipelineItem {
@@ -108,12 +108,14 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
   const rebroadcast: JournalEntry[] = [];
   const unsent = new Set(items.keys());
   let resumed = 0;
+  let confirmed = 0;
   if (journaled.length > 0) {
     const found = await Promise.all(journaled.map((e) => provider.getTransactionReceipt(e.hash)));
     journaled.forEach((entry, i) => {
       if (found[i]) {
         receipts[entry.index] = found[i]!;
         resumed++;
+        confirmed++;
         unsent.delete(entry.index);
       } else if (entry.nonce >= confirmedNonce) {
         rebroadcast.push(entry);
@@ -151,24 +153,18 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
         throw asSakshyaError(e);
       })),
     );
-    return Promise.all(
-      indexes.map(async (index, k) => {
-        const request: TransactionLike<string> = { ...items[index], type: 0, gasPrice: 0n, gasLimit: gas[k], nonce: nextNonce + k, chainId };
-        const raw = signTransaction(wallet.signingKey.privateKey, request);
-        return { index, nonce: nextNonce + k, hash: keccak256(raw), raw };
-      }),
-    ).then((entries) => {
-      nextNonce += entries.length;
-      return entries;
+    const entries = indexes.map((index, k) => {
+      const nonce = nextNonce + k;
+      const raw = signTransaction(wallet.signingKey.privateKey, { ...items[index], type: 0, gasPrice: 0n, gasLimit: gas[k], nonce, chainId });
+      return { index, nonce, hash: keccak256(raw), raw };
     });
+    nextNonce += entries.length;
+    return entries;
   };
 
   try {
-    for (let i = 0; i < rebroadcast.length; i += window) {
-      const chunk = rebroadcast.slice(i, i + window);
-      await broadcast(chunk);
-      await settle(Math.max(0, inFlight.length - window));
-    }
+    // What the pool lost was in flight before, within the window then; it goes out first, as it was signed.
+    if (rebroadcast.length > 0) await broadcast(rebroadcast);
     while (queue.length > 0 || inFlight.length > 0) {
       const room = Math.min(queue.length, window - (nextNonce - confirmedNonce));
       if (room > 0) {
@@ -192,10 +188,11 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
         mined.forEach((entry, k) => {
           if (!found[k]) throw new ChainError(`Nonce ${entry.nonce} of ${from} was used by another transaction while transaction ${entry.index + 1} waited; run again to resend it.`);
           receipts[entry.index] = found[k]!;
+          confirmed++;
         });
         const done = new Set(mined);
         inFlight.splice(0, inFlight.length, ...inFlight.filter((e) => !done.has(e)));
-        options.onProgress?.(receipts.filter(Boolean).length, items.length);
+        options.onProgress?.(confirmed, items.length);
       }
       if (inFlight.length <= leave) return;
       if (options.signal?.aborted) throw new ChainError(`Interrupted with ${inFlight.length} transaction(s) sent and not yet mined; run again to resume.`);
