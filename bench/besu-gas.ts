@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { SigningKey, encodeBytes32String, id as textHash, keccak256, type Signer } from "ethers";
+import { SigningKey, encodeBytes32String, type Interface, id as textHash, keccak256, type Signer } from "ethers";
 import { permissionsContractAccount, ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS } from "../src/besu/permission-contracts";
 import { installGenesisAlloc } from "../src/besu/stand-in";
 import { VALIDATOR_CONTRACT_ADDRESS, validatorContractAccount } from "../src/besu/validator-contract";
@@ -38,7 +38,8 @@ export async function measureBesuGas(hre: HardhatRuntimeEnvironment, directory: 
       [ACCOUNT_PERMISSIONS_ADDRESS]: permissionsContractAccount("AccountPermissions", bootstrapAddress),
     });
     const set = ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, bootstrap);
-    const selectors = VALIDATOR_SET_ROLES.governor!.map((fn) => set.interface.getFunction(fn as "addValidator")!.selector);
+    const validatorSet: Interface = set.interface;
+    const selectors = VALIDATOR_SET_ROLES.governor!.map((fn) => validatorSet.getFunction(fn)!.selector);
     await (await authority.setTargetFunctionRole(VALIDATOR_CONTRACT_ADDRESS, selectors, ROLES.governor.id)).wait();
 
     const authorityAddress = await authority.getAddress();

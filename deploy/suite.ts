@@ -1,7 +1,6 @@
 import fs from "node:fs";
-import type { Signer } from "ethers";
+import { Wallet, type Interface, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Wallet, type Interface } from "ethers";
 import { submitPipelined, type PipelineProvider } from "../src/chain/pipeline";
 import { SakshyaAuthority__factory, ValidatorSet__factory, type SakshyaAuthority } from "../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
@@ -122,8 +121,8 @@ async function applyWiring(governance: Governance, manager: string, steps: Wirin
   const caller = await signer.getAddress();
   const allowed = await Promise.all(steps.map((s) => governance.authority.canCall(caller, manager, s.data.slice(0, 10))));
   const provider = signer instanceof Wallet ? signer.provider : null;
-  if (signer instanceof Wallet && provider && "send" in provider && steps.length > 1 && allowed.every(([immediate]) => immediate)) {
-    const { receipts } = await submitPipelined(signer, provider as unknown as PipelineProvider, steps.map((s) => ({ to: manager, data: s.data })));
+  if (provider && "send" in provider && steps.length > 1 && allowed.every(([immediate]) => immediate)) {
+    const { receipts } = await submitPipelined(signer as Wallet, provider as unknown as PipelineProvider, steps.map((s) => ({ to: manager, data: s.data })));
     receipts.forEach((receipt, i) => {
       if (receipt.status !== 1) throw new ChainError(`${steps[i].step} failed in transaction ${receipt.hash}.`);
       record(steps[i].step, "done");

@@ -98,6 +98,7 @@ describe("a Besu network from genesis to governed validators (stand-in)", functi
     expect(listed.stdout).to.match(/1 validators\n/);
     expect(listed.stdout).to.include(`sakshya besu validators add ${hre.ethers.keccak256(`0x${spare.enodeId}`)}`);
 
+    expect((await cli(["besu", "validators", "add", "0x12", "--dev-account", "0"])).stderr).to.match(/"0x12" is neither a node id \(0x and 64 hex digits\) nor an enode URL\./);
     const refused = await cli(["besu", "validators", "add", spareEnode, "--dev-account", "1"]);
     expect([refused.code, refused.stderr]).to.satisfy(([c, e]: [number, string]) => c === 2 && /holds no role allowed to call this function/.test(e), refused.stderr);
     const added = await cli(["besu", "validators", "add", spareEnode, "--dev-account", "0"]);

@@ -97,21 +97,18 @@ describe("Besu stand-in proxy", function () {
     expect((await call(proxy.url, "eth_sendRawTransaction", [unprotected.serialized])).error).to.deep.equal(BESU_RPC_ERRORS.REPLAY_PROTECTED_SIGNATURE_REQUIRED);
   });
 
-  it("keeps at most 200 future nonces per sender, and refuses used nonces", async function () {
+  it("keeps a transaction that leaves a gap until the gap fills, at most 200 nonces ahead, and refuses used nonces", async function () {
+    const send = async (raw: string) => call(proxy.url, "eth_sendRawTransaction", [raw]);
     const confirmed = await hre.ethers.provider.getTransactionCount(sender.address, "latest");
-    await hre.network.provider.send("evm_setAutomine", [false]);
-    try {
-      const far = await call(proxy.url, "eth_sendRawTransaction", [await signed({ nonce: confirmed + MAX_FUTURE_NONCES })]);
-      expect(far.error).to.deep.equal(BESU_RPC_ERRORS.NONCE_TOO_FAR_IN_FUTURE_FOR_SENDER);
-      const edge = await signed({ nonce: confirmed + MAX_FUTURE_NONCES - 1 });
-      expect((await call(proxy.url, "eth_sendRawTransaction", [edge])).error).to.equal(undefined);
-      await hre.network.provider.send("hardhat_dropTransaction", [Transaction.from(edge).hash]);
-    } finally {
-      await hre.network.provider.send("evm_setAutomine", [true]);
-    }
-    if (confirmed > 0) {
-      expect((await call(proxy.url, "eth_sendRawTransaction", [await signed({ nonce: confirmed - 1 })])).error).to.deep.equal(BESU_RPC_ERRORS.NONCE_TOO_LOW);
-    }
+    expect((await send(await signed({ nonce: confirmed + MAX_FUTURE_NONCES }))).error).to.deep.equal(BESU_RPC_ERRORS.NONCE_TOO_FAR_IN_FUTURE_FOR_SENDER);
+    const [first, second, third] = await Promise.all([0, 1, 2].map((k) => signed({ nonce: confirmed + k })));
+    for (const raw of [third, second]) expect((await send(raw)).result).to.equal(Transaction.from(raw).hash);
+    expect(await hre.ethers.provider.getTransactionCount(sender.address, "latest")).to.equal(confirmed);
+    expect((await send(first)).error).to.equal(undefined);
+    expect(await hre.ethers.provider.getTransactionCount(sender.address, "latest")).to.equal(confirmed + 3);
+    for (const raw of [first, second, third]) expect((await hre.ethers.provider.getTransactionReceipt(Transaction.from(raw).hash!))!.status).to.equal(1);
+    expect((await send(await signed({ nonce: confirmed + 3 + MAX_FUTURE_NONCES - 1 }))).error).to.equal(undefined);
+    expect((await send(await signed({ nonce: confirmed }))).error).to.deep.equal(BESU_RPC_ERRORS.NONCE_TOO_LOW);
   });
 
   it("refuses senders outside the account allow-list", async function () {

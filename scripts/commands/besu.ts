@@ -11,7 +11,10 @@ import { bindGenesisContracts, describeValidators, validatorOf } from "../../src
 import { VALIDATOR_CONTRACT_ADDRESS } from "../../src/besu/validator-contract";
 import { sendAndWait } from "../../src/chain/transact";
 import { parseAddress } from "../../src/directory/client";
-import { nodeId, parseEnode } from "../../src/directory/enode";
+import { parseNodeReference } from "../../src/directory/enode";
+import type { CommandContext } from "../../src/cli/context";
+import type { Outcome } from "../../src/governance/governed";
+import type { Interface } from "ethers";
 import { ValidatorSet__factory } from "../../typechain-types";
 
 const list = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
@@ -147,8 +150,8 @@ export function besuCommand(): Command {
     .description("make a validator node of the directory a validator (governor); node id or enode URL")
     .action(
       action(async ({ out, open }, [node]) => {
-        const id = nodeReference(node);
-        const outcome = await (await (await open()).governance()).call(VALIDATOR_CONTRACT_ADDRESS, VALIDATOR_SET.encodeFunctionData("addValidator", [id]));
+        const id = parseNodeReference(node);
+        const outcome = await governValidatorSet(await open(), "addValidator", id);
         out.outcome(`Validator ${validatorOf(id)} added`, outcome, { validator: validatorOf(id), nodeId: id });
       }),
     );
@@ -158,7 +161,7 @@ export function besuCommand(): Command {
     .action(
       action(async ({ out, open }, [validator]) => {
         const address = parseAddress(validator);
-        const outcome = await (await (await open()).governance()).call(VALIDATOR_CONTRACT_ADDRESS, VALIDATOR_SET.encodeFunctionData("removeValidator", [address]));
+        const outcome = await governValidatorSet(await open(), "removeValidator", address);
         out.outcome(`Validator ${address} removed`, outcome, { validator: address });
       }),
     );
@@ -197,12 +200,11 @@ export function besuCommand(): Command {
   return besu;
 }
 
-const VALIDATOR_SET = ValidatorSet__factory.createInterface();
+const VALIDATOR_SET: Interface = ValidatorSet__factory.createInterface();
 
-/** A node named by its directory id (0x + 64 hex digits) or its enode URL. */
-function nodeReference(value: string): string {
-  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
-  return nodeId(parseEnode(value).publicKey);
+/** A governed change of the validator set: executed, or scheduled where the governor's role has a delay. */
+async function governValidatorSet(context: CommandContext, fn: "addValidator" | "removeValidator", arg: string): Promise<Outcome> {
+  return (await context.governance()).call(VALIDATOR_CONTRACT_ADDRESS, VALIDATOR_SET.encodeFunctionData(fn, [arg]));
 }
 
 /** Each entry a node's lists gained (+) or lost (-). */

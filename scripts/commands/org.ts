@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { action } from "../../src/cli/action";
 import { isoTime, table } from "../../src/cli/output";
 import { parseAddress, type OrganisationDetail, type OrganisationView } from "../../src/directory/client";
-import { nodeId, parseEnode } from "../../src/directory/enode";
+import { parseEnode, parseNodeReference } from "../../src/directory/enode";
 import { CAPABILITY_NAMES, KINDS, parseJurisdiction, parseJurisdictions } from "../../src/directory/vocabulary";
 import { ExitCode, InputError } from "../../src/errors";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
@@ -205,7 +205,7 @@ export function orgCommand(): Command {
     .description("remove a node, by node id or enode URL (operator)")
     .action(
       action(async ({ out, open }, [reference]) => {
-        const id = reference.startsWith("enode://") ? nodeId(parseEnode(reference).publicKey) : reference;
+        const id = parseNodeReference(reference);
         const directory = await (await open()).writableDirectory();
         out.outcome(`Removed node ${id}`, await directory.removeNode(id), { nodeId: id });
       }),

@@ -99,9 +99,10 @@ async function applyList(url: string, kind: "Nodes" | "Accounts", desired: reado
   return { added, removed };
 }
 
-/** Replaces a file in one step: a reader, or a node restarting, sees the old file or the new one. */
-function replaceFile(file: string, content: string): "written" | "unchanged" {
+/** Replaces a file in one step (a reader, or a node restarting, sees the old file or the new one); a dry run only compares. */
+function replaceFile(file: string, content: string, dryRun: boolean): "written" | "unchanged" {
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return "unchanged";
+  if (dryRun) return "written";
   const staging = `${file}.partial`;
   fs.writeFileSync(staging, content, { mode: 0o644 });
   fs.renameSync(staging, file);
@@ -135,7 +136,7 @@ export async function syncPermissions(dir: string, network: NetworkDescription, 
   for (const node of network.nodes) {
     const file = path.join(dir, node.name, "permissions_config.toml");
     const inDirectory = allowed.has(formatEnode(parseEnode(node.enode)));
-    const written = options.dryRun ? (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text ? "unchanged" : "written") : replaceFile(file, text);
+    const written = replaceFile(file, text, Boolean(options.dryRun));
     if (options.offline) {
       reports.push({ node: node.name, inDirectory, file: written, nodes: "offline", accounts: "offline" });
       continue;

@@ -46,7 +46,6 @@ interface JournalHeader {
   readonly job: string;
   readonly from: string;
   readonly chainId: string;
-  readonly count: number;
 }
 
 /** How nodes answer a transaction they already hold (Besu "Known transaction", Geth "already known"). */
@@ -59,7 +58,8 @@ function jobDigest(items: readonly PipelineItem[]): string {
   return keccak256(toUtf8Bytes(JSON.stringify(items.map((i) => [i.to ?? null, i.data ?? "0x", String(i.value ?? 0n)]))));
 }
 
-function readJournal(file: string, header: JournalHeader): JournalEntry[] {
+/** Starts a journal with its header, or reads the entries of one that belongs to this job. */
+function openJournal(file: string, header: JournalHeader): JournalEntry[] {
   if (!fs.existsSync(file)) {
     fs.writeFileSync(file, `${JSON.stringify(header)}\n`);
     return [];
@@ -96,8 +96,8 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
   if (!Number.isInteger(window) || window < 1 || window > 200) throw new InputError(`The window must be 1 to 200 transactions, not ${window}.`);
   const from = wallet.address;
   const chainId = (await provider.getNetwork()).chainId;
-  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), count: items.length };
-  const journaled = options.journal ? readJournal(options.journal, header) : [];
+  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId) };
+  const journaled = options.journal ? openJournal(options.journal, header) : [];
   const record = (entries: JournalEntry[]) => {
     if (options.journal && entries.length > 0) fs.appendFileSync(options.journal, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
   };

@@ -33,3 +33,10 @@ export function enodeHalves(publicKey: string): [string, string] {
 export function nodeId(publicKey: string): string {
   return keccak256(publicKey);
 }
+
+/** A node as a person names it on the command line: its directory id (0x + 64 hex digits) or its enode URL. */
+export function parseNodeReference(value: string): string {
+  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
+  if (!value.startsWith("enode://")) throw new InputError(`"${value}" is neither a node id (0x and 64 hex digits) nor an enode URL.`);
+  return nodeId(parseEnode(value).publicKey);
+}
