@@ -33,7 +33,7 @@ export async function measureBesuGas(hre: HardhatRuntimeEnvironment, directory: 
     const validators = nodeIds.map((id) => `0x${id.slice(-40)}`);
     const bootstrapAddress = await bootstrap.getAddress();
     await installGenesisAlloc(hre, {
-      [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(validators.slice(0, 4), bootstrapAddress),
+      [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(validators.slice(0, 4), bootstrapAddress, 4),
       [NODE_PERMISSIONS_ADDRESS]: permissionsContractAccount("NodePermissions", bootstrapAddress),
       [ACCOUNT_PERMISSIONS_ADDRESS]: permissionsContractAccount("AccountPermissions", bootstrapAddress),
     });

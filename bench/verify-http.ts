@@ -11,9 +11,9 @@ import { buildBatch, writeBatch } from "../src/certificates/batch";
 import { CertificateClient } from "../src/certificates/client";
 import { parseCsvRecords } from "../src/certificates/records";
 import { readSchema } from "../src/certificates/schema";
-import { collectCertificateFiles, verifyCertificates, type IssuerCode } from "../src/certificates/verify";
+import { collectCertificateFiles, verifyCertificates, type IssuerLookup } from "../src/certificates/verify";
 import { connect } from "../src/chain/provider";
-import { decodeCode } from "../src/directory/vocabulary";
+import { encodeCode } from "../src/directory/vocabulary";
 import { loadKeccak } from "../src/hashing/keccak";
 import { ParticipantDirectory__factory } from "../typechain-types";
 import { SAMPLE_SCHEMA, graduatesCsv } from "./certificates";
@@ -30,14 +30,15 @@ async function main() {
   const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-verify-")), "batch");
   try {
     await writeBatch(folder, batch, { threads: 0 }); // this process has Hardhat loaded: see WriteOptions.threads
-    await new CertificateClient(deployment, key, key).issue(batch.manifest);
+    const issuerOrgId = Number(await ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, key).organisationIdByCode(encodeCode("wbu")));
+    await new CertificateClient(deployment, key, key).issue(batch.manifest, issuerOrgId);
 
     // What a verifier has: the folder, the deployment file and the RPC URL.
     const url = (hre.network.config as { url: string }).url;
     const provider = await connect({ name: "localhost", rpcUrl: url }, deployment);
     const client = new CertificateClient(deployment, provider);
     const directory = ParticipantDirectory__factory.connect(deployment.contracts.ParticipantDirectory.address, provider);
-    const issuerCode: IssuerCode = async (orgId) => decodeCode((await directory.organisation(orgId)).code);
+    const issuerCode: IssuerLookup = async (code) => Number(await directory.organisationIdByCode(encodeCode(code)));
     // Twice: the first run pays for a cold file cache and JIT, as a verifier's single run would.
     const folderRate = async () => {
       const begun = process.hrtime.bigint();

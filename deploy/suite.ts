@@ -10,7 +10,9 @@ import { ChainError } from "../src/errors";
 import { Governance } from "../src/governance/governed";
 import { GOVERNED_INTERFACES, type GovernedContractName } from "../src/governance/interfaces";
 import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, VALIDATOR_SET_ROLES, type RoleName } from "../src/governance/roles";
+import type { NetworkDescription } from "../src/besu/network";
 import type { RolePlan } from "./config";
+import { bootstrapGenesis } from "./genesis";
 
 const SUITE_VERSION: string = require("../package.json").version;
 
@@ -25,6 +27,8 @@ export interface DeployOptions {
   readonly plan: RolePlan;
   /** Where the deployment is recorded; re-running with the same file resumes and skips what exists. */
   readonly deploymentFile: string;
+  /** The network folder of `besu generate`, on a chain started from its genesis: its nodes are registered and its contracts bound. */
+  readonly network?: NetworkDescription;
   readonly log?: (step: Step) => void;
 }
 
@@ -47,11 +51,9 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
     throw new ChainError(`${options.deploymentFile} describes chain ${previous.chainId}, but this network is chain ${chainId}.`);
   }
   const isDeployed = async (address?: string) => address !== undefined && (await ethers.provider.getCode(address)) !== "0x";
-  const roles = {
-    governor: { account: options.plan.governor, executionDelay: options.plan.governorDelay },
-    operator: { account: options.plan.operator, executionDelay: options.plan.operatorDelay },
-    guardian: { account: options.plan.guardian, executionDelay: 0 },
-  };
+  const roles = Object.fromEntries(
+    ROLE_NAMES.map((name) => [name, { account: options.plan[name], executionDelay: delayOf(options.plan, name) }]),
+  ) as Deployment["roles"];
 
   let authorityRecord = previous?.contracts.SakshyaAuthority;
   if (await isDeployed(authorityRecord?.address)) {
@@ -102,8 +104,15 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   writeDeployment(options.deploymentFile, deployment);
 
   const authority = SakshyaAuthority__factory.connect(authorityAddress, options.signer);
-  await wireRoles(authority, new Governance(authority, options.signer), deployment, options.plan, deployer, record);
+  await wireRoles(authority, new Governance(authority, options.signer), deployment, options.plan, record);
+  await bootstrapGenesis(authority, options.signer, deployment, options.network, record);
+  await handOver(authority, options.signer, deployer, options.plan, record);
   return { deployment, steps };
+}
+
+/** The execution delay a role's member gets: only the governor's and the operator's decisions wait. */
+function delayOf(plan: RolePlan, role: RoleName): number {
+  return role === "governor" ? plan.governorDelay : role === "operator" ? plan.operatorDelay : 0;
 }
 
 interface WiringStep {
@@ -141,7 +150,6 @@ async function wireRoles(
   governance: Governance,
   deployment: Deployment,
   plan: RolePlan,
-  deployer: string,
   record: (step: string, status: StepStatus) => void,
 ): Promise<void> {
   const manager = await authority.getAddress();
@@ -161,7 +169,7 @@ async function wireRoles(
   }
 
   const grants: Array<[bigint, string, number, string]> = [
-    ...ROLE_NAMES.map((name): [bigint, string, number, string] => [ROLES[name].id, plan[name], deployment.roles[name].executionDelay, ROLES[name].label]),
+    ...ROLE_NAMES.map((name): [bigint, string, number, string] => [ROLES[name].id, plan[name], delayOf(plan, name), ROLES[name].label]),
     [ADMIN_ROLE, plan.governor, plan.governorDelay, "ADMIN"],
   ];
   for (const [roleId, account, delay, label] of grants) {
@@ -200,13 +208,15 @@ async function wireRoles(
   }
 
   await applyWiring(governance, manager, pending, record);
+}
 
-  if (deployer !== plan.governor) {
-    const [stillAdmin] = await authority.hasRole(ADMIN_ROLE, deployer);
-    if (!stillAdmin) record(`deployer ${deployer} holds no admin role`, "skipped");
-    else {
-      await sendAndWait(governance.signer, { to: manager, data: encode.encodeFunctionData("renounceRole", [ADMIN_ROLE, deployer]) });
-      record(`deployer ${deployer} renounces ADMIN`, "done");
-    }
+/** The deployer gives up the admin role it was born with; from now on the governor administers, with its delay. */
+async function handOver(authority: SakshyaAuthority, signer: Signer, deployer: string, plan: RolePlan, record: (step: string, status: StepStatus) => void): Promise<void> {
+  if (deployer === plan.governor) return;
+  const [stillAdmin] = await authority.hasRole(ADMIN_ROLE, deployer);
+  if (!stillAdmin) record(`deployer ${deployer} holds no admin role`, "skipped");
+  else {
+    await sendAndWait(signer, { to: await authority.getAddress(), data: authority.interface.encodeFunctionData("renounceRole", [ADMIN_ROLE, deployer]) });
+    record(`deployer ${deployer} renounces ADMIN`, "done");
   }
 }

@@ -11,7 +11,8 @@ interface SignerArgs {
 // Modules that need compiled typings are loaded inside the actions, so the config loads before the first compile.
 // Every network signs locally (legacy, gas price 0), as Besu needs; locally, development account 0 by default.
 async function deployerSigner(hre: HardhatRuntimeEnvironment, args: SignerArgs): Promise<Signer> {
-  if ((hre.network.name === "hardhat" || hre.network.name === "localhost") && !args.keystore) {
+  const { isLocalNetwork } = await import("../src/config/networks");
+  if (isLocalNetwork(hre.network.name) && !args.keystore) {
     const { devWallet } = await import("../src/keys/signer");
     const { LegacyWallet } = await import("../src/chain/legacy-wallet");
     return new LegacyWallet(devWallet(0).privateKey, hre.ethers.provider);
@@ -40,18 +41,23 @@ task("deploy-suite", "Deploys (or completes the deployment of) the whole suite a
   .addOptionalParam("keystore", "Encrypted JSON keystore of the deployer (required outside the local chain)")
   .addOptionalParam("passwordFile", "File whose first line is the keystore password")
   .addOptionalParam("deployments", "Deployment file to write (default deployments/<network>.json)")
-  .setAction(async (args: SignerArgs & { deployments?: string }, hre) =>
+  .addFlag("allowZeroDelay", "Allow a governor or operator delay of 0 outside the local chains (one key then confers power at once)")
+  .addOptionalParam("networkDir", "The folder of \"sakshya besu generate\": its operator and nodes are registered and the genesis contracts bound")
+  .setAction(async (args: SignerArgs & { deployments?: string; allowZeroDelay: boolean; networkDir?: string }, hre) =>
     report(async () => {
       await hre.run("compile", { quiet: true });
       const { deploySuite } = await import("./suite");
       const { rolePlan } = await import("./config");
+      const { readNetworkDescription } = await import("../src/besu/network");
+      const network = args.networkDir ? readNetworkDescription(args.networkDir) : undefined;
       const signer = await deployerSigner(hre, args);
       const devAccounts = await Promise.all((await hre.ethers.getSigners()).slice(0, 3).map((s) => s.getAddress()));
       const file = deploymentFile(hre, args.deployments);
       const { steps } = await deploySuite(hre, {
         signer,
-        plan: rolePlan(hre.network.name, devAccounts),
+        plan: rolePlan(hre.network.name, devAccounts, { allowZeroDelay: args.allowZeroDelay }),
         deploymentFile: file,
+        network,
         log: ({ step, status }) => console.log(`${status.padEnd(9)} ${step}`),
       });
       const done = steps.filter((s) => s.status !== "skipped").length;

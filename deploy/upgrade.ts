@@ -1,9 +1,10 @@
-import type { Signer } from "ethers";
+import { Contract, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { SakshyaAuthority__factory } from "../typechain-types";
 import { deployedContractOf, writeDeployment, type Deployment } from "../src/config/deployments";
 import { InputError } from "../src/errors";
 import { Governance, type Outcome } from "../src/governance/governed";
+import { registerDeployedLayout, releasedContract } from "./releases";
 
 /** Proxied contracts of the suite that can be upgraded. */
 export const UPGRADEABLE = ["ParticipantDirectory", "CertificateRegistry", "LandRegistry", "WebsiteRegistry"] as const;
@@ -19,7 +20,7 @@ export interface UpgradeOptions {
   readonly deployment: Deployment;
   readonly deploymentFile: string;
   readonly contract: string;
-  /** Name of the new implementation's contract (its artifact must carry `@custom:oz-upgrades-from`). */
+  /** Name of the new implementation's contract: the suite contract itself, or a variant built for a test. */
   readonly to: string;
 }
 
@@ -30,7 +31,7 @@ export interface UpgradeResult {
 
 /**
  * Upgrades a suite proxy: the upgrades plugin first proves the new implementation's storage layout compatible with
- * the deployed one, then the implementation is deployed and `upgradeToAndCall` goes through governance — executed
+ * the deployed one (the layout recorded in deploy/releases when the running version shipped), then the implementation is deployed and `upgradeToAndCall` goes through governance — executed
  * now, or scheduled when the governor's role has an execution delay.
  */
 export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: UpgradeOptions): Promise<UpgradeResult> {
@@ -47,8 +48,11 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   } catch {
     throw new InputError(`No compiled contract named "${options.to}".`);
   }
-  // A proxy deployed from another machine is unknown to this machine's upgrades manifest: register it first.
-  await upgrades.forceImport(proxy, await ethers.getContractFactory(name), { kind: "uups" }).catch(() => undefined);
+  // The layout to keep is the one of the version the proxy runs now, as recorded when that version shipped.
+  const running = await new Contract(proxy, ["function version() view returns (string)"], ethers.provider).version().catch(() => {
+    throw new InputError(`${name} at ${proxy} does not answer version(): it is not a suite contract, or the chain lost it.`);
+  });
+  await registerDeployedLayout(hre.network.provider, proxy, releasedContract(String(running), name).layout);
   try {
     // The plugin builds the new implementation's bytecode from `constructorArgs` here too, though its types omit it.
     const validation = { kind: "uups", constructorArgs } as Parameters<typeof upgrades.validateUpgrade>[2];

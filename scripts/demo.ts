@@ -18,8 +18,7 @@ import { redact, type CertificateFile } from "../src/certificates/document";
 import { QR_DIR, writeQrCode } from "../src/certificates/qr";
 import { readRecords } from "../src/certificates/records";
 import { readSchema } from "../src/certificates/schema";
-import { collectCertificateFiles, verifyCertificates, type IssuerCode, type Verdict } from "../src/certificates/verify";
-import { decodeCode } from "../src/directory/vocabulary";
+import { collectCertificateFiles, verifyCertificates, type Verdict } from "../src/certificates/verify";
 import { REASONS } from "../src/certificates/vocabulary";
 import { deployedContractOf, type Deployment } from "../src/config/deployments";
 import { loadKeccak } from "../src/hashing/keccak";
@@ -94,8 +93,7 @@ async function main() {
   }
 
   heading("6. Certificates: a university issues a batch; verifiers check files");
-  const issuerCode: IssuerCode = async (orgId) => decodeCode((await directory.contract.organisation(orgId)).code);
-  const certificates = await certificateWalkThrough(deployment, keys[0], issuerCode, path.dirname(deploymentFile));
+  const certificates = await certificateWalkThrough(deployment, keys[0], directory, path.dirname(deploymentFile));
 
   heading("7. Suspension cuts every key of an organisation at once");
   await directory.changeStatus("suspend", await directory.resolveOrganisation("wbu"), hashJson({ decision: "SBIC/2026/17", reason: "audit" }));
@@ -122,7 +120,7 @@ async function main() {
 }
 
 /** Builds, issues and verifies the sample batch; shows a tampered, a revoked and a redacted certificate. */
-async function certificateWalkThrough(deployment: Deployment, universityKey: Signer, issuerCode: IssuerCode, workDir: string) {
+async function certificateWalkThrough(deployment: Deployment, universityKey: Signer, directory: DirectoryClient, workDir: string) {
   const keccak = await loadKeccak();
   const samples = path.join(__dirname, "samples", "certificates");
   const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
@@ -132,11 +130,12 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
   await writeBatch(out, batch, { extra: { folder: QR_DIR, write: writeQrCode } });
   console.log(`Built ${batch.manifest.documentCount} certificates with QR codes in ${out}; root ${batch.manifest.root}`);
   const client = new CertificateClient(deployment, universityKey, universityKey);
-  const issued = await client.issue(batch.manifest);
-  console.log(`✓ wbu anchored the root in block ${issued.blockNumber}; again: ${(await client.issue(batch.manifest)).status}`);
+  const wbu = await directory.resolveOrganisation("wbu");
+  const issued = await client.issue(batch.manifest, wbu);
+  console.log(`✓ wbu anchored the root in block ${issued.blockNumber}; again: ${(await client.issue(batch.manifest, wbu)).status}`);
 
   const reader = new CertificateClient(deployment, universityKey);
-  const verify = (files: string[]) => verifyCertificates(files, reader, issuerCode, keccak);
+  const verify = (files: string[]) => verifyCertificates(files, reader, (code) => directory.organisationIdOf(code), keccak);
   const files = collectCertificateFiles(path.join(out, CERTIFICATES_DIR));
   const show = (verdicts: Verdict[]) => verdicts.forEach((v) => console.log(`${v.valid ? "✓" : "✗"} ${path.basename(v.file)}: ${v.reason}`));
   show(await verify(files));
@@ -144,7 +143,7 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
   const tampered = path.join(workDir, "tampered.json");
   const original = JSON.parse(fs.readFileSync(files[0], "utf8")) as CertificateFile;
   fs.writeFileSync(tampered, JSON.stringify({ ...original, fields: { ...original.fields, cgpa: 9.99 } }));
-  await client.revokeDocuments(batch.manifest.root, [1], REASONS.indexOf("misconduct"));
+  await client.revokeDocuments({ issuerOrgId: wbu, root: batch.manifest.root }, [1], REASONS.indexOf("misconduct"));
   const redacted = path.join(workDir, "redacted.json");
   fs.writeFileSync(redacted, JSON.stringify(redact(JSON.parse(fs.readFileSync(files[2], "utf8")) as CertificateFile, ["dateOfBirth"], keccak)));
   console.log("\nA grade edited by hand, document 1 revoked for misconduct, and document 2 with its date of birth hidden:");

@@ -95,7 +95,7 @@ describe("a Besu network from genesis to governed validators (stand-in)", functi
     expect((await cli(["org", "add-node", "sdc", spareEnode, "--validator", "--dev-account", "1"])).code).to.equal(0);
     const listed = await cli(["besu", "validators"]);
     expect(listed.code, listed.stderr).to.equal(0);
-    expect(listed.stdout).to.match(/1 validators\n/);
+    expect(listed.stdout).to.match(/1 validators, minimum 1\n/);
     expect(listed.stdout).to.include(`sakshya besu validators add ${hre.ethers.keccak256(`0x${spare.enodeId}`)}`);
 
     expect((await cli(["besu", "validators", "add", "0x12", "--dev-account", "0"])).stderr).to.match(/"0x12" is neither a node id \(0x and 64 hex digits\) nor an enode URL\./);
@@ -115,10 +115,10 @@ describe("a Besu network from genesis to governed validators (stand-in)", functi
     expect((await cli(["org", "remove-node", spareEnode, "--dev-account", "1"])).code).to.equal(0);
     const drifted = await cli(["besu", "validators"]);
     expect(drifted.code).to.equal(1);
-    expect(drifted.stdout).to.include(`! ${spare.address} validates, but the directory no longer allows its node`);
+    expect(drifted.stdout).to.include(`! ${spare.address} validates, but its node left the directory: "sakshya besu validators prune ${spare.address}".`);
     const pruned = await cli(["besu", "validators", "prune", spare.address, "--dev-account", "7"]);
     expect(pruned.code, pruned.stderr).to.equal(0);
-    expect((await cli(["besu", "validators", "prune", network.nodes[0].address, "--dev-account", "7"])).stderr).to.match(/directory still allows the node of/);
+    expect((await cli(["besu", "validators", "prune", network.nodes[0].address, "--dev-account", "7"])).stderr).to.match(/is still in the directory with an organisation that has not left/);
     expect((await cli(["besu", "validators", "remove", network.nodes[0].address, "--dev-account", "0"])).stderr).to.match(/is the last validator; without one the chain stops/);
     expect(await set.getValidators()).to.deep.equal([network.nodes[0].address]);
   });

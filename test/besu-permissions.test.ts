@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { concat, dataLength, getAddress, hexlify, toBeHex, zeroPadValue, type BytesLike } from "ethers";
+import { getAddress } from "ethers";
 import { newNodeKey } from "../src/besu/node-keys";
-import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "../src/besu/permission-contracts";
+import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS, accountCheckCalldata, permissionsContractAccount } from "../src/besu/permission-contracts";
 import { installGenesisAlloc } from "../src/besu/stand-in";
 import { enodeHalves } from "../src/directory/enode";
 import { ROLES } from "../src/governance/roles";
@@ -33,29 +33,6 @@ const BESU_NODE_PAYLOADS = [
 
 const TRUE = `0x${"0".repeat(63)}1`;
 const FALSE = `0x${"0".repeat(64)}`;
-
-/**
- * The calldata Besu's TransactionSmartContractPermissioningController builds, byte for byte: the selector, the six
- * head words written by hand, then the payload padded with `32 - length % 32` zero bytes (a whole extra word when
- * the length is a multiple of 32, which a standard encoder would not add).
- */
-function besuTransactionPayload(tx: { sender: string; target?: string; value: bigint; gasPrice: bigint; gasLimit: bigint; payload: BytesLike }): string {
-  const word = (value: bigint) => toBeHex(value, 32);
-  const data = hexlify(tx.payload);
-  const length = dataLength(data);
-  return concat([
-    "0x936421d5",
-    zeroPadValue(tx.sender, 32),
-    zeroPadValue(tx.target ?? "0x0000000000000000000000000000000000000000", 32),
-    word(tx.value),
-    word(tx.gasPrice),
-    word(tx.gasLimit),
-    word(192n),
-    word(BigInt(length)),
-    data,
-    new Uint8Array(32 - (length % 32)),
-  ]);
-}
 
 /** The suite, a node operator and a department with nodes and accounts, and both contracts as the genesis writes them. */
 async function permissionsSuite() {
@@ -105,7 +82,7 @@ describe("Besu permissioning contracts", () => {
         expect(node.encodeFunctionData("connectionAllowed", [vector.enodeId, vector.host, vector.port])).to.equal(vector.payload);
       }
       const tx = { sender: getAddress("0x" + "11".repeat(20)), target: getAddress("0x" + "22".repeat(20)), value: 5n, gasPrice: 0n, gasLimit: 90_000n, payload: "0x1234" };
-      expect(besuTransactionPayload(tx)).to.equal(account.encodeFunctionData("transactionAllowed", [tx.sender, tx.target, tx.value, tx.gasPrice, tx.gasLimit, tx.payload]));
+      expect(accountCheckCalldata(tx)).to.equal(account.encodeFunctionData("transactionAllowed", [tx.sender, tx.target, tx.value, tx.gasPrice, tx.gasLimit, tx.payload]));
     });
 
     it("hold exactly the code and storage a constructor deployment has", async () => {
@@ -129,8 +106,8 @@ describe("Besu permissioning contracts", () => {
       const { bootstrap, outsider, nodePermissions } = await loadFixture(permissionsSuite);
       for (const vector of BESU_NODE_PAYLOADS) expect(await raw(NODE_PERMISSIONS_ADDRESS, vector.payload)).to.equal(TRUE);
       const deploy = { value: 0n, gasPrice: 0n, gasLimit: 5_000_000n, payload: "0x6080604052" };
-      expect(await raw(ACCOUNT_PERMISSIONS_ADDRESS, besuTransactionPayload({ ...deploy, sender: bootstrap.address }))).to.equal(TRUE);
-      expect(await raw(ACCOUNT_PERMISSIONS_ADDRESS, besuTransactionPayload({ ...deploy, sender: outsider.address }))).to.equal(FALSE);
+      expect(await raw(ACCOUNT_PERMISSIONS_ADDRESS, accountCheckCalldata({ ...deploy, sender: bootstrap.address }))).to.equal(TRUE);
+      expect(await raw(ACCOUNT_PERMISSIONS_ADDRESS, accountCheckCalldata({ ...deploy, sender: outsider.address }))).to.equal(FALSE);
       expect(await nodePermissions.bootstrap()).to.equal(bootstrap.address);
       expect(await nodePermissions.directory()).to.equal(hre.ethers.ZeroAddress);
     });
@@ -196,7 +173,7 @@ describe("Besu permissioning contracts", () => {
     it("allow transactions from active accounts of active organisations and from governance role holders, with Besu's calldata", async () => {
       const { sdcKey, deptKey, outsider, governor, operator, guardian, bootstrap, directory } = await bound();
       const call = (sender: string, target?: string, payload = "0x") =>
-        raw(ACCOUNT_PERMISSIONS_ADDRESS, besuTransactionPayload({ sender, target, value: 0n, gasPrice: 0n, gasLimit: 100_000n, payload }));
+        raw(ACCOUNT_PERMISSIONS_ADDRESS, accountCheckCalldata({ sender, target, value: 0n, gasPrice: 0n, gasLimit: 100_000n, payload }));
       const registry = await directory.getAddress();
       for (const allowed of [sdcKey, deptKey, governor, operator, guardian]) expect(await call(allowed.address, registry, "0xabcdef")).to.equal(TRUE);
       expect(await call(deptKey.address, undefined, `0x${"60".repeat(64)}`)).to.equal(TRUE);

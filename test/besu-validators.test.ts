@@ -96,7 +96,8 @@ async function validatorSuite() {
   }
   const genesisValidators = keys.slice(0, 3).map((k) => k.address);
   const bootstrap = others[0];
-  await installGenesisAlloc(hre, { [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(genesisValidators, bootstrap.address) });
+  // A network generated with three validators may be pruned down to one.
+  await installGenesisAlloc(hre, { [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(genesisValidators, bootstrap.address, 1) });
   const validatorSet = ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, bootstrap);
   const functions = (["addValidator", "removeValidator"] as const).map((f) => validatorSet.interface.getFunction(f)!.selector);
   await authority.connect(governor).setTargetFunctionRole(VALIDATOR_CONTRACT_ADDRESS, functions, ROLES.governor.id);
@@ -117,8 +118,8 @@ describe("ValidatorSet (pre-deployed in the genesis)", () => {
     const { genesisValidators, bootstrap, validatorSet } = await loadFixture(validatorSuite);
     expect(await validatorSet.getValidators()).to.deep.equal(genesisValidators);
     expect(await validatorSet.bootstrap()).to.equal(bootstrap.address);
-    const deployed = await new ValidatorSet__factory(bootstrap).deploy(bootstrap.address, genesisValidators);
-    const account = validatorContractAccount(genesisValidators, bootstrap.address);
+    const deployed = await new ValidatorSet__factory(bootstrap).deploy(bootstrap.address, genesisValidators, 3);
+    const account = validatorContractAccount(genesisValidators, bootstrap.address, 3);
     for (const slot of Object.keys(account.storage ?? {})) {
       expect(await hre.ethers.provider.getStorage(await deployed.getAddress(), `0x${slot}`)).to.equal(`0x${account.storage![slot]}`);
     }
@@ -161,16 +162,18 @@ describe("ValidatorSet (pre-deployed in the genesis)", () => {
     await expect(governed.removeValidator(keys[3].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetLastValidator").withArgs(keys[3].address);
   });
 
-  it("lets anyone prune a validator whose organisation the directory stopped allowing", async () => {
-    const { validatorSet, authority, directory, governor, others, keys, genesisValidators } = await loadFixture(validatorSuite);
-    await expect(validatorSet.prune(keys[0].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetStillAllowed").withArgs(keys[0].address); // not bound yet
+  it("lets anyone prune a validator whose organisation was offboarded or whose node was removed, down to the minimum", async () => {
+    const { validatorSet, authority, directory, governor, others, keys, nodeIds, genesisValidators } = await loadFixture(validatorSuite);
+    await expect(validatorSet.prune(keys[0].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotPrunable").withArgs(keys[0].address); // not bound yet
     await validatorSet.bind(await authority.getAddress(), await directory.getAddress());
-    await expect(validatorSet.connect(others[3]).prune(keys[0].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetStillAllowed");
+    expect([await validatorSet.minimum(), await validatorSet.isValidator(keys[0].address), await validatorSet.isValidator(keys[3].address)]).to.deep.equal([1n, true, false]);
+    await expect(validatorSet.connect(others[3]).prune(keys[0].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotPrunable");
     await expect(validatorSet.prune(keys[3].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetUnknownValidator");
-    await directory.connect(governor).offboard(1, evidence("contract ended"));
+    await directory.removeNode(nodeIds[1]);
     await expect(validatorSet.connect(others[3]).prune(keys[1].address)).to.emit(validatorSet, "ValidatorRemoved").withArgs(keys[1].address, true, others[3].address);
+    await directory.connect(governor).offboard(1, evidence("contract ended"));
     await validatorSet.prune(keys[0].address);
-    await expect(validatorSet.prune(keys[2].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetLastValidator");
+    await expect(validatorSet.prune(keys[2].address)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetAtMinimum").withArgs(keys[2].address, 1, 1);
     expect(await validatorSet.getValidators()).to.deep.equal([genesisValidators[2]]);
   });
 });

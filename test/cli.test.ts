@@ -144,22 +144,27 @@ describe("sakshya command-line tool", function () {
     expect((await cli(["roles", "revoke", "operator", newcomer, ...governor])).code).to.equal(0);
     await expectNothingChanged(cli(["roles", "grant", "king", newcomer, ...governor]), 2, /Unknown role "king"/);
 
-    // Give the operator an execution delay: its next call is scheduled, listed, then cancelled by the guardian.
+    // Give the operator an execution delay: its grants are scheduled, listed, then cancelled by the guardian.
     await cli(["roles", "grant", "operator", suite.operator.address, "--delay", "3600", ...governor]);
-    const scheduled = JSON.parse((await cli(["--json", "org", "suspend", "wbu", "--reason", "late", ...operator])).stdout);
+    const scheduled = JSON.parse((await cli(["--json", "org", "onboard", "late", "--kind", "court", "--metadata", "Late court", ...operator])).stdout);
     expect(scheduled.status).to.equal("scheduled");
-    expect((await cli(["roles", "operations"])).stdout).to.contain(scheduled.operationId);
+    const operations = (await cli(["roles", "operations"])).stdout;
+    expect(operations).to.contain(scheduled.operationId);
+    expect(operations).to.match(/ParticipantDirectory\.onboard\s+0x70997970C51812dc3A010C7d01b50e0d17dc79C8/);
     const early = await cli(["roles", "execute", scheduled.operationId, ...operator]);
     expect(early.code).to.equal(2);
     expect(early.stderr).to.match(/delay has not passed/);
     expect((await cli(["roles", "cancel", scheduled.operationId, "--dev-account", "2"])).stdout).to.match(/Cancelled operation/);
     expect((await cli(["roles", "operations"])).stdout).to.match(/No scheduled operations/);
 
-    const data = suite.directory.interface.encodeFunctionData("suspend", [1, hre.ethers.id("again")]);
+    // Taking power away never waits (the responder is the operator's account here); giving it back does.
+    expect(JSON.parse((await cli(["--json", "org", "suspend", "wbu", "--reason", "incident", ...operator])).stdout).status).to.equal("executed");
+    const data = suite.directory.interface.encodeFunctionData("reinstate", [1, hre.ethers.id("cleared")]);
     const again = JSON.parse((await cli(["--json", "roles", "schedule", "ParticipantDirectory", data, ...operator])).stdout);
+    expect(again.status).to.equal("scheduled");
     await time.increase(3600);
     expect((await cli(["roles", "execute", again.operationId, ...operator])).stdout).to.match(/Executed operation/);
-    expect(JSON.parse((await cli(["--json", "org", "show", "wbu"])).stdout).status).to.equal("suspended");
+    expect(JSON.parse((await cli(["--json", "org", "show", "wbu"])).stdout).status).to.equal("active");
     await cli(["roles", "grant", "operator", suite.operator.address, ...governor]);
   });
 

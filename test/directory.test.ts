@@ -8,21 +8,33 @@ const ENODE_HIGH = `0x${"11".repeat(32)}`;
 const ENODE_LOW = `0x${"22".repeat(32)}`;
 const ZERO = `0x${"00".repeat(32)}`;
 
-/** One call of every governed write, `offboard` sent through `governing` (the governor's role). */
-function governedWrites(directory: ParticipantDirectory, governing: ParticipantDirectory, account: string, activeKey: string) {
+/** One call of every governed write that can grant power. */
+function grantingWrites(directory: ParticipantDirectory, account: string) {
   return [
     () => directory.onboard(code("x"), KIND.court, 0, [], evidence("x")),
     () => directory.updateOrganisation(1, 0, evidence("x")),
     () => directory.setJurisdictions(1, []),
-    () => directory.suspend(1, evidence("x")),
     () => directory.reinstate(1, evidence("x")),
-    () => governing.offboard(1, evidence("x")),
     () => directory.addAccount(1, account),
+    () => directory.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
+    () => directory.setSuccessor(1, 2),
+  ];
+}
+
+/** One call of every governed write that only takes power away, `offboard` sent through `governing` (the governor). */
+function protectiveWrites(directory: ParticipantDirectory, governing: ParticipantDirectory, activeKey: string, nodeId: string) {
+  return [
+    () => directory.suspend(1, evidence("x")),
     () => directory.removeAccount(activeKey),
     () => directory.markAccountCompromised(activeKey, 1),
-    () => directory.addNode(2, ENODE_HIGH, ENODE_LOW, "h", 1, false),
-    () => directory.removeNode(ENODE_HIGH),
+    () => directory.removeNode(nodeId),
+    () => governing.offboard(1, evidence("x")),
   ];
+}
+
+/** Every governed write. */
+function governedWrites(directory: ParticipantDirectory, governing: ParticipantDirectory, account: string, activeKey: string) {
+  return [...grantingWrites(directory, account), ...protectiveWrites(directory, governing, activeKey, ENODE_HIGH)];
 }
 
 describe("ParticipantDirectory", () => {
@@ -368,20 +380,78 @@ describe("ParticipantDirectory", () => {
       await expect(directory.jurisdictionsOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
       await expect(directory.accountsOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
       await expect(directory.nodesOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
-      expect(await directory.version()).to.equal("1.0.0");
+      expect(await directory.version()).to.equal("2.0.0");
     });
   });
 
   describe("pausing", () => {
-    it("the guardian pauses, writes stop, checks go on, and only the governor unpauses", async () => {
+    it("the guardian pauses, grants stop, checks go on, and only the governor unpauses", async () => {
       const { directory, guardian, governor, operator, universityKey } = await loadFixture(populatedSuite);
       await expect(directory.pause()).to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized").withArgs(operator.address);
       await expect(directory.connect(guardian).pause()).to.emit(directory, "Paused").withArgs(guardian.address);
-      const paused = governedWrites(directory, directory.connect(governor), operator.address, universityKey.address);
-      for (const tx of paused) await expect(tx()).to.be.revertedWithCustomError(directory, "EnforcedPause");
+      for (const tx of grantingWrites(directory, operator.address)) await expect(tx()).to.be.revertedWithCustomError(directory, "EnforcedPause");
       expect(await directory.isAuthorized(universityKey.address, CAP.issueCertificates, 0)).to.equal(true);
       await expect(directory.connect(guardian).unpause()).to.be.revertedWithCustomError(directory, "AccessManagedUnauthorized");
       await expect(directory.connect(governor).unpause()).to.emit(directory, "Unpaused").withArgs(governor.address);
+    });
+
+    it("takes power away while paused: suspend, remove and report keys, remove nodes, offboard", async () => {
+      const { directory, guardian, governor, universityKey, revenueKey } = await loadFixture(populatedSuite);
+      await directory.updateOrganisation(2, CAP.approveMutations | CAP.runNode, evidence("nodes"));
+      await directory.addNode(2, ENODE_HIGH, ENODE_LOW, "10.0.0.9", 30303, false);
+      const nodeId = hre.ethers.keccak256(hre.ethers.concat([ENODE_HIGH, ENODE_LOW]));
+      await directory.connect(guardian).pause();
+      await expect(directory.suspend(2, evidence("incident"))).to.emit(directory, "OrganisationStatusChanged");
+      await expect(directory.removeAccount(universityKey.address)).to.emit(directory, "AccountRemoved");
+      await expect(directory.markAccountCompromised(revenueKey.address, await time.latest())).to.emit(directory, "AccountCompromised");
+      await expect(directory.removeNode(nodeId)).to.emit(directory, "NodeRemoved");
+      await expect(directory.connect(governor).offboard(1, evidence("closed"))).to.emit(directory, "OrganisationStatusChanged");
+      expect(await directory.isAuthorized(universityKey.address, CAP.issueCertificates, 0)).to.equal(false);
+      expect(await directory.isNodeAllowed(nodeId)).to.equal(false);
+    });
+  });
+
+  describe("successors", () => {
+    it("names, chains and clears the organisation that took over another's duties", async () => {
+      const { directory, operator } = await loadFixture(populatedSuite);
+      await directory.onboard(code("bank-b"), KIND.bank, CAP.liens, [0], evidence("Bank B"));
+      await directory.onboard(code("bank-c"), KIND.bank, CAP.liens, [0], evidence("Bank C"));
+      await expect(directory.setSuccessor(1, 3)).to.emit(directory, "SuccessorNamed").withArgs(1, 3, operator.address);
+      await directory.setSuccessor(3, 4);
+      expect(await directory.successorOf(1)).to.equal(3);
+      expect([await directory.succeeds(3, 1), await directory.succeeds(4, 1), await directory.succeeds(2, 1), await directory.succeeds(1, 3)]).to.deep.equal([
+        true,
+        true,
+        false,
+        false,
+      ]);
+      // A loop of names ends after MAX_SUCCESSIONS steps instead of running out of gas.
+      await directory.setSuccessor(4, 1);
+      expect(await directory.succeeds(2, 1)).to.equal(false);
+      await expect(directory.setSuccessor(1, 0)).to.emit(directory, "SuccessorNamed").withArgs(1, 0, operator.address);
+      expect(await directory.succeeds(3, 1)).to.equal(false);
+    });
+
+    it("refuses an organisation succeeding itself, an offboarded or unknown successor", async () => {
+      const { directory, governor } = await loadFixture(populatedSuite);
+      await expect(directory.setSuccessor(1, 1)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryInvalidSuccessor").withArgs(1, 1);
+      await expect(directory.setSuccessor(9, 1)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation").withArgs(9);
+      await expect(directory.setSuccessor(1, 9)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation").withArgs(9);
+      await directory.connect(governor).offboard(2, evidence("closed"));
+      await expect(directory.setSuccessor(1, 2)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnexpectedStatus").withArgs(1 + 1, STATUS.offboarded);
+    });
+
+    it("answers whether an organisation itself may act, whatever its keys", async () => {
+      const { directory, universityKey } = await loadFixture(populatedSuite);
+      await directory.removeAccount(universityKey.address);
+      expect(await directory.organisationMayAct(1, CAP.issueCertificates, 0, 0)).to.equal(true);
+      expect(await directory.organisationMayAct(2, CAP.approveMutations, 101, 0)).to.equal(true);
+      expect(await directory.organisationMayAct(2, CAP.approveMutations, (101 << 16) | 3, 101)).to.equal(true);
+      expect(await directory.organisationMayAct(2, CAP.approveMutations, 103, 0)).to.equal(false);
+      expect(await directory.organisationMayAct(2, CAP.liens, 101, 0)).to.equal(false);
+      expect(await directory.organisationMayAct(9, 0, 0, 0)).to.equal(false);
+      await directory.suspend(2, evidence("audit"));
+      expect(await directory.organisationMayAct(2, CAP.approveMutations, 101, 0)).to.equal(false);
     });
   });
 

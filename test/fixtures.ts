@@ -38,6 +38,7 @@ export async function deployedSuite(overrides: Partial<RolePlan> = {}) {
     governor: governor.address,
     operator: operator.address,
     guardian: guardian.address,
+    responder: operator.address,
     governorDelay: 0,
     operatorDelay: 0,
     ...overrides,

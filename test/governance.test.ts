@@ -6,12 +6,25 @@ import { deploySuite } from "../deploy/suite";
 import { upgradeContract } from "../deploy/upgrade";
 import { readDeployment } from "../src/config/deployments";
 import { Governance } from "../src/governance/governed";
-import { ADMIN_ROLE, ROLES } from "../src/governance/roles";
+import { ADMIN_ROLE, FUNCTION_ROLES, ROLES } from "../src/governance/roles";
 import { describePermissions, describeRoles, pendingOperations } from "../src/governance/inspect";
 import { CAP, KIND, STATUS, code, deployedSuite, evidence, populatedSuite, rejects } from "./fixtures";
 import { ParticipantDirectoryV2__factory, SakshyaAuthority__factory } from "../typechain-types";
+import { ZeroAddress, type Interface, type ParamType } from "ethers";
+import { GOVERNED_INTERFACES } from "../src/governance/interfaces";
 
 const DAY = 86_400;
+
+/** A zero value of an ABI parameter's type: enough to reach a function's access check. */
+function zeroOf(param: ParamType): unknown {
+  if (param.baseType === "array") return param.arrayLength && param.arrayLength > 0 ? Array.from({ length: param.arrayLength }, () => zeroOf(param.arrayChildren!)) : [];
+  if (param.baseType === "tuple") return param.components!.map(zeroOf);
+  if (param.baseType === "address") return ZeroAddress;
+  if (param.baseType === "bool") return false;
+  if (param.baseType === "string") return "";
+  if (param.baseType.startsWith("bytes")) return param.baseType === "bytes" ? "0x" : `0x${"00".repeat(Number(param.baseType.slice(5)))}`;
+  return 0;
+}
 
 describe("Governance and deployment", () => {
   it("labels the roles on chain and gives each its members, guardian and functions", async () => {
@@ -21,6 +34,7 @@ describe("Governance and deployment", () => {
       [ROLES.governor.id, "GOVERNOR"],
       [ROLES.operator.id, "OPERATOR"],
       [ROLES.guardian.id, "GUARDIAN"],
+      [ROLES.responder.id, "RESPONDER"],
     ]);
     const roles = await describeRoles(authority, deployment);
     expect(roles.map((r) => [r.label, r.members.map((m) => m.account), r.guardian])).to.deep.equal([
@@ -28,11 +42,36 @@ describe("Governance and deployment", () => {
       ["GOVERNOR", [plan.governor], "GUARDIAN"],
       ["OPERATOR", [plan.operator], "GUARDIAN"],
       ["GUARDIAN", [plan.guardian], "ADMIN"],
+      ["RESPONDER", [plan.responder], "ADMIN"],
     ]);
     const permissions = await describePermissions(authority, deployment);
     expect(permissions.find((p) => p.function === "upgradeToAndCall")?.role).to.equal("GOVERNOR");
     expect(permissions.find((p) => p.function === "onboard")?.role).to.equal("OPERATOR");
     expect(permissions.find((p) => p.function === "pause")?.role).to.equal("GUARDIAN");
+    expect(permissions.find((p) => p.function === "markAccountCompromised")?.role).to.equal("RESPONDER");
+  });
+
+  it("maps every restricted function of every governed contract to a named role, so none falls back to ADMIN", async () => {
+    const { deployment, others } = await loadFixture(deployedSuite);
+    const outsider = others[9];
+    const unmapped: string[] = [];
+    for (const [name, contract] of Object.entries(GOVERNED_INTERFACES) as Array<[keyof typeof FUNCTION_ROLES, Interface]>) {
+      const mapped = new Set(Object.values(FUNCTION_ROLES[name]).flat());
+      contract.forEachFunction((fn) => {
+        // setAuthority answers only the AccessManager itself (AccessManaged), which moves a contract to another manager.
+        if (fn.stateMutability === "view" || fn.stateMutability === "pure" || mapped.has(fn.name) || ["initialize", "setAuthority"].includes(fn.name)) return;
+        unmapped.push(`${name}.${fn.format("sighash")}`);
+      });
+      for (const fn of unmapped.filter((u) => u.startsWith(`${name}.`))) {
+        const fragment = contract.getFunction(fn.slice(name.length + 1))!;
+        const data = contract.encodeFunctionData(fragment, fragment.inputs.map((input) => zeroOf(input)));
+        const answer = await outsider.call({ to: deployment.contracts[name]!.address, data }).then(
+          () => "",
+          (error: { data?: string }) => (error.data ?? ""),
+        );
+        expect(answer.startsWith(contract.getError("AccessManagedUnauthorized")!.selector), `${fn} is restricted but given to no role`).to.equal(false);
+      }
+    }
   });
 
   it("writes the deployment file and skips everything on a second run", async () => {
@@ -56,7 +95,7 @@ describe("Governance and deployment", () => {
 
   it("hands admin to the governor with its delay and makes the deployer renounce it", async () => {
     const [deployer, governor, operator, guardian] = await hre.ethers.getSigners();
-    const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, governorDelay: DAY, operatorDelay: 0 };
+    const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: DAY, operatorDelay: 0 };
     const { deployment } = await deploySuite(hre, { signer: deployer, plan, deploymentFile: `${fs.mkdtempSync("/tmp/sk-")}/d.json` });
     const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, deployer);
     expect((await authority.hasRole(ADMIN_ROLE, deployer.address))[0]).to.equal(false);
@@ -124,7 +163,7 @@ describe("Governance and deployment", () => {
       const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "ParticipantDirectory", to: "ParticipantDirectoryV2" });
       expect(result.outcome.status).to.equal("executed");
       const upgraded = ParticipantDirectoryV2__factory.connect(await directory.getAddress(), governor);
-      expect(await upgraded.version()).to.equal("2.0.0");
+      expect(await upgraded.version()).to.equal("2.1.0");
       expect(await upgraded.organisationCount()).to.equal(before.count);
       expect([await upgraded.organisation(1), await upgraded.organisation(2)]).to.deep.equal(before.orgs);
       expect(await upgraded.jurisdictionsOf(2)).to.deep.equal(before.jurisdictions);

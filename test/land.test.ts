@@ -704,7 +704,7 @@ describe("LandRegistry", () => {
       await land.connect(survey).split(ulpin(2), BINA_CHANDAN, [part(21, 1_000), part(22, 1_500)]);
       const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "LandRegistry", to: "LandRegistryV2" });
       expect(result.outcome.status).to.equal("executed");
-      expect(await land.version()).to.equal("2.0.0");
+      expect(await land.version()).to.equal("2.1.0");
       expect(readDeployment(deploymentFile).contracts.LandRegistry!.implementation).to.equal(result.implementation);
       expect((await land.mutation(DEED)).status).to.equal(MSTATUS.open);
       expect(await land.childrenOf(ulpin(2))).to.deep.equal([ulpin(21), ulpin(22)]);

@@ -206,7 +206,7 @@ describe("WebsiteRegistry", () => {
       const { sites, governor, deployment, deploymentFile, alice } = await loadFixture(published);
       const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "WebsiteRegistry", to: "WebsiteRegistryV2" });
       expect(result.outcome.status).to.equal("executed");
-      expect(await sites.version()).to.equal("2.0.0");
+      expect(await sites.version()).to.equal("2.1.0");
       expect((await sites.currentRelease(SITE))[1].root).to.equal(id("root-1"));
       expect(await sites.hasApproved(SITE, 1, alice.address)).to.equal(true);
     });

@@ -15,7 +15,13 @@ import {IValidatorSet} from "../interfaces/IValidatorSet.sol";
 /// Storage: AccessManaged's `_authority` in slot 0 (zero at genesis), then one ERC-7201 struct:
 ///   +0 validators (array: length here, elements from keccak256(slot)),
 ///   +1 position of each validator (mapping: index + 1),
-///   +2 bootstrap account, +3 directory.
+///   +2 bootstrap account, +3 directory, +4 the fewest validators pruning may leave.
+///
+/// Fault tolerance is the set's size: QBFT with n validators survives f = (n - 1) / 3 faulty ones, so the set must not
+/// shrink without a decision. Governance adds and removes validators (the governor's delayed path, which the guardian
+/// can cancel); anyone may only prune the validator of a node that left the directory for good — removed, or its
+/// organisation offboarded — and never below the minimum written into the genesis. A suspension, which one key may
+/// impose at once, never removes a validator.
 contract ValidatorSet is AccessManaged, IValidatorSet {
     /// @custom:storage-location erc7201:sakshya.storage.ValidatorSet
     struct ValidatorSetStorage {
@@ -23,15 +29,17 @@ contract ValidatorSet is AccessManaged, IValidatorSet {
         mapping(address validator => uint256 indexPlusOne) positionOf;
         address bootstrap;
         IParticipantDirectory directory;
+        uint256 minimum;
     }
 
     // keccak256(abi.encode(uint256(keccak256("sakshya.storage.ValidatorSet")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _STORAGE = 0x8bfbd0218ac8f1dd1c0b879faf33c4230b77df2a28ce52640d1bda66f308b900;
 
     /// @dev Only for tests and tooling that deploy it by transaction; the genesis copy never runs this.
-    constructor(address bootstrap_, address[] memory validators_) AccessManaged(address(0)) {
+    constructor(address bootstrap_, address[] memory validators_, uint256 minimum_) AccessManaged(address(0)) {
         ValidatorSetStorage storage $ = _storage();
         $.bootstrap = bootstrap_;
+        $.minimum = minimum_;
         for (uint256 i = 0; i < validators_.length; ++i) {
             $.validators.push(validators_[i]);
             $.positionOf[validators_[i]] = i + 1;
@@ -81,10 +89,23 @@ contract ValidatorSet is AccessManaged, IValidatorSet {
     function prune(address validator) external {
         ValidatorSetStorage storage $ = _storage();
         if ($.positionOf[validator] == 0) revert ValidatorSetUnknownValidator(validator);
-        if (address($.directory) == address(0) || _nodeIdOf($.directory, validator) != bytes32(0)) {
-            revert ValidatorSetStillAllowed(validator);
+        IParticipantDirectory directory_ = $.directory;
+        if (address(directory_) == address(0) || !_leftForGood(directory_, validator)) {
+            revert ValidatorSetNotPrunable(validator);
         }
+        uint256 count = $.validators.length;
+        if (count <= $.minimum) revert ValidatorSetAtMinimum(validator, count, $.minimum);
         _remove(validator, true);
+    }
+
+    /// @inheritdoc IValidatorSet
+    function isValidator(address account) external view returns (bool) {
+        return _storage().positionOf[account] != 0;
+    }
+
+    /// @inheritdoc IValidatorSet
+    function minimum() external view returns (uint256) {
+        return _storage().minimum;
     }
 
     /// @inheritdoc IValidatorSet
@@ -110,6 +131,17 @@ contract ValidatorSet is AccessManaged, IValidatorSet {
         $.validators.pop();
         delete $.positionOf[validator];
         emit ValidatorRemoved(validator, pruned, msg.sender);
+    }
+
+    /// @dev Whether the validator's node is gone from the directory, or belongs to an offboarded organisation.
+    function _leftForGood(IParticipantDirectory directory_, address validator) private view returns (bool) {
+        bytes32[] memory ids = directory_.nodeIds();
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (address(uint160(uint256(ids[i]))) != validator) continue;
+            uint32 orgId = directory_.node(ids[i]).orgId;
+            return directory_.organisation(orgId).status == IParticipantDirectory.OrganisationStatus.Offboarded;
+        }
+        return true;
     }
 
     /// @dev The validator's node id if the directory allows that node to validate, else zero. The directory keys

@@ -10,7 +10,9 @@ import {GovernedUpgradeable} from "./GovernedUpgradeable.sol";
 /// @notice Organisations, their signing accounts and their nodes. Writes are governance's (every mutating function
 /// is `restricted` by the suite's AccessManager); registries read {authorizedOrganisation} on every write.
 /// @dev Offboarding or suspending an organisation cuts its accounts and nodes without touching them: every check
-/// reads the organisation's status, so no loop over its keys is ever needed.
+/// reads the organisation's status, so no loop over its keys is ever needed. Writes that take power away (suspending,
+/// offboarding, removing or reporting a key, removing a node) work while the directory is paused, so pausing it in an
+/// emergency never stops the response to that emergency.
 contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     using EnumerableSet for EnumerableSet.UintSet;
     using EnumerableSet for EnumerableSet.AddressSet;
@@ -20,6 +22,8 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     uint32 public constant STATEWIDE = 0;
     /// @notice Bound on an organisation's jurisdiction list, which {setJurisdictions} walks to replace it.
     uint256 public constant MAX_JURISDICTIONS = 256;
+    /// @notice How many successions {successorOf} follows: a bank taken over by one that was itself taken over.
+    uint256 public constant MAX_SUCCESSIONS = 4;
     /// @dev Longest DNS name.
     uint256 private constant _MAX_HOST_LENGTH = 253;
 
@@ -34,6 +38,9 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         mapping(bytes32 nodeId => Node) nodes;
         mapping(uint32 orgId => EnumerableSet.Bytes32Set) nodesByOrg;
         EnumerableSet.Bytes32Set nodeIds;
+        mapping(uint32 orgId => uint32 successor) successors;
+        mapping(uint32 orgId => uint16 count) accountCounts;
+        mapping(uint32 orgId => mapping(uint16 number => address account)) numberedAccounts;
     }
 
     /// @dev Why an account may not act; `None` means it may.
@@ -62,7 +69,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     // ---------------------------------------------------------------- governance: organisations
@@ -124,7 +131,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     }
 
     /// @inheritdoc IParticipantDirectory
-    function suspend(uint32 orgId, bytes32 reason) external restricted whenNotPaused {
+    function suspend(uint32 orgId, bytes32 reason) external restricted {
         _changeStatus(orgId, OrganisationStatus.Active, OrganisationStatus.Suspended, reason);
     }
 
@@ -134,7 +141,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     }
 
     /// @inheritdoc IParticipantDirectory
-    function offboard(uint32 orgId, bytes32 reason) external restricted whenNotPaused {
+    function offboard(uint32 orgId, bytes32 reason) external restricted {
         OrganisationStatus status = _storage().organisations[orgId].status;
         // Both an active and a suspended organisation may be offboarded.
         _changeStatus(
@@ -143,6 +150,18 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
             OrganisationStatus.Offboarded,
             reason
         );
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function setSuccessor(uint32 orgId, uint32 successor) external restricted whenNotPaused {
+        DirectoryStorage storage $ = _storage();
+        _requireOrganisation($, orgId);
+        if (successor != 0) {
+            if (successor == orgId) revert ParticipantDirectoryInvalidSuccessor(orgId, successor);
+            _requireNotOffboarded($, successor);
+        }
+        $.successors[orgId] = successor;
+        emit SuccessorNamed(orgId, successor, msg.sender);
     }
 
     // ---------------------------------------------------------------- governance: accounts
@@ -164,17 +183,27 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         record.addedAt = uint40(block.timestamp);
         $.accountsByOrg[orgId].add(account_);
         emit AccountAdded(orgId, account_, msg.sender);
+        if (record.number == 0) _number($, record, account_);
     }
 
     /// @inheritdoc IParticipantDirectory
-    function removeAccount(address account_) external restricted whenNotPaused {
+    function numberAccount(address account_) external returns (uint16 number) {
+        DirectoryStorage storage $ = _storage();
+        Account storage record = $.accounts[account_];
+        if (record.orgId == 0) revert ParticipantDirectoryUnknownAccount(account_);
+        number = record.number;
+        if (number == 0) number = _number($, record, account_);
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function removeAccount(address account_) external restricted {
         DirectoryStorage storage $ = _storage();
         uint32 orgId = _deactivate($, account_);
         emit AccountRemoved(orgId, account_, msg.sender);
     }
 
     /// @inheritdoc IParticipantDirectory
-    function markAccountCompromised(address account_, uint40 cutoff) external restricted whenNotPaused {
+    function markAccountCompromised(address account_, uint40 cutoff) external restricted {
         DirectoryStorage storage $ = _storage();
         Account storage record = $.accounts[account_];
         if (record.orgId == 0) revert ParticipantDirectoryUnknownAccount(account_);
@@ -218,7 +247,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     }
 
     /// @inheritdoc IParticipantDirectory
-    function removeNode(bytes32 nodeId) external restricted whenNotPaused {
+    function removeNode(bytes32 nodeId) external restricted {
         DirectoryStorage storage $ = _storage();
         if (!$.nodeIds.remove(nodeId)) revert ParticipantDirectoryUnknownNode(nodeId);
         uint32 orgId = $.nodes[nodeId].orgId;
@@ -233,6 +262,28 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     function isAuthorized(address account_, uint32 capability, uint32 jurisdiction) external view returns (bool) {
         (, Denial denial) = _authorize(account_, capability, jurisdiction, STATEWIDE);
         return denial == Denial.None;
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function authorizedAccount(
+        address account_,
+        uint32 capability,
+        uint32 jurisdiction
+    ) external view returns (uint32 orgId, uint16 number) {
+        Denial denial;
+        (orgId, denial) = _authorize(account_, capability, jurisdiction, STATEWIDE);
+        if (denial != Denial.None) _revertDenial(denial, account_, orgId, capability, jurisdiction);
+        number = _storage().accounts[account_].number;
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function numberedAccount(
+        uint32 orgId,
+        uint16 number
+    ) external view returns (address account_, uint40 compromisedAt) {
+        DirectoryStorage storage $ = _storage();
+        account_ = $.numberedAccounts[orgId][number];
+        compromisedAt = $.accounts[account_].compromisedAt;
     }
 
     /// @inheritdoc IParticipantDirectory
@@ -256,6 +307,38 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         Denial denial;
         (orgId, denial) = _authorize(account_, capability, jurisdiction, enclosing);
         if (denial != Denial.None) _revertDenial(denial, account_, orgId, capability, jurisdiction);
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function organisationMayAct(
+        uint32 orgId,
+        uint32 capability,
+        uint32 jurisdiction,
+        uint32 enclosing
+    ) external view returns (bool) {
+        DirectoryStorage storage $ = _storage();
+        Organisation storage org = $.organisations[orgId];
+        return
+            org.status == OrganisationStatus.Active &&
+            org.capabilities & capability == capability &&
+            _serves($, org, orgId, jurisdiction, enclosing);
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function successorOf(uint32 orgId) external view returns (uint32) {
+        return _storage().successors[orgId];
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function succeeds(uint32 candidate, uint32 orgId) external view returns (bool) {
+        DirectoryStorage storage $ = _storage();
+        uint32 next = orgId;
+        for (uint256 step = 0; step < MAX_SUCCESSIONS; ++step) {
+            next = $.successors[next];
+            if (next == 0) return false;
+            if (next == candidate) return true;
+        }
+        return false;
     }
 
     /// @inheritdoc IParticipantDirectory
@@ -348,13 +431,21 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         Organisation storage org = $.organisations[orgId];
         if (org.status != OrganisationStatus.Active) return (orgId, Denial.InactiveOrganisation);
         if (org.capabilities & capability != capability) return (orgId, Denial.MissingCapability);
-        if (jurisdiction != STATEWIDE && !org.statewide) {
-            EnumerableSet.UintSet storage served = $.jurisdictions[orgId];
-            if (!served.contains(jurisdiction) && (enclosing == STATEWIDE || !served.contains(enclosing))) {
-                return (orgId, Denial.OutsideJurisdiction);
-            }
-        }
+        if (!_serves($, org, orgId, jurisdiction, enclosing)) return (orgId, Denial.OutsideJurisdiction);
         return (orgId, Denial.None);
+    }
+
+    /// @dev Whether the organisation acts in `jurisdiction`, or in `enclosing` (STATEWIDE: none) which contains it.
+    function _serves(
+        DirectoryStorage storage $,
+        Organisation storage org,
+        uint32 orgId,
+        uint32 jurisdiction,
+        uint32 enclosing
+    ) internal view returns (bool) {
+        if (jurisdiction == STATEWIDE || org.statewide) return true;
+        EnumerableSet.UintSet storage served = $.jurisdictions[orgId];
+        return served.contains(jurisdiction) || (enclosing != STATEWIDE && served.contains(enclosing));
     }
 
     function _revertDenial(
@@ -401,6 +492,22 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         org.status = to;
         org.updatedAt = uint40(block.timestamp);
         emit OrganisationStatusChanged(orgId, from, to, reason, msg.sender);
+    }
+
+    /// @dev Gives a key the next number of its organisation.
+    function _number(
+        DirectoryStorage storage $,
+        Account storage record,
+        address account_
+    ) internal returns (uint16 number) {
+        uint32 orgId = record.orgId;
+        uint256 next = uint256($.accountCounts[orgId]) + 1;
+        if (next > type(uint16).max) revert ParticipantDirectoryTooManyAccounts(orgId);
+        number = uint16(next);
+        $.accountCounts[orgId] = number;
+        record.number = number;
+        $.numberedAccounts[orgId][number] = account_;
+        emit AccountNumbered(orgId, account_, number);
     }
 
     function _deactivate(DirectoryStorage storage $, address account_) internal returns (uint32 orgId) {

@@ -40,13 +40,16 @@ interface IParticipantDirectory {
         bytes32 metadataHash;
     }
 
-    /// @dev One slot: organisation id (32 bits), active flag (8), added time (40), compromise cut-off (40).
-    /// `compromisedAt` is zero for a key never reported compromised.
+    /// @dev One slot: organisation id (32 bits), active flag (8), added time (40), compromise cut-off (40), number
+    /// (16). `compromisedAt` is zero for a key never reported compromised. `number` is the key's place among its
+    /// organisation's keys (1, 2, ...), given when it is added, by which registries record who made a mark in a few
+    /// bits; 0 for a key added before numbers existed, until {numberAccount} gives it one.
     struct Account {
         uint32 orgId;
         bool active;
         uint40 addedAt;
         uint40 compromisedAt;
+        uint16 number;
     }
 
     /// @dev `enodeHigh` and `enodeLow` are the two halves of the node's 64-byte public key (its enode id).
@@ -93,6 +96,9 @@ interface IParticipantDirectory {
     /// @notice A signing key was reported compromised: what it signed after `cutoff` is void.
     event AccountCompromised(uint32 indexed orgId, address indexed account, uint40 cutoff, address indexed actor);
 
+    /// @notice A key got its number among its organisation's keys.
+    event AccountNumbered(uint32 indexed orgId, address indexed account, uint16 number);
+
     /// @notice A node was registered for an organisation.
     event NodeAdded(
         uint32 indexed orgId,
@@ -107,6 +113,10 @@ interface IParticipantDirectory {
 
     /// @notice A node was removed from the directory.
     event NodeRemoved(uint32 indexed orgId, bytes32 indexed nodeId, address indexed actor);
+
+    /// @notice Governance named the organisation that took over `orgId`'s duties (0: none), such as the bank that
+    /// absorbed another: it may then act on what the old one holds and can no longer act on itself.
+    event SuccessorNamed(uint32 indexed orgId, uint32 indexed successor, address indexed actor);
 
     /// @notice No organisation has this id.
     error ParticipantDirectoryUnknownOrganisation(uint32 orgId);
@@ -156,6 +166,10 @@ interface IParticipantDirectory {
     error ParticipantDirectoryNodeAlreadyRegistered(bytes32 nodeId);
     /// @notice No node has this id.
     error ParticipantDirectoryUnknownNode(bytes32 nodeId);
+    /// @notice An organisation cannot succeed itself, and an offboarded one succeeds nobody.
+    error ParticipantDirectoryInvalidSuccessor(uint32 orgId, uint32 successor);
+    /// @notice An organisation's keys are numbered in 16 bits; this one has used every number.
+    error ParticipantDirectoryTooManyAccounts(uint32 orgId);
 
     /// @notice Onboards an organisation with its capabilities and jurisdictions (0 = statewide).
     function onboard(
@@ -171,6 +185,10 @@ interface IParticipantDirectory {
 
     /// @notice Replaces an organisation's jurisdictions (0 = statewide).
     function setJurisdictions(uint32 orgId, uint32[] calldata jurisdictions) external;
+
+    /// @notice Names the organisation that took over `orgId`'s duties, or 0 for none (operator, delayed: it grants
+    /// power over what `orgId` holds).
+    function setSuccessor(uint32 orgId, uint32 successor) external;
 
     /// @notice Suspends an active organisation: none of its accounts or nodes may act until reinstated.
     function suspend(uint32 orgId, bytes32 reason) external;
@@ -207,6 +225,21 @@ interface IParticipantDirectory {
     /// acting in `jurisdiction` (0 = no jurisdiction needed).
     function isAuthorized(address account, uint32 capability, uint32 jurisdiction) external view returns (bool);
 
+    /// @notice The organisation `account` acts for and the key's number in it, or a revert naming why it may not act.
+    /// The number is 0 for a key added before numbers existed: {numberAccount} gives it one.
+    function authorizedAccount(
+        address account,
+        uint32 capability,
+        uint32 jurisdiction
+    ) external view returns (uint32 orgId, uint16 number);
+
+    /// @notice Gives a key of an organisation that has none (added before numbers existed) its number, and returns
+    /// its number. Anyone may call: the number is a fact about the key, not a power.
+    function numberAccount(address account) external returns (uint16 number);
+
+    /// @notice The key with this number in this organisation (zero if none), and its compromise cut-off (0: none).
+    function numberedAccount(uint32 orgId, uint16 number) external view returns (address account, uint40 compromisedAt);
+
     /// @notice The organisation `account` acts for, or a revert naming why it may not act.
     function authorizedOrganisation(
         address account,
@@ -225,6 +258,23 @@ interface IParticipantDirectory {
 
     /// @notice Whether a registered node's organisation is active and may run it (and validate, for a validator).
     function isNodeAllowed(bytes32 nodeId) external view returns (bool);
+
+    /// @notice Whether an organisation, whatever its keys, is active with every bit of `capability` in
+    /// `jurisdiction` or the `enclosing` one (STATEWIDE: none): registries ask it of an organisation that holds
+    /// something, such as a bank holding a lien, to know whether it can still act on it.
+    function organisationMayAct(
+        uint32 orgId,
+        uint32 capability,
+        uint32 jurisdiction,
+        uint32 enclosing
+    ) external view returns (bool);
+
+    /// @notice The organisation named to take over `orgId`'s duties, or 0.
+    function successorOf(uint32 orgId) external view returns (uint32);
+
+    /// @notice Whether `candidate` took over `orgId`'s duties, directly or through successors of successors (at most
+    /// `MAX_SUCCESSIONS` steps, so a loop of names ends).
+    function succeeds(uint32 candidate, uint32 orgId) external view returns (bool);
 
     function organisation(uint32 orgId) external view returns (Organisation memory);
 

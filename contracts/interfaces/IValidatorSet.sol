@@ -43,8 +43,13 @@ interface IValidatorSet {
     /// @notice The last validator cannot leave: with none, the chain stops.
     error ValidatorSetLastValidator(address validator);
 
-    /// @notice Pruning needs the directory to have stopped allowing the validator's node; it still does.
-    error ValidatorSetStillAllowed(address validator);
+    /// @notice Pruning needs the validator's node to have left the directory for good (removed, or its organisation
+    /// offboarded); a suspension does not count.
+    error ValidatorSetNotPrunable(address validator);
+
+    /// @notice Pruning would leave fewer validators than the minimum the network was generated with; only
+    /// governance's delayed path may go below it.
+    error ValidatorSetAtMinimum(address validator, uint256 count, uint256 minimum);
 
     /// @notice The validators, in the order they joined; Besu calls this at every block.
     function getValidators() external view returns (address[] memory);
@@ -56,12 +61,19 @@ interface IValidatorSet {
     /// @notice Adds the validator of a directory node that may validate (governance).
     function addValidator(bytes32 nodeId) external;
 
-    /// @notice Removes a validator (governance).
+    /// @notice Removes a validator (governance, delayed); it may go below {minimum}, never to none.
     function removeValidator(address validator) external;
 
-    /// @notice Removes a validator whose node the directory no longer allows (anyone): offboarding or suspending
-    /// an organisation, or removing its node, takes its validators out without a second decision.
+    /// @notice Removes a validator whose node left the directory for good (anyone): its node was removed or its
+    /// organisation offboarded. Never for a suspension, and never below {minimum}.
     function prune(address validator) external;
+
+    /// @notice Whether `account` is in the set.
+    function isValidator(address account) external view returns (bool);
+
+    /// @notice The fewest validators pruning may leave (a network of 4 tolerates one fault; going below that is
+    /// governance's decision).
+    function minimum() external view returns (uint256);
 
     /// @notice The account that may bind the set; zero once bound.
     function bootstrap() external view returns (address);

@@ -9,6 +9,7 @@ import { desiredAllowlists, syncPermissions, type NodeSyncReport } from "../../s
 import { BesuProxy } from "../../src/besu/proxy";
 import { bindGenesisContracts, describeValidators, validatorOf } from "../../src/besu/genesis-contracts";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../../src/besu/validator-contract";
+import { ACCOUNT_PERMISSIONS_ADDRESS, CONTRACT_PERMISSIONING_BESU } from "../../src/besu/permission-contracts";
 import { sendAndWait } from "../../src/chain/transact";
 import { parseAddress } from "../../src/directory/client";
 import { parseNodeReference } from "../../src/directory/enode";
@@ -45,8 +46,11 @@ export function besuCommand(): Command {
     .option("--request-timeout <seconds>", "QBFT round timeout", "4")
     .option("--epoch <blocks>", "QBFT epoch length", "30000")
     .option("--selection <how>", "validators in the pre-deployed contract (governed on chain) or in block headers: contract|header", "contract")
+    .option("--min-validators <n>", "the fewest validators pruning may leave; below it only governance removes (default: 4, or all if fewer)")
     .option("--permissioning <how>", "local: allow-list files kept by sync-permissions (Besu 25.6+); contract: also the permissioning contracts (Besu up to 25.5)", "local")
     .option("--keys-from <dir>", "an earlier network folder whose node keys to keep")
+    .option("--operator-org <code>", "directory code of the organisation running these nodes; the deployment registers it", "sdc")
+    .option("--operator-name <name>", "its public name", "State Data Centre")
     .action(
       action<Record<string, string | undefined>>(async (io, _args, o) => {
         if (o.selection !== "contract" && o.selection !== "header") throw new InputError(`--selection must be contract or header, not "${o.selection}".`);
@@ -65,8 +69,10 @@ export function besuCommand(): Command {
           requestTimeoutSeconds: wholeNumber(o.requestTimeout, "--request-timeout"),
           epochLength: wholeNumber(o.epoch, "--epoch"),
           selection: o.selection,
+          minimumValidators: wholeNumber(o.minValidators, "--min-validators"),
           permissioning: o.permissioning,
           keysFrom: o.keysFrom,
+          operator: { code: o.operatorOrg!, name: o.operatorName! },
         });
         writeNetwork(o.out!, files);
         io.out.result({ out: o.out, nodes: nodes.map((n) => ({ name: n.name, role: n.role, enode: n.enode, address: n.key.address })) }, [
@@ -75,7 +81,7 @@ export function besuCommand(): Command {
             ["node", "role", "validator address", "enode"],
             nodes.map((n) => [n.name, n.role, n.key.address, `${n.enode.slice(0, 26)}…@${n.host}:${n.p2pPort}`]),
           ),
-          `Start each node with ${o.out}/<node>/start.sh (Besu ${BESU_VERSIONS}).`,
+          `Start each node with ${o.out}/<node>/start.sh (Besu ${BESU_VERSIONS}), then deploy with --network-dir ${o.out}: the bootstrap account registers ${o.operatorOrg} and these nodes and binds the genesis contracts.`,
         ]);
       }),
     );
@@ -94,7 +100,7 @@ export function besuCommand(): Command {
         if (network.chainId !== context.deployment.chainId) {
           throw new InputError(`${o.networkDir} is chain ${network.chainId}, but the deployment is on chain ${context.deployment.chainId}.`);
         }
-        const desired = await desiredAllowlists(context.directory(), context.authority(), context.deployment);
+        const desired = await desiredAllowlists(context.directory(), context.authority(), context.deployment, network.nodes.map((n) => n.enode));
         const reports = await syncPermissions(o.networkDir, network, desired, { rpc: o.rpc === undefined ? undefined : pairs(o.rpc), offline: o.offline, dryRun: o.dryRun });
         const change = (c: NodeSyncReport["nodes"]) => (typeof c === "string" ? c : c.added.length + c.removed.length === 0 ? "no change" : `+${c.added.length} -${c.removed.length}`);
         const failed = reports.filter((r) => r.error);
@@ -133,16 +139,27 @@ export function besuCommand(): Command {
       action(async ({ out, open }) => {
         const context = await open();
         const report = await describeValidators(context.provider, context.directory());
-        out.result(report as unknown as Record<string, unknown>, [
-          `${report.validators.length} validators${report.bound ? "" : " (not yet bound to governance: the genesis set is fixed)"}`,
+        const atMinimum = report.validators.length <= report.minimum;
+        out.result(report, [
+          `${report.validators.length} validators, minimum ${report.minimum}${report.bound ? "" : " (not yet bound to governance: the genesis set is fixed)"}`,
           ...table(
             ["validator", "organisation", "node", "directory"],
-            report.validators.map((v) => [v.address, v.node ? String(v.node.orgId) : "-", v.node?.enode.replace(/^enode:\/\/(.{12}).*@/, "enode://$1…@") ?? "not registered", v.node?.allowed ? "allowed" : "NOT allowed"]),
+            report.validators.map((v) => [
+              v.address,
+              v.node ? `${v.node.orgId} (${v.organisation})` : "-",
+              v.node?.enode.replace(/^enode:\/\/(.{12}).*@/, "enode://$1…@") ?? "not registered",
+              v.node?.allowed ? "allowed" : "NOT allowed",
+            ]),
           ),
-          ...report.prunable.map((a) => `! ${a} validates, but the directory no longer allows its node: "sakshya besu validators prune ${a}".`),
+          ...report.prunable.map((a) =>
+            atMinimum
+              ? `! ${a} validates, but its node left the directory; the set is at its minimum, so only governance can remove it: "sakshya besu validators remove ${a}".`
+              : `! ${a} validates, but its node left the directory: "sakshya besu validators prune ${a}".`,
+          ),
+          ...report.held.map((a) => `! ${a} validates, but the directory does not allow its node now (a suspension or a capability taken away); it stays until governance decides.`),
           ...report.candidates.map((n) => `+ node ${n.nodeId} (organisation ${n.orgId}) may validate and does not: "sakshya besu validators add ${n.nodeId}".`),
         ]);
-        return report.prunable.length > 0 ? ExitCode.No : ExitCode.Ok;
+        return report.prunable.length + report.held.length > 0 ? ExitCode.No : ExitCode.Ok;
       }),
     );
   validators
@@ -167,7 +184,7 @@ export function besuCommand(): Command {
     );
   validators
     .command("prune <validator>")
-    .description("remove a validator whose node the directory no longer allows (anyone)")
+    .description("remove a validator whose node left the directory for good: removed, or its organisation offboarded (anyone; never below the minimum)")
     .action(
       action(async ({ out, open }, [validator]) => {
         const address = parseAddress(validator);
@@ -183,13 +200,15 @@ export function besuCommand(): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on", "8546")
     .option("--permissions <file>", "a permissions_config.toml whose allow-lists the stand-in enforces and perm_* changes")
+    .option("--account-contract", `ask the account permissioning contract at ${ACCOUNT_PERMISSIONS_ADDRESS} about every transaction, as Besu ${CONTRACT_PERMISSIONING_BESU} does`)
     .action(
-      action<{ upstream: string; host: string; port: string; permissions?: string }>(async ({ out }, _args, o) => {
+      action<{ upstream: string; host: string; port: string; permissions?: string; accountContract?: boolean }>(async ({ out }, _args, o) => {
         const proxy = await BesuProxy.start({
           upstream: o.upstream,
           host: o.host,
           port: wholeNumber(o.port, "--port"),
           allowlists: o.permissions === undefined ? undefined : readPermissionsConfig(o.permissions),
+          accountContract: o.accountContract ? ACCOUNT_PERMISSIONS_ADDRESS : undefined,
         });
         out.result({ url: proxy.url, upstream: o.upstream }, [`Besu stand-in at ${proxy.url}, in front of ${o.upstream}. Stop it with Ctrl-C.`]);
         await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));

@@ -5,9 +5,9 @@ import { SingleBar } from "cli-progress";
 import { action, type ActionIo } from "../../src/cli/action";
 import { isoTime, reportWrite as reportWriteTo } from "../../src/cli/output";
 import { buildBatch, writeBatch } from "../../src/certificates/batch";
-import { CertificateClient, type WriteResult } from "../../src/certificates/client";
+import { CertificateClient, type BatchRef, type WriteResult } from "../../src/certificates/client";
 import { parseCertificate, redact } from "../../src/certificates/document";
-import { batchRootOf, documentOf, documentsOf, issueBatchFolder } from "../../src/certificates/issuing";
+import { batchOf, documentOf, documentsOf, issueBatchFolder, organisationOf } from "../../src/certificates/issuing";
 import { IssuedLedger } from "../../src/certificates/ledger";
 import { QR_DIR, writeQrCode } from "../../src/certificates/qr";
 import { readRecords } from "../../src/certificates/records";
@@ -16,7 +16,6 @@ import { collectCertificateFiles, verifyCertificates } from "../../src/certifica
 import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
-import { decodeCode } from "../../src/directory/vocabulary";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 
@@ -58,29 +57,38 @@ async function writableClient(io: ActionIo): Promise<CertificateClient> {
 interface SelectionOptions {
   batch?: string;
   index?: string;
+  issuer?: string;
 }
 
-/** Runs a revoke/suspend/reinstate on whole batches (`--batch`), chosen indices of a batch, or certificate files. */
+/**
+ * Runs a revoke/suspend/reinstate on whole batches (`--batch`), chosen indices of a batch, or certificate files. A
+ * batch given by its bare root is the signer's organisation's unless `--issuer` names another (governance acting).
+ */
 async function onSelection(
   io: ActionIo,
   files: string[],
   options: SelectionOptions,
   verb: string,
-  whole: (client: CertificateClient, root: string) => Promise<WriteResult>,
-  some: (client: CertificateClient, root: string, indices: number[]) => Promise<WriteResult>,
+  whole: (client: CertificateClient, batch: BatchRef) => Promise<WriteResult>,
+  some: (client: CertificateClient, batch: BatchRef, indices: number[]) => Promise<WriteResult>,
 ): Promise<void> {
   if ((options.batch === undefined) === (files.length === 0)) {
     throw new InputError(`Name certificate files, or a batch with --batch (and --index to pick documents), to ${verb}.`);
   }
+  const context = await io.open();
   const client = await writableClient(io);
+  const directory = context.directory();
+  const issuerId = (code: string) => directory.resolveOrganisation(code);
   if (options.batch !== undefined) {
-    const root = batchRootOf(options.batch);
-    if (options.index === undefined) return reportWrite(io, `${verb}d batch ${root}`, await whole(client, root), { root });
+    const own = async () => (await organisationOf(directory, await (await context.wallet()).getAddress())).orgId;
+    const batch = await batchOf(options.batch, issuerId, options.issuer, own);
+    const { root } = batch;
+    if (options.index === undefined) return reportWrite(io, `${verb}d batch ${root}`, await whole(client, batch), { root });
     const indices = parseIndices(options.index);
-    return reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, root, indices), { root, indices });
+    return reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, batch, indices), { root, indices });
   }
-  for (const [root, indices] of documentsOf(files)) {
-    reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, root, indices), { root, indices });
+  for (const { batch, indices } of await documentsOf(files, issuerId)) {
+    reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${batch.root}`, await some(client, batch, indices), { root: batch.root, indices });
   }
 }
 
@@ -88,7 +96,8 @@ function withSelection(command: Command): Command {
   return command
     .argument("[certificates...]", "certificate files")
     .option("--batch <dir-or-root>", "a whole batch, by its folder or root")
-    .option("--index <list>", "with --batch: only these document indices, e.g. 3,17,240");
+    .option("--index <list>", "with --batch: only these document indices, e.g. 3,17,240")
+    .option("--issuer <code>", "with --batch given as a root: the issuing organisation (default: the signer's)");
 }
 
 export function certCommand(): Command {
@@ -153,7 +162,7 @@ export function certCommand(): Command {
     .action(
       action<SelectionOptions & { reason: string }>(async (io, [files], o) => {
         const reason = parseReason(o.reason, "revoke");
-        await onSelection(io, files as unknown as string[], o, "revoke", (c, root) => c.revokeBatch(root, reason), (c, root, i) => c.revokeDocuments(root, i, reason));
+        await onSelection(io, files as unknown as string[], o, "revoke", (c, b) => c.revokeBatch(b, reason), (c, b, i) => c.revokeDocuments(b, i, reason));
       }),
     );
 
@@ -162,13 +171,13 @@ export function certCommand(): Command {
     .action(
       action<SelectionOptions & { reason: string }>(async (io, [files], o) => {
         const reason = parseReason(o.reason, "suspend");
-        await onSelection(io, files as unknown as string[], o, "suspend", (c, root) => c.suspendBatch(root, reason), (c, root, i) => c.suspendDocuments(root, i, reason));
+        await onSelection(io, files as unknown as string[], o, "suspend", (c, b) => c.suspendBatch(b, reason), (c, b, i) => c.suspendDocuments(b, i, reason));
       }),
     );
 
   withSelection(cert.command("reinstate").description("lift a suspension")).action(
     action<SelectionOptions>(async (io, [files], o) => {
-      await onSelection(io, files as unknown as string[], o, "reinstate", (c, root) => c.reinstateBatch(root), (c, root, i) => c.reinstateDocuments(root, i));
+      await onSelection(io, files as unknown as string[], o, "reinstate", (c, b) => c.reinstateBatch(b), (c, b, i) => c.reinstateDocuments(b, i));
     }),
   );
 
@@ -179,7 +188,9 @@ export function certCommand(): Command {
     .argument("<replacement>", "certificate file of the corrected document")
     .action(
       action(async (io, [oldFile, newFile]) => {
-        const [old, replacement] = [documentOf(oldFile), documentOf(newFile)];
+        const directory = (await io.open()).directory();
+        const issuerId = (code: string) => directory.resolveOrganisation(code);
+        const [old, replacement] = [await documentOf(oldFile, issuerId), await documentOf(newFile, issuerId)];
         const result = await (await writableClient(io)).supersede(old, replacement);
         reportWrite(io, `superseded document ${old.index} of ${old.root} by document ${replacement.index} of ${replacement.root}`, result, { old, replacement });
       }),
@@ -217,9 +228,8 @@ export function certCommand(): Command {
         const context = await io.open();
         const client = new CertificateClient(context.deployment, context.provider);
         const directory = context.directory();
-        const issuerCode = async (orgId: number) => decodeCode((await directory.contract.organisation(orgId)).code);
         const bar = progress(io, "verifying", files.length);
-        const verdicts = await verifyCertificates(files, client, issuerCode, await loadKeccak(), bar);
+        const verdicts = await verifyCertificates(files, client, (code) => directory.organisationIdOf(code), await loadKeccak(), bar);
         bar.stop();
         const invalid = verdicts.filter((v) => !v.valid).length;
         io.out.result({ checked: verdicts.length, valid: verdicts.length - invalid, invalid, verdicts }, [

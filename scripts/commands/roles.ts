@@ -110,13 +110,18 @@ export function rolesCommand(): Command {
 
   roles
     .command("operations")
-    .description("operations scheduled and still waiting")
+    .description("operations scheduled and still waiting: what each does, who scheduled it, and when it may run")
     .action(
       action(async ({ out, open }) => {
         const context = await open();
         const pending = await pendingOperations(context.authority(), context.deployment);
-        const rows = pending.map((p) => [p.operationId, p.caller, p.target, p.data.slice(0, 10), isoTime(p.executableAt)]);
-        out.result(pending as unknown as Record<string, unknown>[], pending.length ? table(["operation", "caller", "target", "selector", "executable after"], rows) : ["No scheduled operations."]);
+        const rows = pending.map((p) => [p.operationId, p.call, p.caller, isoTime(p.executableAt)]);
+        out.result(
+          pending,
+          pending.length
+            ? [...table(["operation", "call", "scheduled by", "may run after"], rows), "", "The guardian (or whoever scheduled it) can cancel any of these: sakshya roles cancel <operation>."]
+            : ["No scheduled operations."],
+        );
       }),
     );
 

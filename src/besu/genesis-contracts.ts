@@ -1,9 +1,9 @@
-import { ZeroAddress, dataSlice, getAddress, type Provider } from "ethers";
+import { ZeroAddress, dataSlice, getAddress, type Provider, type Signer } from "ethers";
 import { IBesuPermissions__factory, ValidatorSet__factory } from "../../typechain-types";
-import type { LegacyWallet } from "../chain/legacy-wallet";
 import { sendAndWait } from "../chain/transact";
 import type { Deployment } from "../config/deployments";
 import type { DirectoryClient, NodeView } from "../directory/client";
+import type { StatusName } from "../directory/vocabulary";
 import { ChainError, InputError } from "../errors";
 import { ADMIN_ROLE, ROLES, ROLE_NAMES } from "../governance/roles";
 import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS } from "./permission-contracts";
@@ -32,8 +32,9 @@ const GOVERNANCE_ROLE_IDS = [ADMIN_ROLE, ...ROLE_NAMES.map((name) => ROLES[name]
  * Binds the genesis contracts present on this chain to the deployment's AccessManager and directory. Every check
  * is made before the first transaction, so a wrong key or a contract bound elsewhere sends nothing.
  */
-export async function bindGenesisContracts(signer: LegacyWallet, deployment: Deployment): Promise<BindResult[]> {
+export async function bindGenesisContracts(signer: Signer, deployment: Deployment): Promise<BindResult[]> {
   const provider = signer.provider!;
+  const account = getAddress(await signer.getAddress());
   const directory = getAddress(deployment.contracts.ParticipantDirectory.address);
   const authority = getAddress(deployment.contracts.SakshyaAuthority.address);
   const plan: Array<{ contract: GenesisContractName; address: string; status: BindResult["status"] }> = [];
@@ -48,8 +49,8 @@ export async function bindGenesisContracts(signer: LegacyWallet, deployment: Dep
       const boundTo = await contract.directory();
       if (getAddress(boundTo) !== directory) throw new ChainError(`${name} is bound to the directory at ${boundTo}, not this deployment's ${directory}.`);
       plan.push({ contract: name, address, status: "already bound" });
-    } else if (getAddress(bootstrap) !== signer.address) {
-      throw new InputError(`${name} may be bound only by the bootstrap account ${bootstrap} named in the genesis; this key is ${signer.address}.`);
+    } else if (getAddress(bootstrap) !== account) {
+      throw new InputError(`${name} may be bound only by the bootstrap account ${bootstrap} named in the genesis; this key is ${account}.`);
     } else {
       plan.push({ contract: name, address, status: "bound" });
     }
@@ -77,13 +78,19 @@ export interface ValidatorView {
   readonly address: string;
   /** The directory's node for this validator, when it has one. */
   readonly node?: NodeView;
+  /** Its organisation's standing in the directory, when the node is there. */
+  readonly organisation?: StatusName | "unknown";
 }
 
 export interface ValidatorReport {
   readonly bound: boolean;
+  /** The fewest validators pruning may leave. */
+  readonly minimum: number;
   readonly validators: ValidatorView[];
-  /** Validators whose node the directory no longer allows: `besu validators prune` takes them out. */
+  /** Validators whose node left the directory for good (removed, or organisation offboarded), prunable by anyone while the set is above its minimum. */
   readonly prunable: string[];
+  /** Validators whose node the directory no longer allows but which stay until governance decides (a suspension, a capability taken away). */
+  readonly held: string[];
   /** Validator nodes the directory allows that are not validating: `besu validators add` brings them in. */
   readonly candidates: NodeView[];
 }
@@ -97,15 +104,23 @@ export async function describeValidators(provider: Provider, directory: Director
     throw new InputError(`This chain has no validator contract at ${VALIDATOR_CONTRACT_ADDRESS}: its validators are in block headers (QBFT votes), not governed on chain.`);
   }
   const set = ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, provider);
-  const [addresses, bootstrap] = await Promise.all([set.getValidators(), set.bootstrap()]);
+  const [addresses, bootstrap, minimum] = await Promise.all([set.getValidators(), set.bootstrap(), set.minimum()]);
   const nodes = await Promise.all((await directory.contract.nodeIds()).map((id) => directory.node(id)));
-  const byValidator = new Map(nodes.filter((n) => n.validator).map((n) => [validatorOf(n.nodeId), n]));
-  const validators = addresses.map((address) => ({ address: getAddress(address), node: byValidator.get(getAddress(address)) }));
+  const standing = new Map<number, StatusName | "unknown">();
+  for (const orgId of new Set(nodes.map((n) => n.orgId))) standing.set(orgId, (await directory.organisation(orgId)).status);
+  const byAddress = new Map(nodes.map((n) => [validatorOf(n.nodeId), n]));
+  const validators: ValidatorView[] = addresses.map((address) => {
+    const node = byAddress.get(getAddress(address));
+    return { address: getAddress(address), node, organisation: node ? standing.get(node.orgId) : undefined };
+  });
   const current = new Set(validators.map((v) => v.address));
+  const leftForGood = (v: ValidatorView) => !v.node || v.organisation === "offboarded";
   return {
     bound: bootstrap === ZeroAddress,
+    minimum: Number(minimum),
     validators,
-    prunable: validators.filter((v) => !v.node?.allowed).map((v) => v.address),
-    candidates: [...byValidator.values()].filter((n) => n.allowed && !current.has(validatorOf(n.nodeId))),
+    prunable: validators.filter(leftForGood).map((v) => v.address),
+    held: validators.filter((v) => !leftForGood(v) && !v.node!.allowed).map((v) => v.address),
+    candidates: nodes.filter((n) => n.validator && n.allowed && !current.has(validatorOf(n.nodeId))),
   };
 }

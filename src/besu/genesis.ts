@@ -2,7 +2,7 @@ import { getAddress, toBeHex } from "ethers";
 import { EVM_VERSION } from "../config/chain";
 import { InputError } from "../errors";
 import { encodeQbftGenesisExtraData } from "./extra-data";
-import { VALIDATOR_CONTRACT_ADDRESS, validatorContractAccount, type GenesisAccount } from "./validator-contract";
+import { VALIDATOR_CONTRACT_ADDRESS, defaultMinimumValidators, validatorContractAccount, type GenesisAccount } from "./validator-contract";
 
 /**
  * Besu releases this generator writes for: genesis keys, TOML options and JSON-RPC methods as their documentation
@@ -60,12 +60,18 @@ export interface GenesisInput extends QbftParameters {
   readonly selection: "contract" | "header";
   /** The account that binds the ValidatorSet to the suite's governance once it is deployed. */
   readonly bootstrap: string;
+  /** The fewest validators pruning may leave (default: 4, or all of them if fewer). */
+  readonly minimumValidators?: number;
   /** Other pre-deployed accounts (the permissioning contracts), by address. */
   readonly extraAlloc?: Readonly<Record<string, GenesisAccount>>;
 }
 
 export function qbftGenesis(input: GenesisInput): Record<string, unknown> {
   if (input.validators.length < 1) throw new InputError("A QBFT network needs at least one validator.");
+  const minimum = input.minimumValidators ?? defaultMinimumValidators(input.validators.length);
+  if (!Number.isInteger(minimum) || minimum < 1 || minimum > input.validators.length) {
+    throw new InputError(`The minimum of validators must be a whole number from 1 to the ${input.validators.length} validators, not ${minimum}.`);
+  }
   const validators = [...input.validators].map((v) => getAddress(v)).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   const milestones = MILESTONES[EVM_VERSION];
   const contract = input.selection === "contract";
@@ -91,7 +97,7 @@ export function qbftGenesis(input: GenesisInput): Record<string, unknown> {
     coinbase: "0x0000000000000000000000000000000000000000",
     baseFeePerGas: "0x0",
     alloc: {
-      ...(contract ? { [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(validators, input.bootstrap) } : {}),
+      ...(contract ? { [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(validators, input.bootstrap, minimum) } : {}),
       ...input.extraAlloc,
     },
     number: "0x0",

@@ -5,12 +5,13 @@ import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { stringify } from "smol-toml";
 import { z } from "zod";
+import { encodeCode } from "../directory/vocabulary";
 import { InputError } from "../errors";
 import { permissionsConfigText } from "./allowlists";
 import { BESU_VERSIONS, DEFAULT_QBFT, qbftGenesis, type QbftParameters } from "./genesis";
 import { newNodeKey, nodeKeyFileText, readNodeKeyFile, type NodeKey } from "./node-keys";
 import { ACCOUNT_PERMISSIONS_ADDRESS, CONTRACT_PERMISSIONING_BESU, NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "./permission-contracts";
-import { VALIDATOR_CONTRACT_ADDRESS } from "./validator-contract";
+import { VALIDATOR_CONTRACT_ADDRESS, defaultMinimumValidators } from "./validator-contract";
 
 export interface NetworkRequest extends Partial<Omit<QbftParameters, "chainId">> {
   readonly chainId: number;
@@ -27,6 +28,8 @@ export interface NetworkRequest extends Partial<Omit<QbftParameters, "chainId">>
   /** Host names the RPC answers for (Besu's host allow-list). */
   readonly rpcAllow?: readonly string[];
   readonly selection?: "contract" | "header";
+  /** The fewest validators the ValidatorSet lets anyone prune down to (default: 4, or all if fewer). */
+  readonly minimumValidators?: number;
   /**
    * `local`: each node's permissions_config.toml, kept in step with the directory by `besu sync-permissions` (Besu
    * 25.6 and later). `contract`: in addition, the node and account permissioning contracts in the genesis, answering
@@ -35,7 +38,22 @@ export interface NetworkRequest extends Partial<Omit<QbftParameters, "chainId">>
   readonly permissioning?: "local" | "contract";
   /** A folder of an earlier run: a node whose `<name>/key` is there keeps its key. */
   readonly keysFrom?: string;
+  /**
+   * The organisation that runs the generated nodes (default: the State Data Centre, "sdc"). The deployment registers
+   * it and its nodes in the directory before binding the genesis contracts, with the bootstrap account's one-time
+   * authority, since no other account may transact until then.
+   */
+  readonly operator?: NetworkOperator;
 }
+
+export interface NetworkOperator {
+  /** Its code in the participant directory. */
+  readonly code: string;
+  /** Its public name, hashed into the directory as its metadata. */
+  readonly name: string;
+}
+
+export const DEFAULT_OPERATOR: NetworkOperator = { code: "sdc", name: "State Data Centre" };
 
 export interface NetworkNode {
   readonly name: string;
@@ -134,6 +152,9 @@ function nodeConfig(node: NetworkNode, bootnodes: string[], request: NetworkRequ
  */
 export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; files: NetworkFile[] } {
   if (!isAddress(request.bootstrap)) throw new InputError(`The bootstrap account "${request.bootstrap}" is not an address.`);
+  const operator = request.operator ?? DEFAULT_OPERATOR;
+  encodeCode(operator.code);
+  if (operator.name.trim() === "") throw new InputError("The operator's name must not be empty.");
   for (const account of request.accounts ?? []) if (!isAddress(account)) throw new InputError(`"${account}" is not an account address.`);
   positiveInteger(request.chainId, "The chain id", 1, 2 ** 53 - 1);
   const nodes = planNodes(request);
@@ -157,7 +178,15 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
           [ACCOUNT_PERMISSIONS_ADDRESS]: permissionsContractAccount("AccountPermissions", request.bootstrap),
         }
       : undefined;
-  const genesis = qbftGenesis({ ...qbft, chainId: request.chainId, validators: validators.map((v) => v.key.address), selection, bootstrap: request.bootstrap, extraAlloc });
+  const genesis = qbftGenesis({
+    ...qbft,
+    chainId: request.chainId,
+    validators: validators.map((v) => v.key.address),
+    selection,
+    bootstrap: request.bootstrap,
+    minimumValidators: request.minimumValidators,
+    extraAlloc,
+  });
   const enodes = nodes.map((n) => n.enode);
   const bootnodes = validators.slice(0, 2).map((v) => v.enode);
   const permissions = permissionsConfigText(enodes, request.accounts ?? []);
@@ -166,8 +195,17 @@ export function networkFiles(request: NetworkRequest): { nodes: NetworkNode[]; f
     kind: "sakshya-besu-network",
     besu: BESU_VERSIONS,
     chainId: request.chainId,
-    consensus: { protocol: "qbft", ...qbft, gasLimit: qbft.gasLimit.toString(), selection, ...(selection === "contract" ? { validatorContract: VALIDATOR_CONTRACT_ADDRESS } : {}) },
+    consensus: {
+      protocol: "qbft",
+      ...qbft,
+      gasLimit: qbft.gasLimit.toString(),
+      selection,
+      ...(selection === "contract"
+        ? { validatorContract: VALIDATOR_CONTRACT_ADDRESS, minimumValidators: request.minimumValidators ?? defaultMinimumValidators(validators.length) }
+        : {}),
+    },
     bootstrap: getAddress(request.bootstrap),
+    operator,
     permissioning:
       permissioning === "contract"
         ? { kind: "contract", besu: CONTRACT_PERMISSIONING_BESU, nodesContract: NODE_PERMISSIONS_ADDRESS, accountsContract: ACCOUNT_PERMISSIONS_ADDRESS }
@@ -214,6 +252,8 @@ export function writeNetwork(out: string, files: readonly NetworkFile[]): void {
 const NetworkDescription = z.object({
   kind: z.literal("sakshya-besu-network"),
   chainId: z.number().int().positive(),
+  // Folders written before the deployment registered the genesis nodes itself have none: the default then.
+  operator: z.object({ code: z.string(), name: z.string().min(1) }).default(DEFAULT_OPERATOR),
   nodes: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), role: z.enum(["validator", "node"]), enode: z.string(), address: z.string(), rpc: z.string() })).min(1),
 });
 export type NetworkDescription = z.infer<typeof NetworkDescription>;

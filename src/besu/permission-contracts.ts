@@ -1,4 +1,4 @@
-import { getAddress, toBeHex } from "ethers";
+import { concat, dataLength, getAddress, hexlify, toBeHex, zeroPadValue, type BytesLike } from "ethers";
 import { erc7201Slot, runtimeCode, type GenesisAccount } from "./validator-contract";
 
 /** Where the genesis puts Besu's permissioning contracts (the addresses Besu's documentation uses). */
@@ -20,4 +20,38 @@ export function permissionsContractAccount(contract: "NodePermissions" | "Accoun
     code: runtimeCode(contract, `besu/${contract}.sol`),
     storage: { [toBeHex(slot, 32).slice(2)]: toBeHex(BigInt(getAddress(bootstrap)), 32).slice(2) },
   };
+}
+
+/** What Besu's account check is asked about a transaction. */
+export interface AccountCheck {
+  readonly sender: string;
+  /** Absent for a contract creation, which Besu asks about as the zero address. */
+  readonly target?: string | null;
+  readonly value: bigint;
+  readonly gasPrice: bigint;
+  readonly gasLimit: bigint;
+  readonly payload: BytesLike;
+}
+
+/**
+ * The calldata of `transactionAllowed` as Besu's TransactionSmartContractPermissioningController builds it, byte for
+ * byte: the selector, the six head words written by hand, then the payload padded with `32 - length % 32` zero bytes
+ * (a whole extra word when the length is a multiple of 32, which a standard encoder would not add).
+ */
+export function accountCheckCalldata(tx: AccountCheck): string {
+  const word = (value: bigint) => toBeHex(value, 32);
+  const data = hexlify(tx.payload);
+  const length = dataLength(data);
+  return concat([
+    "0x936421d5",
+    zeroPadValue(tx.sender, 32),
+    zeroPadValue(tx.target ?? "0x0000000000000000000000000000000000000000", 32),
+    word(tx.value),
+    word(tx.gasPrice),
+    word(tx.gasLimit),
+    word(192n),
+    word(BigInt(length)),
+    data,
+    new Uint8Array(32 - (length % 32)),
+  ]);
 }

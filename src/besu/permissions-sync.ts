@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { getAddress } from "ethers";
-import type { SakshyaAuthority } from "../../typechain-types";
+import { getAddress, keccak256 } from "ethers";
+import { ValidatorSet__factory, type SakshyaAuthority } from "../../typechain-types";
 import type { Deployment } from "../config/deployments";
 import type { DirectoryClient } from "../directory/client";
 import { formatEnode, parseEnode } from "../directory/enode";
@@ -9,11 +9,16 @@ import { InputError } from "../errors";
 import { describeRoles } from "../governance/inspect";
 import { permissionsConfigText } from "./allowlists";
 import type { NetworkDescription } from "./network";
+import { validatorOf } from "./genesis-contracts";
 import { PERM_SUCCESS } from "./rpc-errors";
+import { VALIDATOR_CONTRACT_ADDRESS } from "./validator-contract";
 
 /** What every node's allow-lists should hold, as the directory and governance say now. */
 export interface DesiredAllowlists {
-  /** Enode URLs of the nodes the directory allows (registered, organisation active with the node capabilities). */
+  /**
+   * Enode URLs of the nodes the directory allows (registered, organisation active with the node capabilities), and of
+   * every node in the validator set whatever the directory says: cutting validators off would halt the chain.
+   */
   readonly nodes: string[];
   /** Active accounts of active organisations, and the holders of governance roles. */
   readonly accounts: string[];
@@ -36,17 +41,40 @@ export interface NodeSyncReport {
   readonly error?: string;
 }
 
-export async function desiredAllowlists(directory: DirectoryClient, authority: SakshyaAuthority, deployment: Deployment): Promise<DesiredAllowlists> {
+/**
+ * The allow-lists the directory and governance call for. `known` are enode URLs known from elsewhere (the network
+ * folder): a validator whose node left the directory is found there, so that it keeps its place until governance
+ * takes it out of the validator set.
+ */
+export async function desiredAllowlists(
+  directory: DirectoryClient,
+  authority: SakshyaAuthority,
+  deployment: Deployment,
+  known: readonly string[] = [],
+): Promise<DesiredAllowlists> {
   const nodes = new Set<string>();
   const accounts = new Set<string>();
+  const registered: string[] = [];
   for (const org of await directory.list()) {
-    if (org.status !== "active") continue;
     const detail = await directory.detail(org.id);
+    registered.push(...detail.nodes.map((n) => n.enode));
+    if (org.status !== "active") continue;
     for (const account of detail.accounts) if (account.active) accounts.add(getAddress(account.address));
     for (const node of detail.nodes) if (node.allowed) nodes.add(node.enode);
   }
+  const validators = await currentValidators(directory);
+  for (const enode of [...registered, ...known]) {
+    if (validators.has(validatorOf(keccak256(parseEnode(enode).publicKey)))) nodes.add(formatEnode(parseEnode(enode)));
+  }
   for (const role of await describeRoles(authority, deployment)) for (const member of role.members) accounts.add(getAddress(member.account));
   return { nodes: [...nodes].sort(), accounts: [...accounts].sort() };
+}
+
+/** The validator set's members, or none where validators are chosen in block headers. */
+async function currentValidators(directory: DirectoryClient): Promise<Set<string>> {
+  const provider = directory.contract.runner!.provider!;
+  if ((await provider.getCode(VALIDATOR_CONTRACT_ADDRESS)) === "0x") return new Set();
+  return new Set((await ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, provider).getValidators()).map((v) => getAddress(v)));
 }
 
 interface RpcAnswer {

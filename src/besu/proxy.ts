@@ -5,6 +5,7 @@ import { TX_GAS_CAP } from "../config/chain";
 import { recoverSender } from "../chain/secp256k1";
 import { ChainError } from "../errors";
 import { Allowlist } from "./allowlists";
+import { accountCheckCalldata } from "./permission-contracts";
 import { BESU_RPC_ERRORS, PERM_SUCCESS, type BesuRpcError } from "./rpc-errors";
 
 /** Besu's transaction pool keeps at most this many future nonces per sender (`--tx-pool-max-future-by-sender`). */
@@ -18,6 +19,11 @@ export interface BesuProxyOptions {
   readonly port?: number;
   /** Seeds the node's local allow-lists; an omitted list is not enabled, as in Besu without permissioning. */
   readonly allowlists?: { readonly nodes?: readonly string[]; readonly accounts?: readonly string[] };
+  /**
+   * Asks the account permissioning contract about every transaction before passing it on, as Besu up to 25.5 does
+   * with `permissions-accounts-contract-enabled` (`besu generate --permissioning contract`).
+   */
+  readonly accountContract?: string;
 }
 
 interface JsonRpcRequest {
@@ -205,6 +211,7 @@ export class BesuProxy {
     this.chainId ??= BigInt((await this.upstream([{ jsonrpc: "2.0", id: 0, method: "eth_chainId", params: [] }]))[0].result as string);
     if (tx.chainId !== this.chainId) return BESU_RPC_ERRORS.WRONG_CHAIN_ID;
     if (this.accounts && !this.accounts.allows(from)) return BESU_RPC_ERRORS.TX_SENDER_NOT_AUTHORIZED;
+    if (this.options.accountContract && !(await this.contractAllows(tx, from, this.options.accountContract))) return BESU_RPC_ERRORS.TX_SENDER_NOT_AUTHORIZED;
     if (tx.gasPrice !== 0n) return BESU_RPC_ERRORS.TRANSACTION_UPFRONT_COST_EXCEEDS_BALANCE;
     if (tx.gasLimit > TX_GAS_CAP) return BESU_RPC_ERRORS.EXCEEDS_TRANSACTION_GAS_LIMIT;
     const sender = from.toLowerCase();
@@ -218,6 +225,13 @@ export class BesuProxy {
     if (BigInt(tx.nonce) < confirmed) return BESU_RPC_ERRORS.NONCE_TOO_LOW;
     if (BigInt(tx.nonce) - confirmed >= BigInt(MAX_FUTURE_NONCES)) return BESU_RPC_ERRORS.NONCE_TOO_FAR_IN_FUTURE_FOR_SENDER;
     return undefined;
+  }
+
+  /** Besu's check against the account permissioning contract: exactly one word, 1 to allow; anything else refuses. */
+  private async contractAllows(tx: Transaction, from: string, contract: string): Promise<boolean> {
+    const data = accountCheckCalldata({ sender: from, target: tx.to, value: tx.value, gasPrice: tx.gasPrice ?? 0n, gasLimit: tx.gasLimit, payload: tx.data });
+    const [answer] = await this.upstream([{ jsonrpc: "2.0", id: 0, method: "eth_call", params: [{ to: contract, data }, "latest"] }]);
+    return answer.result === `0x${"0".repeat(63)}1`;
   }
 
   private async nonceOf(account: string, block: "latest" | "pending"): Promise<bigint> {

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { BesuProxy } from "./proxy";
+import { BesuProxy, type BesuProxyOptions } from "./proxy";
 import type { GenesisAccount } from "./validator-contract";
 
 /**
@@ -20,14 +20,17 @@ export async function installGenesisAlloc(hre: HardhatRuntimeEnvironment, alloc:
  * Serves the in-process Hardhat chain over HTTP on a free loopback port, like `npx hardhat node`, behind the Besu
  * stand-in. `url` is the stand-in; `hardhat` the node itself, for what only a development chain offers.
  */
-export async function serveStandIn(hre: HardhatRuntimeEnvironment): Promise<{ url: string; hardhat: string; close(): Promise<void> }> {
+export async function serveStandIn(
+  hre: HardhatRuntimeEnvironment,
+  options: Omit<BesuProxyOptions, "upstream"> = {},
+): Promise<{ url: string; hardhat: string; close(): Promise<void> }> {
   const server = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider })) as {
     listen(): Promise<{ port: number }>;
     close(): Promise<void>;
   };
   const { port } = await server.listen();
   const hardhat = `http://127.0.0.1:${port}`;
-  const proxy = await BesuProxy.start({ upstream: hardhat });
+  const proxy = await BesuProxy.start({ ...options, upstream: hardhat });
   return {
     url: proxy.url,
     hardhat,

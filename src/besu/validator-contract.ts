@@ -47,12 +47,17 @@ export function runtimeCode(contract: string, source: string): string {
   return artifact.deployedBytecode;
 }
 
+/** The fewest validators pruning may leave by default: a BFT network of 4 tolerates one fault. */
+export function defaultMinimumValidators(validators: number): number {
+  return Math.min(4, validators);
+}
+
 /**
  * The `alloc` entry of the validator-selection contract: its runtime code, and the storage its constructor would
- * have written for these validators and this bootstrap account (see the layout in ValidatorSet.sol). The tests
- * compare it slot for slot with a copy deployed by transaction.
+ * have written for these validators, this bootstrap account and this minimum (see the layout in ValidatorSet.sol).
+ * The tests compare it slot for slot with a copy deployed by transaction.
  */
-export function validatorContractAccount(validators: readonly string[], bootstrap: string): GenesisAccount {
+export function validatorContractAccount(validators: readonly string[], bootstrap: string, minimum: number): GenesisAccount {
   const base = erc7201Slot("sakshya.storage.ValidatorSet");
   const storage: Record<string, string> = {};
   const set = (slot: bigint, value: bigint) => {
@@ -65,5 +70,6 @@ export function validatorContractAccount(validators: readonly string[], bootstra
     set(BigInt(keccak256(coder.encode(["address", "uint256"], [v, base + 1n]))), BigInt(i + 1));
   });
   set(base + 2n, BigInt(getAddress(bootstrap)));
+  set(base + 4n, BigInt(minimum));
   return { comment: "QBFT validator selection (ValidatorSet)", balance: "0x0", code: runtimeCode("ValidatorSet", "besu/ValidatorSet.sol"), storage };
 }

@@ -14,9 +14,17 @@ export interface BatchRecord {
   readonly mark: number;
 }
 
+/** A document named fully: the organisation that issued its batch, the batch root, its index. */
 export interface DocumentRef {
+  readonly issuerOrgId: number;
   readonly root: string;
   readonly index: number;
+}
+
+/** A batch named fully: the organisation that issued it and its root. */
+export interface BatchRef {
+  readonly issuerOrgId: number;
+  readonly root: string;
 }
 
 export interface DocumentStatusView {
@@ -61,9 +69,9 @@ export class CertificateClient extends ContractClient {
     this.contract = CertificateRegistry__factory.connect(address, runner);
   }
 
-  /** The batch's on-chain record, or undefined if the root was never issued. */
-  async batch(root: string): Promise<BatchRecord | undefined> {
-    const b = await this.read(() => this.contract.batch(root));
+  /** The batch's on-chain record, or undefined if the organisation never issued this root. */
+  async batch({ issuerOrgId, root }: BatchRef): Promise<BatchRecord | undefined> {
+    const b = await this.read(() => this.contract.batch(issuerOrgId, root));
     if (b.signer === "0x0000000000000000000000000000000000000000") return undefined;
     return {
       signer: b.signer,
@@ -84,10 +92,10 @@ export class CertificateClient extends ContractClient {
     }
   }
 
-  /** Anchors a built batch. Safe to re-run: a batch already on chain is reported, not sent again. */
-  async issue(manifest: BatchManifest): Promise<WriteResult> {
+  /** Anchors a built batch for `issuerOrgId`, the signer's organisation. Safe to re-run: a batch already on chain is reported, not sent again. */
+  async issue(manifest: BatchManifest, issuerOrgId: number): Promise<WriteResult> {
     this.requireAnchoredHere(manifest);
-    const existing = await this.batch(manifest.root);
+    const existing = await this.batch({ issuerOrgId, root: manifest.root });
     if (existing) {
       if (existing.documentCount !== manifest.documentCount) {
         throw new InputError(`Root ${manifest.root} is on chain with ${existing.documentCount} documents, not ${manifest.documentCount}.`);
@@ -97,37 +105,39 @@ export class CertificateClient extends ContractClient {
     return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
   }
 
-  revokeBatch(root: string, reason: number): Promise<WriteResult> {
-    return this.send("revokeBatch", [root, reason]);
+  revokeBatch({ issuerOrgId, root }: BatchRef, reason: number): Promise<WriteResult> {
+    return this.send("revokeBatch", [issuerOrgId, root, reason]);
   }
 
-  suspendBatch(root: string, reason: number): Promise<WriteResult> {
-    return this.send("suspendBatch", [root, reason]);
+  suspendBatch({ issuerOrgId, root }: BatchRef, reason: number): Promise<WriteResult> {
+    return this.send("suspendBatch", [issuerOrgId, root, reason]);
   }
 
-  reinstateBatch(root: string): Promise<WriteResult> {
-    return this.send("reinstateBatch", [root]);
+  reinstateBatch({ issuerOrgId, root }: BatchRef): Promise<WriteResult> {
+    return this.send("reinstateBatch", [issuerOrgId, root]);
   }
 
   /** One document goes through the cheaper single-document call; several through one bitmap call. */
-  revokeDocuments(root: string, indices: readonly number[], reason: number): Promise<WriteResult> {
-    if (indices.length === 1) return this.send("revokeDocument", [root, indices[0], reason]);
+  revokeDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
+    if (indices.length === 1) return this.send("revokeDocument", [issuerOrgId, root, indices[0], reason]);
     const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("revokeDocuments", [root, firstWord, bitmap, reason]);
+    return this.send("revokeDocuments", [issuerOrgId, root, firstWord, bitmap, reason]);
   }
 
-  suspendDocuments(root: string, indices: readonly number[], reason: number): Promise<WriteResult> {
+  suspendDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
     const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("suspendDocuments", [root, firstWord, bitmap, reason]);
+    return this.send("suspendDocuments", [issuerOrgId, root, firstWord, bitmap, reason]);
   }
 
-  reinstateDocuments(root: string, indices: readonly number[]): Promise<WriteResult> {
+  reinstateDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[]): Promise<WriteResult> {
     const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("reinstateDocuments", [root, firstWord, bitmap]);
+    return this.send("reinstateDocuments", [issuerOrgId, root, firstWord, bitmap]);
   }
 
+  /** Revokes `old` in favour of `replacement`, a document of the same issuer. */
   supersede(old: DocumentRef, replacement: DocumentRef): Promise<WriteResult> {
-    return this.send("supersede", [old.root, old.index, replacement.root, replacement.index]);
+    if (old.issuerOrgId !== replacement.issuerOrgId) throw new InputError("A replacement must be a certificate of the same issuer.");
+    return this.send("supersede", [old.issuerOrgId, old.root, old.index, replacement.root, replacement.index]);
   }
 
   /**
@@ -136,19 +146,21 @@ export class CertificateClient extends ContractClient {
    * and documents far apart in a batch cost a small range each, not the gap between them.
    */
   async statuses(documents: readonly DocumentRef[]): Promise<DocumentStatusView[]> {
-    const indicesByRoot = new Map<string, Set<number>>();
-    for (const { root, index } of documents) {
-      const key = root.toLowerCase();
-      indicesByRoot.set(key, (indicesByRoot.get(key) ?? new Set()).add(index));
+    const batchKey = (issuerOrgId: number, root: string) => `${issuerOrgId}:${root.toLowerCase()}`;
+    const indicesByBatch = new Map<string, Set<number>>();
+    for (const { issuerOrgId, root, index } of documents) {
+      const key = batchKey(issuerOrgId, root);
+      indicesByBatch.set(key, (indicesByBatch.get(key) ?? new Set()).add(index));
     }
-    const ranges: Array<{ root: string; first: number; count: number; wanted: number[] }> = [];
-    for (const [root, set] of indicesByRoot) {
+    const ranges: Array<{ issuerOrgId: number; root: string; first: number; count: number; wanted: number[] }> = [];
+    for (const [key, set] of indicesByBatch) {
+      const [issuerOrgId, root] = [Number(key.split(":")[0]), key.split(":")[1]];
       const sorted = [...set].sort((a, b) => a - b);
       let start = 0;
       sorted.forEach((index, i) => {
         const next = sorted[i + 1];
         if (next === undefined || next - index > RANGE_GAP || next - sorted[start] >= STATUS_CALL_SIZE) {
-          ranges.push({ root, first: sorted[start], count: index - sorted[start] + 1, wanted: sorted.slice(start, i + 1) });
+          ranges.push({ issuerOrgId, root, first: sorted[start], count: index - sorted[start] + 1, wanted: sorted.slice(start, i + 1) });
           start = i + 1;
         }
       });
@@ -157,29 +169,29 @@ export class CertificateClient extends ContractClient {
     let next = 0;
     const caller = async () => {
       while (next < ranges.length) {
-        const { root, first, count, wanted } = ranges[next++];
-        const [record, issuerOrgId, packed] = await this.read(() => this.contract.documentStatusRange(root, first, count));
+        const { issuerOrgId, root, first, count, wanted } = ranges[next++];
+        const [record, packed] = await this.read(() => this.contract.documentStatusRange(issuerOrgId, root, first, count));
         const codes = getBytes(packed);
         for (const index of wanted) {
           const status = statusName(codes[2 * (index - first)]);
-          views.set(`${root}:${index}`, {
+          views.set(`${batchKey(issuerOrgId, root)}:${index}`, {
             status,
             reason: reasonName(codes[2 * (index - first) + 1]),
-            issuerOrgId: Number(issuerOrgId),
+            issuerOrgId,
             signer: record.signer,
             issuedAt: Number(record.issuedAt),
             expiresAt: Number(record.expiresAt),
-            ...(status === "superseded" ? { replacement: await this.replacementOf(root, index) } : {}),
+            ...(status === "superseded" ? { replacement: await this.replacementOf({ issuerOrgId, root, index }) } : {}),
           });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_CALLS, ranges.length) }, caller));
-    return documents.map(({ root, index }) => views.get(`${root.toLowerCase()}:${index}`)!);
+    return documents.map(({ issuerOrgId, root, index }) => views.get(`${batchKey(issuerOrgId, root)}:${index}`)!);
   }
 
-  private async replacementOf(root: string, index: number): Promise<DocumentRef> {
-    const replacement = await this.read(() => this.contract.replacementOf(root, index));
-    return { root: replacement.root, index: Number(replacement.index) };
+  private async replacementOf({ issuerOrgId, root, index }: DocumentRef): Promise<DocumentRef> {
+    const replacement = await this.read(() => this.contract.replacementOf(issuerOrgId, root, index));
+    return { issuerOrgId, root: replacement.root, index: Number(replacement.index) };
   }
 }

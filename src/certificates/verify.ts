@@ -13,16 +13,16 @@ export type OffChainFailure = "unreadable" | "tampered" | "invalid-proof";
 export interface Verdict {
   readonly file: string;
   readonly valid: boolean;
-  /** The registry's status, or the off-chain check that failed first. */
-  readonly status: StatusName | OffChainFailure | "issuer-mismatch";
+  /** The registry's status, the off-chain check that failed first, or an issuer the directory does not know. */
+  readonly status: StatusName | OffChainFailure | "unknown-issuer";
   readonly reason: string;
   readonly root?: string;
   readonly index?: number;
   readonly onChain?: DocumentStatusView;
 }
 
-/** Resolves an organisation id to its directory code (cached by the caller). */
-export type IssuerCode = (orgId: number) => Promise<string>;
+/** The directory id of the organisation with this code, or undefined if it has none. */
+export type IssuerLookup = (code: string) => Promise<number | undefined>;
 
 /** Certificate files named directly, or every `.json` under a folder except batch manifests. */
 export function collectCertificateFiles(target: string): string[] {
@@ -43,13 +43,14 @@ export function collectCertificateFiles(target: string): string[] {
 
 /**
  * Checks each certificate: its fields against its target hash, its proof against its root, then — for all that pass,
- * many per call — its status in the registry and that the organisation which issued it is the one it names.
- * A failure to reach or read the chain throws (could not check); it never becomes a verdict.
+ * many per call — its status in the registry as a document of the organisation it names: a batch is its issuer's, so
+ * the same root anchored by anyone else is not this certificate's batch. A failure to reach or read the chain throws
+ * (could not check); it never becomes a verdict.
  */
 export async function verifyCertificates(
   files: readonly string[],
   client: CertificateClient,
-  issuerCode: IssuerCode,
+  issuerId: IssuerLookup,
   keccak: Keccak,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Verdict[]> {
@@ -61,21 +62,22 @@ export async function verifyCertificates(
     else pending.push({ slot, certificate: local.certificate });
   });
   onProgress?.(files.length - pending.length, files.length);
-  const statuses = await client.statuses(pending.map(({ certificate }) => ({ root: certificate.proof.root, index: certificate.proof.index })));
-  const codes = new Map<number, Promise<string>>();
-  for (const [i, { slot, certificate }] of pending.entries()) {
+  const ids = new Map<string, number | undefined>();
+  for (const { certificate } of pending) if (!ids.has(certificate.issuer)) ids.set(certificate.issuer, await issuerId(certificate.issuer));
+  const known = pending.filter(({ slot, certificate }) => {
+    if (ids.get(certificate.issuer) !== undefined) return true;
+    const { root, index } = certificate.proof;
+    verdicts[slot] = { file: files[slot], valid: false, status: "unknown-issuer", reason: `names issuer "${certificate.issuer}", which is no organisation of the directory`, root, index };
+    return false;
+  });
+  const statuses = await client.statuses(known.map(({ certificate }) => ({ issuerOrgId: ids.get(certificate.issuer)!, root: certificate.proof.root, index: certificate.proof.index })));
+  for (const [i, { slot, certificate }] of known.entries()) {
     const onChain = statuses[i];
     const where = { file: files[slot], root: certificate.proof.root, index: certificate.proof.index, onChain };
-    if (onChain.status !== "valid") {
-      verdicts[slot] = { ...where, valid: false, status: onChain.status, reason: describeStatus(onChain) };
-      continue;
-    }
-    if (!codes.has(onChain.issuerOrgId)) codes.set(onChain.issuerOrgId, issuerCode(onChain.issuerOrgId));
-    const actual = await codes.get(onChain.issuerOrgId)!;
     verdicts[slot] =
-      actual === certificate.issuer
-        ? { ...where, valid: true, status: "valid", reason: `valid, issued by ${actual} on ${isoDate(onChain.issuedAt)}` }
-        : { ...where, valid: false, status: "issuer-mismatch", reason: `names issuer "${certificate.issuer}" but was issued by "${actual}"` };
+      onChain.status === "valid"
+        ? { ...where, valid: true, status: "valid", reason: `valid, issued by ${certificate.issuer} on ${isoDate(onChain.issuedAt)}` }
+        : { ...where, valid: false, status: onChain.status, reason: describeStatus(onChain, certificate.issuer) };
   }
   onProgress?.(files.length, files.length);
   return verdicts;
@@ -112,7 +114,8 @@ function checkOffChain(file: string, client: CertificateClient, keccak: Keccak):
   return { certificate };
 }
 
-function describeStatus(status: DocumentStatusView): string {
+function describeStatus(status: DocumentStatusView, issuer: string): string {
+  if (status.status === "not-issued") return `${issuer} issued no such document in this registry`;
   const base = STATUS_SENTENCES[status.status];
   if (status.status === "revoked") return `${base} (${status.reason})`;
   if (status.status === "superseded" && status.replacement) {

@@ -77,7 +77,9 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   ValidatorSetAlreadyValidator: (a) => `${a.validator} is already a validator`,
   ValidatorSetUnknownValidator: (a) => `${a.validator} is not a validator`,
   ValidatorSetLastValidator: (a) => `${a.validator} is the last validator; without one the chain stops`,
-  ValidatorSetStillAllowed: (a) => `the directory still allows the node of ${a.validator}; remove it through governance instead`,
+  ValidatorSetNotPrunable: (a) =>
+    `the node of ${a.validator} is still in the directory with an organisation that has not left (a suspension does not count); remove it through governance instead`,
+  ValidatorSetAtMinimum: (a) => `pruning ${a.validator} would leave fewer than the minimum of ${a.minimum} validators (now ${a.count}); only governance may go below it`,
   BesuPermissionsNotBootstrap: (a) => `only the bootstrap account written into the genesis may bind the permissioning contracts, not ${a.caller}`,
   BesuPermissionsAlreadyBound: () => "the permissioning contract is already bound",
   ...LAND_SENTENCES,

@@ -34,7 +34,8 @@ export const deploymentSchema = z.object({
     LandRegistry: deployedContract.optional(),
     WebsiteRegistry: deployedContract.optional(),
   }),
-  roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder }),
+  // The responder arrived with 2.0.0; a file written before it still reads, and deploying again records it.
+  roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder, responder: roleHolder.optional() }),
 });
 
 /** The published description of a deployed suite: all a verifier needs besides an RPC URL. */

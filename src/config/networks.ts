@@ -21,6 +21,11 @@ function chainIdFromEnv(name: string): number | undefined {
   return id;
 }
 
+/** The local development chains: Hardhat's in-process network and `npx hardhat node`. */
+export function isLocalNetwork(name: string): boolean {
+  return name === "hardhat" || name === "localhost";
+}
+
 /**
  * Resolves `--network` / `--rpc-url` (and `.env`) to a target. `localhost` is the local development chain;
  * `besu` reads BESU_RPC_URL and BESU_CHAIN_ID; any other name needs `--rpc-url` and trusts its deployment file.
@@ -28,7 +33,7 @@ function chainIdFromEnv(name: string): number | undefined {
 export function resolveNetwork(options: NetworkOptions): NetworkTarget {
   const name = options.network || process.env.SAKSHYA_NETWORK || "localhost";
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) throw new InputError(`"${name}" is not a valid network name.`);
-  if (name === "localhost" || name === "hardhat") {
+  if (isLocalNetwork(name)) {
     return {
       name: "localhost",
       rpcUrl: options.rpcUrl || process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545",

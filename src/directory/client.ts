@@ -105,12 +105,24 @@ export class DirectoryClient {
       if (id < 1 || id > count) throw new InputError(`No organisation has id ${reference}.`);
       return id;
     }
-    const code = encodeCode(reference);
+    const id = await this.organisationIdOf(reference);
+    if (id === undefined) throw new InputError(`No organisation has code "${reference}".`);
+    return id;
+  }
+
+  /** The id of the organisation with this code, or undefined if the directory has none (a malformed code included). */
+  async organisationIdOf(code: string): Promise<number | undefined> {
+    let encoded: string;
     try {
-      return Number(await this.contract.organisationIdByCode(code));
+      encoded = encodeCode(code);
+    } catch {
+      return undefined;
+    }
+    try {
+      return Number(await this.contract.organisationIdByCode(encoded));
     } catch (error) {
       const decoded = asSakshyaError(error);
-      if (decoded instanceof RevertError) throw new InputError(`No organisation has code "${reference}".`);
+      if (decoded instanceof RevertError) return undefined;
       throw decoded;
     }
   }

@@ -1,4 +1,6 @@
-import type { SakshyaAuthority } from "../../typechain-types";
+import type { Interface } from "ethers";
+import { ValidatorSet__factory, type SakshyaAuthority } from "../../typechain-types";
+import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
 import type { Deployment } from "../config/deployments";
 import { GOVERNED_INTERFACES, type GovernedContractName } from "./interfaces";
 import { ADMIN_ROLE, FUNCTION_ROLES, ROLES, ROLE_NAMES, roleName } from "./roles";
@@ -67,15 +69,43 @@ export async function describePermissions(authority: SakshyaAuthority, deploymen
   );
 }
 
-/** Operations scheduled and still waiting (neither executed, cancelled nor expired). */
-export async function pendingOperations(authority: SakshyaAuthority, deployment: Deployment): Promise<ScheduledOperation[]> {
+/** A scheduled operation with what it will do, in words: `ParticipantDirectory.onboard`. */
+export interface PendingOperation extends ScheduledOperation {
+  readonly call: string;
+}
+
+/** Names the call an operation makes, from the suite's contracts and the AccessManager itself. */
+function describeCall(authority: SakshyaAuthority, deployment: Deployment, target: string, data: string): string {
+  const candidates: Array<[string, Interface]> = [
+    ["SakshyaAuthority", authority.interface],
+    ...(Object.keys(GOVERNED_INTERFACES) as GovernedContractName[])
+      .filter((name) => deployment.contracts[name])
+      .map((name): [string, Interface] => [name, GOVERNED_INTERFACES[name]]),
+    ["ValidatorSet", ValidatorSet__factory.createInterface()],
+  ];
+  const addresses: Record<string, string | undefined> = {
+    SakshyaAuthority: deployment.contracts.SakshyaAuthority.address,
+    ValidatorSet: VALIDATOR_CONTRACT_ADDRESS,
+    ...Object.fromEntries(Object.entries(deployment.contracts).map(([name, record]) => [name, record?.address])),
+  };
+  for (const [name, contract] of candidates) {
+    if (addresses[name]?.toLowerCase() !== target.toLowerCase()) continue;
+    const fragment = contract.getFunction(data.slice(0, 10));
+    return `${name}.${fragment ? fragment.name : data.slice(0, 10)}`;
+  }
+  return `${target}:${data.slice(0, 10)}`;
+}
+
+/** Operations scheduled and still waiting (neither executed, cancelled nor expired), oldest first. */
+export async function pendingOperations(authority: SakshyaAuthority, deployment: Deployment): Promise<PendingOperation[]> {
   const events = await authority.queryFilter(authority.filters.OperationScheduled(), deployment.deployBlock);
   const latest = new Map(events.map((e) => [e.args.operationId, e]));
-  const pending: ScheduledOperation[] = [];
+  const pending: PendingOperation[] = [];
   for (const [operationId, event] of latest) {
     const executableAt = Number(await authority.getSchedule(operationId));
     if (executableAt !== 0) {
-      pending.push({ operationId, caller: event.args.caller, target: event.args.target, data: event.args.data, executableAt });
+      const { caller, target, data } = event.args;
+      pending.push({ operationId, caller, target, data, executableAt, call: describeCall(authority, deployment, target, data) });
     }
   }
   return pending;

@@ -1,0 +1,264 @@
+/**
+ * The attacks of the security review (issue 14), each tried the way one stolen or rogue key would: written first
+ * against the code as it stood, then shown refused or neutralised.
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import { getBytes, id, type Interface } from "ethers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { rolePlan } from "../deploy/config";
+import { newNodeKey } from "../src/besu/node-keys";
+import { NODE_PERMISSIONS_ADDRESS, permissionsContractAccount } from "../src/besu/permission-contracts";
+import { installGenesisAlloc } from "../src/besu/stand-in";
+import { VALIDATOR_CONTRACT_ADDRESS, validatorContractAccount } from "../src/besu/validator-contract";
+import { enodeHalves } from "../src/directory/enode";
+import { Governance } from "../src/governance/governed";
+import { ROLES } from "../src/governance/roles";
+import { NodePermissions__factory, ValidatorSet__factory } from "../typechain-types";
+import { CertificateClient } from "../src/certificates/client";
+import { CAP, DOC, KIND, REASON, certificateSuite, code, deployedSuite, evidence, rejects } from "./fixtures";
+import { DAY, MUTATION, owners, parcelSuite, ulpin } from "./helpers/land";
+
+describe("Security: one key cannot do what the suite promises it cannot", () => {
+  describe("1. no single governance key confers power at once", () => {
+    /** The operator's four transactions: a statewide deeds-and-mutations office, its key, a deed, the approval. */
+    async function operatorTransfersParcel(suite: Awaited<ReturnType<typeof parcelSuite>>) {
+      const { directory, land, operator } = suite;
+      const governance = new Governance(suite.authority.connect(operator), operator);
+      const target = await directory.getAddress();
+      const onboard = await governance.call(
+        target,
+        directory.interface.encodeFunctionData("onboard", [code("rogue"), KIND.registration, CAP.registerDeeds | CAP.approveMutations, [0], evidence("rogue")]),
+      );
+      return { governance, onboard, land: land.connect(operator) };
+    }
+
+    it("the exploit: an operator without a delay (1.0.0 on every network) moves a parcel in four transactions", async () => {
+      const suite = await loadFixture(parcelSuite);
+      const { onboard, land } = await operatorTransfersParcel(suite);
+      expect(onboard.status).to.equal("executed");
+      const rogue = Number(await suite.directory.organisationCount());
+      await suite.directory.addAccount(rogue, suite.operator.address);
+      const deed = evidence("forged sale deed");
+      await land.registerDeed(deed, ulpin(1), MUTATION.sale, owners(["asha", 10_000]), owners(["mallory", 10_000]));
+      await land.approveMutation(deed, [], owners(["asha", 10_000]), owners(["mallory", 10_000]), evidence("RoR forged"));
+      expect((await suite.land.parcel(ulpin(1))).owners).to.equal(await suite.land.ownersHash(owners(["mallory", 10_000])));
+    });
+
+    it("with the production delays, the operator's grant waits a day and the guardian cancels it: nothing moves", async () => {
+      const suite = await loadFixture(parcelSuite);
+      const { authority, governor, operator, guardian, directory } = suite;
+      await authority.connect(governor).grantRole(ROLES.operator.id, operator.address, DAY);
+      const { governance, onboard } = await operatorTransfersParcel(suite);
+      expect(onboard.status).to.equal("scheduled");
+      if (onboard.status !== "scheduled") return;
+      expect(onboard.executableAt).to.equal((await time.latest()) + DAY);
+      const before = await directory.organisationCount();
+      await rejects(governance.execute(onboard.operationId), /AccessManagerNotReady/);
+      await new Governance(authority.connect(guardian), guardian).cancel(onboard.operationId);
+      await time.increase(DAY);
+      await rejects(governance.execute(onboard.operationId), /AccessManagerNotScheduled/);
+      expect(await directory.organisationCount()).to.equal(before);
+      // The operator's own key cannot be made an office's key at once either.
+      const addKey = await governance.call(await directory.getAddress(), directory.interface.encodeFunctionData("addAccount", [2, operator.address]));
+      expect(addKey.status).to.equal("scheduled");
+    });
+
+    it("every grant of power is delayed; every protective act stays immediate for the responder", async () => {
+      const suite = await loadFixture(parcelSuite);
+      const { authority, governor, operator, directory, survey } = suite;
+      await authority.connect(governor).grantRole(ROLES.operator.id, operator.address, DAY);
+      const governance = new Governance(authority.connect(operator), operator);
+      const target = await directory.getAddress();
+      const call = (fn: string, args: unknown[]) => governance.call(target, (directory.interface as Interface).encodeFunctionData(fn, args));
+      const grants: Array<[string, unknown[]]> = [
+        ["onboard", [code("x"), KIND.court, CAP.courtOrders, [0], evidence("x")]],
+        ["updateOrganisation", [1, CAP.manageParcels | CAP.registerDeeds, evidence("more")]],
+        ["setJurisdictions", [1, [0]]],
+        ["addAccount", [1, operator.address]],
+        ["addNode", [1, `0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`, "10.0.0.1", 30303, false]],
+        ["setSuccessor", [6, 7]],
+      ];
+      for (const [fn, args] of grants) expect((await call(fn, args)).status, fn).to.equal("scheduled");
+      expect((await call("suspend", [2, evidence("incident")])).status).to.equal("executed");
+      expect((await call("reinstate", [2, evidence("cleared")])).status).to.equal("scheduled");
+      expect((await call("markAccountCompromised", [survey.address, await time.latest()])).status).to.equal("executed");
+      expect((await call("removeAccount", [suite.registrar.address])).status).to.equal("executed");
+    });
+
+    it("the deployment refuses a zero delay outside the local chains unless it is meant", async () => {
+      const env = { ...process.env };
+      try {
+        Object.assign(process.env, {
+          SAKSHYA_GOVERNOR: "0x0000000000000000000000000000000000000001",
+          SAKSHYA_OPERATOR: "0x0000000000000000000000000000000000000002",
+          SAKSHYA_GUARDIAN: "0x0000000000000000000000000000000000000003",
+          SAKSHYA_GOVERNOR_DELAY: "",
+          SAKSHYA_OPERATOR_DELAY: "",
+          SAKSHYA_RESPONDER: "",
+        });
+        const plan = rolePlan("besu", []);
+        expect([plan.governorDelay, plan.operatorDelay, plan.responder]).to.deep.equal([2 * DAY, DAY, "0x0000000000000000000000000000000000000002"]);
+        process.env.SAKSHYA_OPERATOR_DELAY = "0";
+        expect(() => rolePlan("besu", [])).to.throw(/SAKSHYA_OPERATOR_DELAY is 0 on network "besu".*--allow-zero-delay/);
+        expect(rolePlan("besu", [], { allowZeroDelay: true }).operatorDelay).to.equal(0);
+        expect(rolePlan("localhost", ["0x1", "0x2", "0x3"]).operatorDelay).to.equal(0);
+        process.env.SAKSHYA_OPERATOR_DELAY = "1 day";
+        expect(() => rolePlan("besu", [])).to.throw(/whole number of seconds/);
+      } finally {
+        process.env = env;
+      }
+    });
+  });
+
+  describe("2. a compromised key's acts after its cut-off do not count (certificates)", () => {
+    const ROOT = id("batch of 2026");
+    const FIX = id("corrections");
+    const W = 1;
+
+    async function stolenKeySuite() {
+      const suite = await certificateSuite();
+      await suite.registry.issue(ROOT, 100, 0);
+      await suite.registry.issue(FIX, 5, 0);
+      // Before the theft: a legitimate revocation and a legitimate suspension.
+      await suite.registry.revokeDocument(W, ROOT, 10, REASON.misconduct);
+      await suite.registry.suspendDocuments(W, ROOT, 0, [1n << 11n], REASON.underReview);
+      await time.increase(3600);
+      return suite;
+    }
+
+    it("the exploit: a stolen key revokes, suspends and supersedes its organisation's documents; once reported, none of it counts", async () => {
+      const { registry, directory, universityKey: stolen } = await loadFixture(stolenKeySuite);
+      const thief = registry.connect(stolen);
+      const theft = (await time.latest()) + 1;
+      await thief.revokeDocuments(W, ROOT, 0, [0b1111n], REASON.misconduct); // documents 0-3
+      await thief.suspendDocuments(W, ROOT, 0, [1n << 20n], REASON.underReview);
+      await thief.supersede(W, ROOT, 30, FIX, 0);
+      await thief.reinstateDocuments(W, ROOT, 0, [1n << 11n]); // lifting the legitimate suspension
+      await thief.revokeDocument(W, ROOT, 11, REASON.other); // and revoking over it
+      await thief.revokeBatch(W, FIX, REASON.issuedInError);
+      const status = async (root: string, index: number) => Number((await registry.documentStatus(W, root, index)).status);
+      expect([await status(ROOT, 0), await status(ROOT, 20), await status(ROOT, 30), await status(FIX, 1)]).to.deep.equal([DOC.revoked, DOC.suspended, DOC.superseded, DOC.revoked]);
+
+      await directory.markAccountCompromised(stolen.address, theft);
+      expect([await status(ROOT, 0), await status(ROOT, 3), await status(ROOT, 20), await status(ROOT, 30), await status(FIX, 1)]).to.deep.equal([
+        DOC.valid,
+        DOC.valid,
+        DOC.valid,
+        DOC.valid,
+        DOC.valid,
+      ]);
+      // What the key did before the cut-off stands: the legitimate revocation, and the suspension the thief tried to bury.
+      expect([await status(ROOT, 10), await status(ROOT, 11)]).to.deep.equal([DOC.revoked, DOC.suspended]);
+      expect((await registry.documentStatus(W, ROOT, 30)).replacementRoot).to.equal(hre.ethers.ZeroHash);
+      const codes = getBytes((await registry.documentStatusRange(W, ROOT, 0, 4))[1]);
+      expect(codes).to.deep.equal(Uint8Array.from([DOC.valid, 0, DOC.valid, 0, DOC.valid, 0, DOC.valid, 0]));
+    });
+
+    it("governance may undo a revocation with a reason, only through the governor's delayed path", async () => {
+      const { registry, authority, governor, guardian } = await loadFixture(stolenKeySuite);
+      await authority.connect(governor).grantRole(ROLES.governor.id, governor.address, 2 * DAY);
+      const governance = new Governance(authority.connect(governor), governor);
+      const outcome = await governance.call(await registry.getAddress(), registry.interface.encodeFunctionData("restoreDocument", [W, ROOT, 10, evidence("appeal upheld")]));
+      expect(outcome.status).to.equal("scheduled");
+      if (outcome.status !== "scheduled") return;
+      await time.increase(2 * DAY);
+      await expect(governance.execute(outcome.operationId)).to.emit(registry, "DocumentRestored");
+      expect((await registry.documentStatus(W, ROOT, 10)).status).to.equal(DOC.valid);
+      // The guardian could have cancelled it.
+      const again = await governance.call(await registry.getAddress(), registry.interface.encodeFunctionData("restoreDocument", [W, ROOT, 10, evidence("twice")]));
+      if (again.status !== "scheduled") throw new Error("expected a scheduled operation");
+      await new Governance(authority.connect(guardian), guardian).cancel(again.operationId);
+    });
+  });
+
+  describe("3. identifiers belong to whoever owns them (certificates)", () => {
+    it("the exploit: another organisation anchors the real issuer's root first; it neither blocks the issuer nor gets a say over its documents", async () => {
+      const { registry, boardKey, universityKey, deployment } = await loadFixture(certificateSuite);
+      const root = id("wbu 2026 degrees");
+      await registry.connect(boardKey).issue(root, 500, 0); // squatted by organisation 3
+      await expect(registry.issue(root, 500, 0)).to.emit(registry, "BatchIssued").withArgs(root, 1, universityKey.address, 500, 0);
+      await registry.connect(boardKey).revokeBatch(3, root, REASON.other);
+      await expect(registry.connect(boardKey).revokeDocument(1, root, 7, REASON.other)).to.be.revertedWithCustomError(registry, "CertificateRegistryNotIssuer").withArgs(1, root, boardKey.address);
+      // A verifier asks for the issuer a certificate names: the university's documents are valid, the squatter's revoked.
+      const client = new CertificateClient(deployment, hre.ethers.provider);
+      const [ours, theirs] = await client.statuses([
+        { issuerOrgId: 1, root, index: 7 },
+        { issuerOrgId: 3, root, index: 7 },
+      ]);
+      expect([ours.status, theirs.status]).to.deep.equal(["valid", "revoked"]);
+    });
+  });
+
+  describe("4. nothing gets stuck forever (certificates)", () => {
+    it("a suspension records who imposed it: an issuer's key cannot lift what governance imposed", async () => {
+      const { registry, operator, universityKey } = await loadFixture(certificateSuite);
+      const root = id("under review");
+      await registry.issue(root, 10, 0);
+      await registry.connect(operator).suspendBatch(1, root, REASON.courtOrder);
+      const [, suspension] = await registry.batchMarks(1, root);
+      expect([suspension.value, suspension.actor]).to.deep.equal([1n, hre.ethers.ZeroAddress]);
+      await expect(registry.connect(universityKey).reinstateBatch(1, root)).to.be.revertedWithCustomError(registry, "CertificateRegistrySuspendedByGovernance");
+      await registry.connect(operator).reinstateBatch(1, root);
+      expect((await registry.documentStatus(1, root, 0)).status).to.equal(DOC.valid);
+    });
+  });
+
+  describe("5. validators cannot be thinned by one key", () => {
+    // The genesis contracts are set into the shared chain: take them out again afterwards.
+    let pristine: string;
+    before(async () => {
+      pristine = await hre.network.provider.send("evm_snapshot");
+    });
+    after(async () => {
+      await hre.network.provider.send("evm_revert", [pristine]);
+    });
+
+    /** A network generated with five validators (minimum four) run by the State Data Centre, plus one RPC node. */
+    async function networkSuite() {
+      const suite = await deployedSuite();
+      const { directory, authority, governor, others } = suite;
+      const bootstrap = others[0];
+      await directory.onboard(code("sdc"), KIND.nodeOperator, CAP.runNode | CAP.validate, [0], evidence("State Data Centre"));
+      const keys = Array.from({ length: 6 }, () => newNodeKey());
+      for (const [i, key] of keys.entries()) {
+        const [high, low] = enodeHalves(`0x${key.enodeId}`);
+        await directory.addNode(1, high, low, `10.20.0.${i + 1}`, 30303, i < 5);
+      }
+      const validators = keys.slice(0, 5).map((k) => k.address);
+      await installGenesisAlloc(hre, {
+        [VALIDATOR_CONTRACT_ADDRESS]: validatorContractAccount(validators, bootstrap.address, 4),
+        [NODE_PERMISSIONS_ADDRESS]: permissionsContractAccount("NodePermissions", bootstrap.address),
+      });
+      const set = ValidatorSet__factory.connect(VALIDATOR_CONTRACT_ADDRESS, bootstrap);
+      const nodePermissions = NodePermissions__factory.connect(NODE_PERMISSIONS_ADDRESS, bootstrap);
+      await set.bind(await authority.getAddress(), await directory.getAddress());
+      await nodePermissions.bind(await authority.getAddress(), await directory.getAddress(), []);
+      const selectors = (["addValidator", "removeValidator"] as const).map((f) => set.interface.getFunction(f)!.selector);
+      await authority.connect(governor).setTargetFunctionRole(VALIDATOR_CONTRACT_ADDRESS, selectors, ROLES.governor.id);
+      const nodeIds = keys.map((k) => hre.ethers.keccak256(`0x${k.enodeId}`));
+      return { ...suite, keys, nodeIds, validators, set, nodePermissions, anyone: others[5] };
+    }
+
+    it("a suspension, which one responder key imposes at once, prunes nobody and disconnects no validator", async () => {
+      const { directory, set, nodePermissions, keys, validators, anyone } = await loadFixture(networkSuite);
+      await directory.suspend(1, evidence("one key, at once"));
+      for (const validator of validators) {
+        await expect(set.connect(anyone).prune(validator)).to.be.revertedWithCustomError(set, "ValidatorSetNotPrunable").withArgs(validator);
+      }
+      expect(await set.getValidators()).to.deep.equal(validators);
+      // Validators keep connecting; the suspended organisation's plain RPC node does not.
+      expect(await nodePermissions.connectionAllowed(keys[0].enodeId, "10.20.0.1", 30303)).to.equal(true);
+      expect(await nodePermissions.connectionAllowed(keys[5].enodeId, "10.20.0.6", 30303)).to.equal(false);
+    });
+
+    it("removing validator nodes (immediate) lets anyone prune only down to the generated minimum; below it is the governor's delayed decision", async () => {
+      const { directory, set, nodeIds, validators, anyone, governor } = await loadFixture(networkSuite);
+      for (const id of nodeIds.slice(0, 3)) await directory.removeNode(id);
+      await expect(set.connect(anyone).prune(validators[0])).to.emit(set, "ValidatorRemoved").withArgs(validators[0], true, anyone.address);
+      await expect(set.connect(anyone).prune(validators[1])).to.be.revertedWithCustomError(set, "ValidatorSetAtMinimum").withArgs(validators[1], 4, 4);
+      expect((await set.getValidators()).length).to.equal(4);
+      await expect(set.connect(governor).removeValidator(validators[1])).to.emit(set, "ValidatorRemoved").withArgs(validators[1], false, governor.address);
+    });
+  });
+});
