@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { getBytes, id, type Interface } from "ethers";
+import { encodeBytes32String, getBytes, id, type Interface } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { rolePlan } from "../deploy/config";
 import { newNodeKey } from "../src/besu/node-keys";
@@ -14,7 +14,7 @@ import { VALIDATOR_CONTRACT_ADDRESS, validatorContractAccount } from "../src/bes
 import { enodeHalves } from "../src/directory/enode";
 import { Governance } from "../src/governance/governed";
 import { ROLES } from "../src/governance/roles";
-import { NodePermissions__factory, ValidatorSet__factory } from "../typechain-types";
+import { NodePermissions__factory, ValidatorSet__factory, WebsiteRegistry__factory } from "../typechain-types";
 import { CertificateClient } from "../src/certificates/client";
 import { CAP, DOC, KIND, REASON, certificateSuite, code, deployedSuite, evidence, rejects } from "./fixtures";
 import { DAY, MUTATION, owners, parcelSuite, ulpin } from "./helpers/land";
@@ -172,6 +172,54 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
     });
   });
 
+  describe("2. a compromised key's acts after its cut-off do not count (websites)", () => {
+    const SITE = id("wb.gov.in");
+    const v = (label: string) => encodeBytes32String(label);
+
+    /** The IT department's portal needs two of its three keys; release 1 is current, release 2 waits for review. */
+    async function portalSuite() {
+      const suite = await deployedSuite();
+      const { directory, others, deployment, operator } = suite;
+      await directory.onboard(code("it-dept"), KIND.agency, CAP.publishWebsites, [0], evidence("IT department"));
+      const [alice, bob, carol] = others;
+      for (const key of [alice, bob, carol]) await directory.addAccount(1, key.address);
+      const sites = WebsiteRegistry__factory.connect(deployment.contracts.WebsiteRegistry!.address, alice);
+      await sites.connect(operator).registerSite(SITE, 1, 2);
+      await sites.publish(SITE, v("2026.11.1"), id("root-1"), 10, 1000, id("manifest-1"));
+      await sites.connect(bob).approve(SITE, 1);
+      await sites.publish(SITE, v("2026.11.2"), id("root-2"), 10, 1000, id("manifest-2"));
+      await time.increase(3600);
+      return { ...suite, sites, alice, bob, carol };
+    }
+
+    it("the exploit: a stolen key's approval makes a release current; once reported, the site has no current release, not an older one", async () => {
+      const { sites, directory, carol } = await loadFixture(portalSuite);
+      const theft = (await time.latest()) + 1;
+      await sites.connect(carol).approve(SITE, 2);
+      expect((await sites.currentRelease(SITE))[0]).to.equal(2);
+      await directory.markAccountCompromised(carol.address, theft);
+      const [current, release] = await sites.currentRelease(SITE);
+      expect([current, release.root]).to.deep.equal([0n, hre.ethers.ZeroHash]);
+      expect((await sites.release(SITE, 2)).approvals).to.equal(1);
+      expect((await sites.approvalsOf(SITE, 2)).map((a) => a.counts)).to.deep.equal([true, false]);
+    });
+
+    it("a stolen key's rollback and revocation stop counting; a good key's approval or rollback restores the site", async () => {
+      const { sites, directory, alice, bob, carol } = await loadFixture(portalSuite);
+      await sites.connect(bob).approve(SITE, 2); // release 2 current, legitimately
+      const theft = (await time.latest()) + 1;
+      await sites.connect(carol).rollback(SITE, 1); // back to the old release
+      await sites.connect(carol).revoke(SITE, 2, 1); // and the new one revoked
+      await directory.markAccountCompromised(carol.address, theft);
+      // The thief's rollback made release 1 current: it no longer counts, so nothing is current.
+      expect((await sites.currentRelease(SITE))[0]).to.equal(0);
+      // Its revocation of release 2 does not count either: a good key rolls back to it.
+      expect((await sites.release(SITE, 2)).status).to.equal(2);
+      await expect(sites.connect(alice).rollback(SITE, 2)).to.emit(sites, "ReleaseActivated");
+      expect((await sites.currentRelease(SITE))[0]).to.equal(2);
+    });
+  });
+
   describe("3. identifiers belong to whoever owns them (certificates)", () => {
     it("the exploit: another organisation anchors the real issuer's root first; it neither blocks the issuer nor gets a say over its documents", async () => {
       const { registry, boardKey, universityKey, deployment } = await loadFixture(certificateSuite);
@@ -201,6 +249,27 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
       await expect(registry.connect(universityKey).reinstateBatch(1, root)).to.be.revertedWithCustomError(registry, "CertificateRegistrySuspendedByGovernance");
       await registry.connect(operator).reinstateBatch(1, root);
       expect((await registry.documentStatus(1, root, 0)).status).to.equal(DOC.valid);
+    });
+  });
+
+  describe("4. nothing gets stuck forever (websites)", () => {
+    it("lowering a threshold makes the pending release that already has enough counted approvals current", async () => {
+      const suite = await deployedSuite();
+      const { directory, others, deployment, operator } = suite;
+      await directory.onboard(code("it-dept"), KIND.agency, CAP.publishWebsites, [0], evidence("IT department"));
+      for (const key of others.slice(0, 3)) await directory.addAccount(1, key.address);
+      const sites = WebsiteRegistry__factory.connect(deployment.contracts.WebsiteRegistry!.address, others[0]);
+      const site = id("wb.gov.in");
+      await sites.connect(operator).registerSite(site, 1, 3);
+      await sites.publish(site, encodeBytes32String("v1"), id("root-1"), 1, 1, id("m-1"));
+      await sites.connect(others[1]).approve(site, 1);
+      expect((await sites.currentRelease(site))[0]).to.equal(0);
+      // The third key left the department: with a threshold of 3 the release would wait for ever.
+      await directory.removeAccount(others[2].address);
+      await expect(sites.connect(operator).setThreshold(site, 2))
+        .to.emit(sites, "ReleaseActivated")
+        .withArgs(site, 1, 0, 3, operator.address);
+      expect((await sites.currentRelease(site))[0]).to.equal(1);
     });
   });
 

@@ -10,7 +10,7 @@ const SITE = id("wb.gov.in");
 const OTHER_SITE = id("wbpolice.gov.in");
 const STATUS = { none: 0, pending: 1, approved: 2, revoked: 3 };
 const REASON = { none: 0, keyCompromise: 1, tampered: 2, publishedInError: 3 };
-const HOW = { published: 0, approved: 1, rolledBack: 2 };
+const HOW = { published: 0, approved: 1, rolledBack: 2, thresholdLowered: 3 };
 const version = (label: string) => encodeBytes32String(label);
 const ORG = { it: 1, other: 2, bank: 3 };
 
@@ -21,9 +21,9 @@ async function websiteSuite() {
   await directory.onboard(code("it-dept"), KIND.agency, CAP.publishWebsites, [0], evidence("IT department"));
   await directory.onboard(code("police"), KIND.agency, CAP.publishWebsites, [0], evidence("Police department"));
   await directory.onboard(code("sbi"), KIND.bank, CAP.liens, [0], evidence("bank"));
-  const [alice, bob, carol, dana, banker] = others;
+  const [alice, bob, carol, dana, banker, erin] = others;
   for (const key of [alice, bob, carol]) await directory.addAccount(ORG.it, key.address);
-  await directory.addAccount(ORG.other, dana.address);
+  for (const key of [dana, erin]) await directory.addAccount(ORG.other, key.address);
   await directory.addAccount(ORG.bank, banker.address);
   const sites = WebsiteRegistry__factory.connect(deployment.contracts.WebsiteRegistry!.address, alice);
   await sites.connect(operator).registerSite(SITE, ORG.it, 1);
@@ -39,7 +39,7 @@ async function published() {
 describe("WebsiteRegistry", () => {
   it("is deployed behind a proxy and cannot be initialised again", async () => {
     const { sites, deployment } = await loadFixture(websiteSuite);
-    expect(await sites.version()).to.equal("1.0.0");
+    expect(await sites.version()).to.equal("2.0.0");
     expect(await sites.directory()).to.equal(deployment.contracts.ParticipantDirectory.address);
     await expect(sites.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(sites, "InvalidInitialization");
   });
@@ -56,13 +56,16 @@ describe("WebsiteRegistry", () => {
       await expect(registering.registerSite(id("x"), ORG.it, 0)).to.be.revertedWithCustomError(sites, "WebsiteRegistryInvalidThreshold").withArgs(0);
       await expect(registering.registerSite(id("x"), ORG.it, 33)).to.be.revertedWithCustomError(sites, "WebsiteRegistryInvalidThreshold").withArgs(33);
       await expect(registering.registerSite(id("x"), ORG.bank, 1)).to.be.revertedWithCustomError(sites, "WebsiteRegistryOrganisationCannotPublish").withArgs(ORG.bank);
+      // A threshold the organisation's active keys cannot reach would leave every release pending for ever.
+      await expect(registering.registerSite(id("x"), ORG.other, 3)).to.be.revertedWithCustomError(sites, "WebsiteRegistryThresholdUnreachable").withArgs(3, 2);
       await expect(sites.registerSite(id("x"), ORG.it, 1)).to.be.revertedWithCustomError(sites, "AccessManagedUnauthorized");
     });
 
     it("governance reassigns a site and sets its threshold; a suspended organisation cannot take a site", async () => {
       const { sites, governor, operator, directory } = await loadFixture(websiteSuite);
       await expect(sites.connect(governor).reassignSite(SITE, ORG.other)).to.emit(sites, "SiteReassigned").withArgs(SITE, ORG.it, ORG.other, governor.address);
-      await expect(sites.connect(operator).setThreshold(SITE, 3)).to.emit(sites, "ThresholdSet").withArgs(SITE, 3, operator.address);
+      await expect(sites.connect(operator).setThreshold(SITE, 3)).to.be.revertedWithCustomError(sites, "WebsiteRegistryThresholdUnreachable").withArgs(3, 2);
+      await expect(sites.connect(operator).setThreshold(SITE, 2)).to.emit(sites, "ThresholdSet").withArgs(SITE, 2, operator.address);
       await expect(sites.connect(operator).setThreshold(SITE, 0)).to.be.revertedWithCustomError(sites, "WebsiteRegistryInvalidThreshold");
       await expect(sites.connect(operator).setThreshold(OTHER_SITE, 1)).to.be.revertedWithCustomError(sites, "WebsiteRegistryUnknownSite").withArgs(OTHER_SITE);
       await directory.suspend(ORG.it, evidence("audit"));
@@ -121,7 +124,7 @@ describe("WebsiteRegistry", () => {
     });
 
     it("a site needing two approvals makes a release current with the second key's approval", async () => {
-      const { sites, operator, bob, carol } = await loadFixture(published);
+      const { sites, operator, alice, bob, carol } = await loadFixture(published);
       await sites.connect(operator).setThreshold(SITE, 2);
       await sites.publish(SITE, version("2026.11.2"), id("root-2"), 121, 4_100_000, id("manifest-2"));
       expect((await sites.release(SITE, 2)).status).to.equal(STATUS.pending);
@@ -129,10 +132,16 @@ describe("WebsiteRegistry", () => {
       await expect(sites.approve(SITE, 2)).to.be.revertedWithCustomError(sites, "WebsiteRegistryAlreadyApproved");
       await expect(sites.connect(bob).approve(SITE, 2)).to.emit(sites, "ReleaseApproved").withArgs(SITE, 2, 2, bob.address);
       expect((await sites.site(SITE)).current).to.equal(2);
-      await expect(sites.connect(carol).approve(SITE, 2))
-        .to.be.revertedWithCustomError(sites, "WebsiteRegistryUnexpectedStatus")
-        .withArgs(SITE, 2, STATUS.approved);
+      // A third approval of an approved release only adds to it.
+      await expect(sites.connect(carol).approve(SITE, 2)).to.emit(sites, "ReleaseApproved").withArgs(SITE, 2, 3, carol.address);
+      expect((await sites.release(SITE, 2)).approvals).to.equal(3);
       await expect(sites.connect(carol).approve(SITE, 9)).to.be.revertedWithCustomError(sites, "WebsiteRegistryUnknownRelease").withArgs(SITE, 9);
+      const approvals = await sites.approvalsOf(SITE, 2);
+      expect(approvals.map((a) => [a.approver, a.counts])).to.deep.equal([
+        [alice.address, true],
+        [bob.address, true],
+        [carol.address, true],
+      ]);
     });
   });
 

@@ -9,6 +9,11 @@ pragma solidity 0.8.28;
 /// A site is the keccak256 of its normalised domain. Governance assigns it to an organisation of the participant
 /// directory holding the website capability; that organisation's active keys publish, approve and roll back its
 /// releases, and a site may require M of them to approve a release before it becomes current.
+///
+/// Every approval, activation and revocation records which key made it and when. A key reported compromised stops
+/// counting from its cut-off on: a release whose counted approvals fall below what it needs, or that a stolen key made
+/// current, is no longer current — the site then has no current release, never silently an older one — and a stolen
+/// key's revocation no longer holds.
 interface IWebsiteRegistry {
     /// @notice Where a release stands. `Approved` releases may be current, or be rolled back to.
     enum ReleaseStatus {
@@ -32,22 +37,32 @@ interface IWebsiteRegistry {
     enum Activation {
         Published,
         Approved,
-        RolledBack
+        RolledBack,
+        ThresholdLowered
     }
 
-    /// @dev One slot: orgId (32) | threshold (8) | current (32) | releaseCount (32) | registeredAt (40) = 144 bits.
+    /// @dev Slot 0: orgId (32) | threshold (8) | current (32) | releaseCount (32) | registeredAt (40) = 144 bits.
     /// Release ids run from 1; `current` 0 means the site has no current release (none yet, or it was revoked).
+    /// Then, in the same slot: who made the current release current — `activatedOrg` and `activatedBy` (the key's
+    /// number in the directory; 0 for governance, and for version 1.0.0, which kept no author) — and when (224 bits).
     struct Site {
         uint32 orgId;
         uint8 threshold;
         uint32 current;
         uint32 releaseCount;
         uint40 registeredAt;
+        uint32 activatedOrg;
+        uint16 activatedBy;
+        uint32 activatedAt;
     }
 
     /// @dev Slots: root, manifest (hash of the manifest file as published), version (a label such as "2026.11.2"
     /// in bytes32), then totalBytes (64) | fileCount (32) | publishedAt (32) | approvedAt (32) | approvals (8) |
-    /// status (8) | reason (8) = 184 bits.
+    /// status (8) | reason (8) | required (8, the approvals it needed when it became current) | logged (8, how many
+    /// of its approvals are in its approval log; the rest date from 1.0.0) | orgId (32, the organisation whose keys
+    /// approved it) = 232 bits; then revokerOrg (32) | revokedBy (16, 0 for governance) | revokedAt (32).
+    /// As a view returns it, `status` and `approvals` are what counts now: an approval or revocation by a key at or
+    /// after its compromise cut-off is not counted.
     struct Release {
         bytes32 root;
         bytes32 manifest;
@@ -59,6 +74,19 @@ interface IWebsiteRegistry {
         uint8 approvals;
         ReleaseStatus status;
         RevocationReason reason;
+        uint8 required;
+        uint8 logged;
+        uint32 orgId;
+        uint32 revokerOrg;
+        uint16 revokedBy;
+        uint32 revokedAt;
+    }
+
+    /// @notice An approval of a release: the approving key, when, and whether it counts now.
+    struct Approval {
+        address approver;
+        uint32 approvedAt;
+        bool counts;
     }
 
     /// @notice Governance assigned a site to an organisation, with the approvals a release needs.
@@ -130,6 +158,10 @@ interface IWebsiteRegistry {
     error WebsiteRegistryAlreadyCurrent(bytes32 siteId, uint32 releaseId);
     /// @notice A revocation needs a reason.
     error WebsiteRegistryMissingReason();
+    /// @notice A site cannot need more approvals than its organisation has active keys to give.
+    error WebsiteRegistryThresholdUnreachable(uint8 threshold, uint256 activeKeys);
+    /// @notice The release has fewer counted approvals than it needs to be current.
+    error WebsiteRegistryTooFewApprovals(bytes32 siteId, uint32 releaseId, uint256 counted, uint256 needed);
     /// @notice Neither a key of the site's organisation nor a governance role allowed this call.
     error WebsiteRegistryNotAuthorized(bytes32 siteId, address caller);
 
@@ -139,8 +171,9 @@ interface IWebsiteRegistry {
     /// @notice Moves a site to another such organisation (governor); its releases stay.
     function reassignSite(bytes32 siteId, uint32 orgId) external;
 
-    /// @notice Sets how many approvals a release needs (operator); pending releases are judged on the new number
-    /// at their next approval.
+    /// @notice Sets how many approvals a release needs (operator, delayed). Lowering it makes the latest release
+    /// current if it is pending and already has enough counted approvals; other pending releases are judged on the
+    /// new number at their next approval.
     function setThreshold(bytes32 siteId, uint8 threshold) external;
 
     /// @notice Publishes a release; current at once if the site needs one approval.
@@ -153,10 +186,11 @@ interface IWebsiteRegistry {
         bytes32 manifest
     ) external returns (uint32 releaseId);
 
-    /// @notice Approves a pending release; it becomes current with its last needed approval.
+    /// @notice Approves a release: a pending one becomes current with its last needed approval, and the current one is
+    /// confirmed (after a stolen key's approval stopped counting, say) once it has enough again.
     function approve(bytes32 siteId, uint32 releaseId) external;
 
-    /// @notice Makes an earlier approved, unrevoked release current again.
+    /// @notice Makes an earlier approved, unrevoked release with enough counted approvals current again.
     function rollback(bytes32 siteId, uint32 releaseId) external;
 
     /// @notice Revokes a release for good (a key of the site's organisation, or governance).
@@ -164,9 +198,14 @@ interface IWebsiteRegistry {
 
     function site(bytes32 siteId) external view returns (Site memory);
 
+    /// @notice A release, its status and approvals as they count now.
     function release(bytes32 siteId, uint32 releaseId) external view returns (Release memory);
 
-    /// @notice The current release and its id; id 0 and an empty release if there is none.
+    /// @notice Every approval of a release recorded since 2.0.0, with its key and time and whether it counts now.
+    function approvalsOf(bytes32 siteId, uint32 releaseId) external view returns (Approval[] memory);
+
+    /// @notice The current release and its id; id 0 and an empty release if there is none: none was made current, it
+    /// was revoked, it lacks counted approvals, or a stolen key made it current.
     function currentRelease(bytes32 siteId) external view returns (uint32 releaseId, Release memory);
 
     /// @notice The id of the release published with this root, or 0.

@@ -14,18 +14,29 @@ import {GovernedUpgradeable} from "../governance/GovernedUpgradeable.sol";
 /// checked against the participant directory on every call.
 /// @dev A revoked release can never become current again, and revoking the current one leaves the site with none:
 /// verifiers then report that nothing is published rather than trusting the last good release on their own.
+///
+/// Approvals are logged per release, five to a storage word (the key's number in the directory, 16 bits, and the
+/// time, 32), so that whether each still counts is decided when read: the directory's compromise cut-off of a key
+/// voids what it approved, made current or revoked from then on. Version 1.0.0's approvals, kept only as a count and
+/// a flag per key, always count.
 contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     using SafeCast for uint256;
 
     /// @notice Most approvals a site may require (the count is kept in 8 bits).
     uint8 public constant MAX_THRESHOLD = 32;
 
+    uint256 private constant _APPROVALS_PER_WORD = 5;
+    uint256 private constant _APPROVAL_BITS = 48;
+
     /// @custom:storage-location erc7201:sakshya.storage.WebsiteRegistry
     struct WebsiteStorage {
         mapping(bytes32 siteId => Site) sites;
         mapping(bytes32 siteId => mapping(uint32 releaseId => Release)) releases;
         mapping(bytes32 siteId => mapping(bytes32 root => uint32 releaseId)) releaseByRoot;
+        /// @dev Version 1.0.0's record of who approved; since 2.0.0 approvals are in `approvalLog`.
         mapping(bytes32 siteId => mapping(uint32 releaseId => mapping(address account => bool))) approvals;
+        /// @dev Approval `k` of a release: bits `48 * (k % 5)` of word `k / 5`, the key's number above the time.
+        mapping(bytes32 siteId => mapping(uint32 releaseId => mapping(uint256 word => uint256))) approvalLog;
     }
 
     // keccak256(abi.encode(uint256(keccak256("sakshya.storage.WebsiteRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -41,7 +52,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     // ---------------------------------------------------------------- governance
@@ -49,8 +60,8 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     /// @inheritdoc IWebsiteRegistry
     function registerSite(bytes32 siteId, uint32 orgId, uint8 threshold) external restricted whenNotPaused {
         if (siteId == bytes32(0)) revert WebsiteRegistryEmptyValue();
-        _requireThreshold(threshold);
         _requirePublisherOrganisation(orgId);
+        _requireThreshold(threshold, orgId);
         Site storage s = _storage().sites[siteId];
         if (s.orgId != 0) revert WebsiteRegistrySiteExists(siteId, s.orgId);
         s.orgId = orgId;
@@ -71,9 +82,17 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     /// @inheritdoc IWebsiteRegistry
     function setThreshold(bytes32 siteId, uint8 threshold) external restricted whenNotPaused {
         Site storage s = _site(siteId);
-        _requireThreshold(threshold);
+        _requireThreshold(threshold, s.orgId);
+        uint8 previous = s.threshold;
         s.threshold = threshold;
         emit ThresholdSet(siteId, threshold, msg.sender);
+        // Lowering the bar lets the latest release through if it already clears it.
+        uint32 latest = s.releaseCount;
+        if (threshold >= previous || latest == 0) return;
+        Release storage r = _storage().releases[siteId][latest];
+        if (r.status == ReleaseStatus.Pending && _countedApprovals(siteId, latest, r) >= threshold) {
+            _activate(siteId, s, latest, r, Activation.ThresholdLowered, 0);
+        }
     }
 
     // ---------------------------------------------------------------- publishers
@@ -90,14 +109,13 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         if (version_ == bytes32(0) || root == bytes32(0) || manifest == bytes32(0)) revert WebsiteRegistryEmptyValue();
         if (fileCount == 0) revert WebsiteRegistryEmptyRelease();
         Site storage s = _site(siteId);
-        uint32 orgId = _requireOwner(siteId, s);
+        (uint32 orgId, uint16 number) = _requireOwner(siteId, s);
         WebsiteStorage storage $ = _storage();
         uint32 existing = $.releaseByRoot[siteId][root];
         if (existing != 0) revert WebsiteRegistryDuplicateRoot(siteId, existing);
 
         releaseId = ++s.releaseCount;
         $.releaseByRoot[siteId][root] = releaseId;
-        $.approvals[siteId][releaseId][msg.sender] = true;
         Release storage r = $.releases[siteId][releaseId];
         r.root = root;
         r.manifest = manifest;
@@ -105,34 +123,47 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         r.totalBytes = totalBytes;
         r.fileCount = fileCount;
         r.publishedAt = _now();
-        r.approvals = 1;
         r.status = ReleaseStatus.Pending;
+        r.orgId = orgId;
+        _logApproval(siteId, releaseId, r, number);
         emit ReleasePublished(siteId, releaseId, version_, root, fileCount, totalBytes, manifest, orgId, msg.sender);
-        if (s.threshold <= 1) _activate(siteId, s, releaseId, r, Activation.Published);
+        if (s.threshold <= 1) _activate(siteId, s, releaseId, r, Activation.Published, number);
     }
 
     /// @inheritdoc IWebsiteRegistry
     function approve(bytes32 siteId, uint32 releaseId) external whenNotPaused {
         Site storage s = _site(siteId);
-        _requireOwner(siteId, s);
+        (uint32 orgId, uint16 number) = _requireOwner(siteId, s);
         Release storage r = _release(siteId, releaseId);
-        if (r.status != ReleaseStatus.Pending) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, r.status);
-        mapping(address => bool) storage approved = _storage().approvals[siteId][releaseId];
-        if (approved[msg.sender]) revert WebsiteRegistryAlreadyApproved(siteId, releaseId, msg.sender);
-        approved[msg.sender] = true;
-        uint8 approvals = ++r.approvals;
-        emit ReleaseApproved(siteId, releaseId, approvals, msg.sender);
-        if (approvals >= s.threshold) _activate(siteId, s, releaseId, r, Activation.Approved);
+        if (_revoked(r)) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, ReleaseStatus.Revoked);
+        if (_hasApproved(siteId, releaseId, r, msg.sender, orgId, number)) {
+            revert WebsiteRegistryAlreadyApproved(siteId, releaseId, msg.sender);
+        }
+        if (r.orgId == 0) r.orgId = orgId;
+        _logApproval(siteId, releaseId, r, number);
+        emit ReleaseApproved(siteId, releaseId, r.approvals, msg.sender);
+        uint256 counted = _countedApprovals(siteId, releaseId, r);
+        if (r.status == ReleaseStatus.Pending) {
+            if (counted >= s.threshold) _activate(siteId, s, releaseId, r, Activation.Approved, number);
+        } else if (s.current == releaseId && !_isCurrent(siteId, s) && counted >= _needed(s, r)) {
+            // The current release lost its footing (a stolen key made it current, or its approval stopped counting):
+            // a good key's approval, once it has enough again, makes it current on its own account.
+            _activate(siteId, s, releaseId, r, Activation.Approved, number);
+        }
     }
 
     /// @inheritdoc IWebsiteRegistry
     function rollback(bytes32 siteId, uint32 releaseId) external whenNotPaused {
         Site storage s = _site(siteId);
-        _requireOwner(siteId, s);
+        (, uint16 number) = _requireOwner(siteId, s);
         Release storage r = _release(siteId, releaseId);
-        if (r.status != ReleaseStatus.Approved) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, r.status);
-        if (s.current == releaseId) revert WebsiteRegistryAlreadyCurrent(siteId, releaseId);
-        _activate(siteId, s, releaseId, r, Activation.RolledBack);
+        ReleaseStatus status = _status(r);
+        if (status != ReleaseStatus.Approved) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, status);
+        if (s.current == releaseId && _isCurrent(siteId, s)) revert WebsiteRegistryAlreadyCurrent(siteId, releaseId);
+        uint256 counted = _countedApprovals(siteId, releaseId, r);
+        uint256 needed = _needed(s, r);
+        if (counted < needed) revert WebsiteRegistryTooFewApprovals(siteId, releaseId, counted, needed);
+        _activate(siteId, s, releaseId, r, Activation.RolledBack, number);
     }
 
     /// @inheritdoc IWebsiteRegistry
@@ -140,10 +171,11 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         if (reason == RevocationReason.None) revert WebsiteRegistryMissingReason();
         Site storage s = _site(siteId);
         Release storage r = _release(siteId, releaseId);
-        _requireOwnerOrGovernance(siteId, s);
-        if (r.status == ReleaseStatus.Revoked) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, r.status);
+        uint16 number = _requireOwnerOrGovernance(siteId, s);
+        if (_revoked(r)) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, ReleaseStatus.Revoked);
         r.status = ReleaseStatus.Revoked;
         r.reason = reason;
+        (r.revokerOrg, r.revokedBy, r.revokedAt) = (number == 0 ? 0 : s.orgId, number, _now());
         if (s.current == releaseId) s.current = 0;
         emit ReleaseRevoked(siteId, releaseId, reason, msg.sender);
     }
@@ -157,14 +189,26 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @inheritdoc IWebsiteRegistry
     function release(bytes32 siteId, uint32 releaseId) external view returns (Release memory) {
-        return _storage().releases[siteId][releaseId];
+        return _asCounted(siteId, releaseId);
     }
 
     /// @inheritdoc IWebsiteRegistry
-    function currentRelease(bytes32 siteId) external view returns (uint32 releaseId, Release memory) {
-        WebsiteStorage storage $ = _storage();
-        releaseId = $.sites[siteId].current;
-        return (releaseId, $.releases[siteId][releaseId]);
+    function approvalsOf(bytes32 siteId, uint32 releaseId) external view returns (Approval[] memory list) {
+        Release storage r = _storage().releases[siteId][releaseId];
+        list = new Approval[](r.logged);
+        for (uint256 k = 0; k < list.length; ++k) {
+            (uint16 number, uint32 at) = _approvalAt(siteId, releaseId, k);
+            (address approver, uint40 cutoff) = _DIRECTORY.numberedAccount(r.orgId, number);
+            list[k] = Approval({approver: approver, approvedAt: at, counts: cutoff == 0 || at < cutoff});
+        }
+    }
+
+    /// @inheritdoc IWebsiteRegistry
+    function currentRelease(bytes32 siteId) external view returns (uint32 releaseId, Release memory current) {
+        Site storage s = _storage().sites[siteId];
+        if (!_isCurrent(siteId, s)) return (0, current);
+        releaseId = s.current;
+        current = _asCounted(siteId, releaseId);
     }
 
     /// @inheritdoc IWebsiteRegistry
@@ -174,19 +218,116 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @inheritdoc IWebsiteRegistry
     function hasApproved(bytes32 siteId, uint32 releaseId, address account) external view returns (bool) {
-        return _storage().approvals[siteId][releaseId][account];
+        IParticipantDirectory.Account memory key = _DIRECTORY.account(account);
+        Release storage r = _storage().releases[siteId][releaseId];
+        return _hasApproved(siteId, releaseId, r, account, key.orgId, key.number);
     }
 
     // ---------------------------------------------------------------- internals
 
-    function _activate(bytes32 siteId, Site storage s, uint32 releaseId, Release storage r, Activation how) private {
+    /// @dev Makes a release current on the account of key `number` of the site's organisation (0: governance).
+    function _activate(
+        bytes32 siteId,
+        Site storage s,
+        uint32 releaseId,
+        Release storage r,
+        Activation how,
+        uint16 number
+    ) private {
         uint32 previous = s.current;
         s.current = releaseId;
+        (s.activatedOrg, s.activatedBy, s.activatedAt) = (number == 0 ? 0 : s.orgId, number, _now());
         if (r.status == ReleaseStatus.Pending) {
             r.status = ReleaseStatus.Approved;
             r.approvedAt = _now();
+            r.required = s.threshold;
         }
         emit ReleaseActivated(siteId, releaseId, previous, how, msg.sender);
+    }
+
+    /// @dev Whether the site's current release stands: made current by a mark that counts, not revoked by one, and
+    /// with enough approvals that count.
+    function _isCurrent(bytes32 siteId, Site storage s) private view returns (bool) {
+        uint32 releaseId = s.current;
+        if (releaseId == 0 || !_counts(s.activatedOrg, s.activatedBy, s.activatedAt)) return false;
+        Release storage r = _storage().releases[siteId][releaseId];
+        return !_revoked(r) && _countedApprovals(siteId, releaseId, r) >= _needed(s, r);
+    }
+
+    /// @dev The approvals a release needs: the site's threshold, or fewer if it became current under a lower one (a
+    /// raised threshold does not unseat it); a release of 1.0.0 kept no such number.
+    function _needed(Site storage s, Release storage r) private view returns (uint256) {
+        uint8 required = r.required;
+        return required == 0 || s.threshold < required ? s.threshold : required;
+    }
+
+    /// @dev Approvals that count: those of 1.0.0, and those logged since by keys not compromised at the time.
+    function _countedApprovals(bytes32 siteId, uint32 releaseId, Release storage r) private view returns (uint256 n) {
+        uint256 logged = r.logged;
+        n = r.approvals - logged;
+        uint32 orgId = r.orgId;
+        for (uint256 k = 0; k < logged; ++k) {
+            (uint16 number, uint32 at) = _approvalAt(siteId, releaseId, k);
+            if (_counts(orgId, number, at)) ++n;
+        }
+    }
+
+    /// @dev Whether a mark of key `number` of `orgId` made at `at` counts: governance's (0) always do, a key's unless
+    /// the directory holds a compromise cut-off for it at or before `at`.
+    function _counts(uint32 orgId, uint16 number, uint32 at) private view returns (bool) {
+        if (number == 0) return true;
+        (, uint40 cutoff) = _DIRECTORY.numberedAccount(orgId, number);
+        return cutoff == 0 || at < cutoff;
+    }
+
+    function _revoked(Release storage r) private view returns (bool) {
+        return r.status == ReleaseStatus.Revoked && _counts(r.revokerOrg, r.revokedBy, r.revokedAt);
+    }
+
+    /// @dev A release's status as it counts: a revocation that does not count leaves it as it was before.
+    function _status(Release storage r) private view returns (ReleaseStatus) {
+        ReleaseStatus status = r.status;
+        if (status != ReleaseStatus.Revoked || _revoked(r)) return status;
+        return r.approvedAt != 0 ? ReleaseStatus.Approved : ReleaseStatus.Pending;
+    }
+
+    function _asCounted(bytes32 siteId, uint32 releaseId) private view returns (Release memory copy) {
+        Release storage r = _storage().releases[siteId][releaseId];
+        copy = r;
+        if (r.status == ReleaseStatus.None) return copy;
+        copy.status = _status(r);
+        copy.approvals = uint8(_countedApprovals(siteId, releaseId, r));
+    }
+
+    function _logApproval(bytes32 siteId, uint32 releaseId, Release storage r, uint16 number) private {
+        uint256 k = r.logged;
+        uint256 entry = (uint256(number) << 32) | _now();
+        _storage().approvalLog[siteId][releaseId][k / _APPROVALS_PER_WORD] |= entry << (_APPROVAL_BITS * (k % _APPROVALS_PER_WORD));
+        r.logged = uint8(k + 1);
+        ++r.approvals;
+    }
+
+    function _approvalAt(bytes32 siteId, uint32 releaseId, uint256 k) private view returns (uint16 number, uint32 at) {
+        uint256 packed = _storage().approvalLog[siteId][releaseId][k / _APPROVALS_PER_WORD];
+        uint256 entry = packed >> (_APPROVAL_BITS * (k % _APPROVALS_PER_WORD));
+        return (uint16(entry >> 32), uint32(entry));
+    }
+
+    function _hasApproved(
+        bytes32 siteId,
+        uint32 releaseId,
+        Release storage r,
+        address account,
+        uint32 orgId,
+        uint16 number
+    ) private view returns (bool) {
+        if (_storage().approvals[siteId][releaseId][account]) return true;
+        if (number == 0 || orgId != r.orgId) return false;
+        for (uint256 k = 0; k < r.logged; ++k) {
+            (uint16 logged, ) = _approvalAt(siteId, releaseId, k);
+            if (logged == number) return true;
+        }
+        return false;
     }
 
     function _site(bytes32 siteId) private view returns (Site storage s) {
@@ -199,20 +340,23 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         if (r.status == ReleaseStatus.None) revert WebsiteRegistryUnknownRelease(siteId, releaseId);
     }
 
-    /// @dev The caller's organisation, once it is known to be an active publisher key of the site's organisation.
-    function _requireOwner(bytes32 siteId, Site storage s) private view returns (uint32 orgId) {
-        orgId = _DIRECTORY.authorizedOrganisation(msg.sender, Capabilities.PUBLISH_WEBSITES, 0);
+    /// @dev The caller's organisation and its number there, once it is known to be an active publisher key of the
+    /// site's organisation (a key added before the directory numbered keys gets its number now).
+    function _requireOwner(bytes32 siteId, Site storage s) private returns (uint32 orgId, uint16 number) {
+        (orgId, number) = _DIRECTORY.authorizedAccount(msg.sender, Capabilities.PUBLISH_WEBSITES, 0);
         if (orgId != s.orgId) revert WebsiteRegistryNotSiteOwner(siteId, s.orgId, orgId);
+        if (number == 0) number = _DIRECTORY.numberAccount(msg.sender);
     }
 
-    /// @dev A key of the site's organisation, or a governance role allowed this function.
-    function _requireOwnerOrGovernance(bytes32 siteId, Site storage s) private {
-        try _DIRECTORY.authorizedOrganisation(msg.sender, Capabilities.PUBLISH_WEBSITES, 0) returns (uint32 orgId) {
-            if (orgId == s.orgId) return;
+    /// @dev A key of the site's organisation (its number), or a governance role allowed this function (0).
+    function _requireOwnerOrGovernance(bytes32 siteId, Site storage s) private returns (uint16) {
+        try _DIRECTORY.authorizedAccount(msg.sender, Capabilities.PUBLISH_WEBSITES, 0) returns (uint32 orgId, uint16 n) {
+            if (orgId == s.orgId) return n == 0 ? _DIRECTORY.numberAccount(msg.sender) : n;
         } catch {
             // Not an active publisher key: governance is the only other way in.
         }
         if (!_governanceMayCall()) revert WebsiteRegistryNotAuthorized(siteId, msg.sender);
+        return 0;
     }
 
     function _requirePublisherOrganisation(uint32 orgId) private view {
@@ -223,8 +367,11 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         }
     }
 
-    function _requireThreshold(uint8 threshold) private pure {
+    /// @dev A threshold from 1 to {MAX_THRESHOLD} that the organisation's active keys can reach.
+    function _requireThreshold(uint8 threshold, uint32 orgId) private view {
         if (threshold == 0 || threshold > MAX_THRESHOLD) revert WebsiteRegistryInvalidThreshold(threshold);
+        uint256 keys = _DIRECTORY.accountsOf(orgId).length;
+        if (threshold > keys) revert WebsiteRegistryThresholdUnreachable(threshold, keys);
     }
 
     function _now() private view returns (uint32) {

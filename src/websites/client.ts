@@ -101,16 +101,19 @@ export class WebsiteClient extends ContractClient {
     return { ...result, releaseId: Number(await this.read(() => this.contract.releaseByRoot(manifest.siteId, manifest.root))) };
   }
 
+  /** This key's approval of a release; already done if it approved it before. An approval of an approved release
+   * adds to it: it makes the current release current again once a stolen key's approval stopped counting. */
   async approve(siteId: string, releaseId: number): Promise<WriteResult> {
-    const release = await this.release(siteId, releaseId);
-    if (release?.status === "approved" || (this.signer && (await this.read(async () => this.contract.hasApproved(siteId, releaseId, await this.signer!.getAddress()))))) {
+    if (this.signer && (await this.read(async () => this.contract.hasApproved(siteId, releaseId, await this.signer!.getAddress())))) {
       return ALREADY_DONE;
     }
     return this.send("approve", [siteId, releaseId]);
   }
 
+  /** Makes a release current again; already done if it is current as things count now. */
   async rollback(siteId: string, releaseId: number): Promise<WriteResult> {
-    if ((await this.site(siteId))?.current === releaseId) return ALREADY_DONE;
+    const [current] = await this.read(() => this.contract.currentRelease(siteId));
+    if (Number(current) === releaseId) return ALREADY_DONE;
     return this.send("rollback", [siteId, releaseId]);
   }
 

@@ -23,4 +23,6 @@ export const WEBSITE_SENTENCES: Record<string, (a: Args) => string> = {
   WebsiteRegistryAlreadyCurrent: (a) => `release ${a.releaseId} is already current`,
   WebsiteRegistryMissingReason: () => "a revocation needs a reason",
   WebsiteRegistryNotAuthorized: (a) => `${a.caller} is neither a key of the site's organisation nor a governance role`,
+  WebsiteRegistryThresholdUnreachable: (a) => `${a.threshold} approvals could never be given: the organisation has ${a.activeKeys} active keys`,
+  WebsiteRegistryTooFewApprovals: (a) => `release ${a.releaseId} has ${a.counted} approvals that count, and needs ${a.needed}`,
 };
