@@ -56,8 +56,6 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const root = textHash("gas batch");
   const spread = textHash("gas batch, spread revocations");
   const wbu = 1;
-  // A key's first batch also gives the key its number among its organisation's keys, which marks name.
-  snapshot["cert.issue (a key's first batch)"] = await gasOf(registry.issue(textHash("gas: first batch"), 1, 0));
   snapshot["cert.issue (root of 10,000 documents)"] = await gasOf(registry.issue(root, 10_000, 0));
   await registry.issue(spread, 10_000, 0);
   snapshot["cert.revokeDocument (first mark in its 32-document word)"] = await gasOf(registry.revokeDocument(wbu, root, 5000, 2));

@@ -12,7 +12,7 @@ import { DirectoryClient } from "../src/directory/client";
 import { LandClient } from "../src/land/client";
 import { titleHistory } from "../src/land/history";
 import { ownerCommitment, ulpinBytes } from "../src/land/titles";
-import { LandRegistry__factory } from "../typechain-types";
+import { ILandRegistry__factory } from "../typechain-types";
 import { onboardLandOffices } from "./land";
 import { deployedSuiteForBench } from "./suite";
 
@@ -35,15 +35,15 @@ async function main() {
   const keys = (await hre.ethers.getSigners()).slice(4, 9);
   await onboardLandOffices(directory, keys);
   const [survey, registrar, officer] = keys;
-  const land = LandRegistry__factory.connect(deployment.contracts.LandRegistry!.address, survey);
+  const land = ILandRegistry__factory.connect(deployment.contracts.LandRegistry!.address, survey);
   const people = ["asha", "dev"].map((name) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }]);
   const record = { ulpin: ulpinBytes(ULPIN), area: 4_047, landUse: 1, district: 17, block: 4, village: 100_234, recordHash: textHash("RoR v1") };
-  await (await land.registerParcel(record, people[0])).wait();
+  await (await land.registerParcel(record, people[0], [])).wait();
   for (let i = 0; i < MUTATIONS; i++) {
     const [from, to] = [people[i % 2], people[(i + 1) % 2]];
     const deed = textHash(`deed ${i}`);
     await (await land.connect(registrar).registerDeed(deed, record.ulpin, 0, from, to)).wait();
-    await (await land.connect(officer).approveMutation(deed, [], from, to, textHash(`RoR v${i + 2}`))).wait();
+    await (await land.connect(officer).approveMutation(record.ulpin, deed, [], from, to, textHash(`RoR v${i + 2}`))).wait();
   }
 
   const url = (hre.network.config as { url: string }).url;

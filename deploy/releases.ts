@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Manifest, addProxyToManifest, getImplementationAddressFromProxy, type StorageLayout } from "@openzeppelin/upgrades-core";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, type JsonFragment } from "ethers";
 import type { EthereumProvider, HardhatRuntimeEnvironment } from "hardhat/types";
 import { getStorageLayout, getUnlinkedBytecode, getVersion } from "@openzeppelin/upgrades-core";
 import { readValidations } from "@openzeppelin/hardhat-upgrades/dist/utils/validations";
@@ -11,11 +11,20 @@ import type { UpgradeableName } from "./upgrade";
 /** Where the record of each shipped version lives (written by scripts/freeze-release.ts). */
 export const RELEASES_DIR = path.join(__dirname, "releases");
 
-export interface ReleasedContract {
-  readonly abi: unknown[];
+/** A contract's interface and creation code. */
+export interface ContractCode {
+  readonly abi: JsonFragment[];
   readonly bytecode: string;
-  readonly layout: StorageLayout;
 }
+
+export interface ReleasedContract extends ContractCode {
+  readonly layout: StorageLayout;
+  /** Contracts its implementation is constructed with (the land registry's extension), by name. */
+  readonly companions?: Record<string, ContractCode>;
+}
+
+/** Contracts an implementation takes as constructor arguments after the directory, deployed with it. */
+const COMPANIONS: Partial<Record<UpgradeableName, readonly string[]>> = { LandRegistry: ["LandRegistryExtension"] };
 
 /** What a shipped version deployed, per upgradeable contract. */
 export interface ReleaseRecord {
@@ -66,8 +75,16 @@ export async function currentRelease(hre: HardhatRuntimeEnvironment, name: Upgra
   const validations = await readValidations(hre);
   const artifact = await hre.artifacts.readArtifact(name);
   const layout = getStorageLayout(validations, getVersion(getUnlinkedBytecode(validations, artifact.bytecode), artifact.bytecode));
-  const args = name === "ParticipantDirectory" ? [] : [ZeroAddress.replace(/0$/, "1")];
-  const implementation = await (await hre.ethers.getContractFactory(name)).deploy(...args);
+  const factory = await hre.ethers.getContractFactory(name);
+  // Every constructor argument is an address; a placeholder does, as nothing is called through it.
+  const args = factory.interface.deploy.inputs.map(() => ZeroAddress.replace(/0$/, "1"));
+  const implementation = await factory.deploy(...args);
   const version = await (implementation as unknown as { version(): Promise<string> }).version();
-  return { version, contract: { abi: artifact.abi as unknown[], bytecode: artifact.bytecode, layout } };
+  const companions: Record<string, ContractCode> = {};
+  for (const companion of COMPANIONS[name] ?? []) {
+    const { abi, bytecode } = await hre.artifacts.readArtifact(companion);
+    companions[companion] = { abi: abi as JsonFragment[], bytecode };
+  }
+  const contract = { abi: artifact.abi as JsonFragment[], bytecode: artifact.bytecode, layout, ...(COMPANIONS[name] ? { companions } : {}) };
+  return { version, contract };
 }

@@ -83,7 +83,9 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   };
   const directoryRecord = await proxyOnce("ParticipantDirectory");
   const certificateRecord = await proxyOnce("CertificateRegistry", [directoryRecord.address]);
-  const landRecord = await proxyOnce("LandRegistry", [directoryRecord.address]);
+  const landRecord = await isDeployed(previous?.contracts.LandRegistry?.address)
+    ? await proxyOnce("LandRegistry")
+    : await proxyOnce("LandRegistry", await landConstructorArgs(hre, options.signer, directoryRecord.address));
   const websiteRecord = await proxyOnce("WebsiteRegistry", [directoryRecord.address]);
 
   const deployment: Deployment = {
@@ -113,6 +115,16 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
 /** The execution delay a role's member gets: only the governor's and the operator's decisions wait. */
 function delayOf(plan: RolePlan, role: RoleName): number {
   return role === "governor" ? plan.governorDelay : role === "operator" ? plan.operatorDelay : 0;
+}
+
+/**
+ * The land registry's constructor arguments: the directory, and its extension — the contract carrying out its
+ * splits, merges, court orders and liens in its storage — deployed fresh for each implementation.
+ */
+export async function landConstructorArgs(hre: HardhatRuntimeEnvironment, signer: Signer, directory: string): Promise<[string, string]> {
+  const extension = await (await hre.ethers.getContractFactory("LandRegistryExtension", signer)).deploy(directory);
+  await extension.waitForDeployment();
+  return [directory, await extension.getAddress()];
 }
 
 interface WiringStep {

@@ -5,14 +5,22 @@ import { deployedContractOf, writeDeployment, type Deployment } from "../src/con
 import { InputError } from "../src/errors";
 import { Governance, type Outcome } from "../src/governance/governed";
 import { registerDeployedLayout, releasedContract } from "./releases";
+import { landConstructorArgs } from "./suite";
 
 /** Proxied contracts of the suite that can be upgraded. */
 export const UPGRADEABLE = ["ParticipantDirectory", "CertificateRegistry", "LandRegistry", "WebsiteRegistry"] as const;
 export type UpgradeableName = (typeof UPGRADEABLE)[number];
 
-/** Constructor arguments of each implementation: registries bake the directory's proxy address in as an immutable. */
-function constructorArgsOf(name: UpgradeableName, deployment: Deployment): unknown[] {
-  return name === "ParticipantDirectory" ? [] : [deployment.contracts.ParticipantDirectory.address];
+/**
+ * Constructor arguments of each implementation: registries bake the directory's proxy address in as an immutable, and
+ * the land registry its extension too, deployed anew with each implementation — only once the upgrade is known to be
+ * safe (until then, `deploy` false, the directory stands in for it: immutables do not change a storage layout).
+ */
+async function constructorArgsOf(hre: HardhatRuntimeEnvironment, name: UpgradeableName, deployment: Deployment, signer: Signer, deploy: boolean): Promise<unknown[]> {
+  const directory = deployment.contracts.ParticipantDirectory.address;
+  if (name === "ParticipantDirectory") return [];
+  if (name !== "LandRegistry") return [directory];
+  return deploy ? landConstructorArgs(hre, signer, directory) : [directory, directory];
 }
 
 export interface UpgradeOptions {
@@ -40,7 +48,7 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   }
   const name = options.contract as UpgradeableName;
   const proxy = deployedContractOf(options.deployment, name).address;
-  const constructorArgs = constructorArgsOf(name, options.deployment);
+  const validationArgs = await constructorArgsOf(hre, name, options.deployment, options.signer, false);
   const { ethers, upgrades } = hre;
   let factory;
   try {
@@ -55,12 +63,13 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   await registerDeployedLayout(hre.network.provider, proxy, releasedContract(String(running), name).layout);
   try {
     // The plugin builds the new implementation's bytecode from `constructorArgs` here too, though its types omit it.
-    const validation = { kind: "uups", constructorArgs } as Parameters<typeof upgrades.validateUpgrade>[2];
+    const validation = { kind: "uups", constructorArgs: validationArgs } as Parameters<typeof upgrades.validateUpgrade>[2];
     await upgrades.validateUpgrade(proxy, factory, validation);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
     throw new InputError(`${options.to} cannot safely replace ${name}: ${reason}`);
   }
+  const constructorArgs = await constructorArgsOf(hre, name, options.deployment, options.signer, true);
   const implementation = String(await upgrades.prepareUpgrade(proxy, factory, { kind: "uups", constructorArgs }));
   const authority = SakshyaAuthority__factory.connect(options.deployment.contracts.SakshyaAuthority.address, options.signer);
   const data = factory.interface.encodeFunctionData("upgradeToAndCall", [implementation, "0x"]);

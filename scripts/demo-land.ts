@@ -45,7 +45,8 @@ async function refused(what: string, step: Promise<unknown>): Promise<void> {
 
 /**
  * A sale through deed, objection window and approval; a rejection with its reason, appealed and allowed; a transfer
- * blocked by a court freeze and by an unconsented lien; a split; a title extract verified; a migration snapshot.
+ * blocked by a court freeze and by an unconsented lien; a forged deed set aside by a court; a split; a title extract
+ * verified; a migration snapshot.
  */
 export async function landWalkThrough(deployment: Deployment, keys: LandKeys, workDir: string): Promise<void> {
   const provider = hre.ethers.provider;
@@ -57,6 +58,8 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   const bank = as(keys.bank);
   const reader = new LandClient(deployment, provider);
   const directory = new DirectoryClient(deployment, provider);
+  // No migration snapshot is active until the last step: new parcels need no proofs of absence until then.
+  const noSnapshots = { folders: [], keccak: await loadKeccak() };
 
   const cards = Object.fromEntries(
     (["asha", "bina", "dev"] as const).map((name, i) => {
@@ -72,8 +75,8 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   const A = "WB100100000001";
   const B = "WB100100000002";
   const place = { district: 10, block: 1, village: 340_112 };
-  ok(`survey-nadia registers ${A}: 4,047 m² agricultural, Asha 100%`, await survey.registerParcel({ ulpin: A, area: 4_047, landUse: 1, ...place, recordHash: doc("RoR A v1") }, [owner("asha", 10_000)]));
-  ok(`survey-nadia registers ${B}: 2,500 m² homestead, Bina 60%, Asha 40%`, await survey.registerParcel({ ulpin: B, area: 2_500, landUse: 2, ...place, recordHash: doc("RoR B v1") }, sorted([owner("bina", 6_000), owner("asha", 4_000)])));
+  ok(`survey-nadia registers ${A}: 4,047 m² agricultural, Asha 100%`, await survey.registerParcel({ ulpin: A, area: 4_047, landUse: 1, ...place, recordHash: doc("RoR A v1") }, [owner("asha", 10_000)], noSnapshots));
+  ok(`survey-nadia registers ${B}: 2,500 m² homestead, Bina 60%, Asha 40%`, await survey.registerParcel({ ulpin: B, area: 2_500, landUse: 2, ...place, recordHash: doc("RoR B v1") }, sorted([owner("bina", 6_000), owner("asha", 4_000)]), noSnapshots));
 
   console.log("\nA sale by the only owner: registered, then approved at once by the block's revenue officer.");
   const sale = doc("Sale deed 501/2026, Krishnagar");
@@ -96,7 +99,7 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   ok("hc-calcutta freezes A under a civil suit", await court.freeze(A, doc("CS 44/2026"), 0));
   const back = doc("Sale deed 503/2026, Krishnagar");
   await refused("reg-nadia registers a deed for A", registrar.registerDeed(back, A, 0, { from: [owner("dev", 10_000)], to: [owner("asha", 10_000)] }));
-  ok("hc-calcutta lifts the freeze", await court.unfreeze(A, doc("CS 44/2026 final order")));
+  ok("hc-calcutta lifts the freeze", await court.unfreeze(A, doc("CS 44/2026"), doc("CS 44/2026 final order")));
 
   console.log("\nA lien without its holder's consent stops the transfer of mortgaged land.");
   const loan = doc("SBI home loan 8812");
@@ -107,13 +110,20 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   ok("lr-nadia approves", await officer.approve(back, doc("RoR A v3")));
   ok("sbi-kolkata releases the lien once repaid", await bank.releaseLien(A, loan));
 
+  console.log("\nA gift deed forged in Asha's name gets through; a court sets it aside and restores her title.");
+  const forged = doc("Gift deed 504/2026, Krishnagar (forged)");
+  ok("reg-nadia registers the 'gift' Asha → Dev", await registrar.registerDeed(forged, A, 1, { from: [owner("asha", 10_000)], to: [owner("dev", 10_000)] }));
+  ok("lr-nadia approves it", await officer.approve(forged, doc("RoR A v4")));
+  ok("hc-calcutta rectifies the title under its decree", await court.rectify(A, forged, doc("Title suit 9/2026 decree"), doc("RoR A v5")));
+  console.log(`  A is again owned by ${describeOwners(await reader.owners(A))}: Asha's commitment`);
+
   console.log("\nA split: the parts' areas must add up to the parent's; the parent is retired and linked to them.");
   const parts = [
     { ulpin: "WB100100000011", area: 2_000, landUse: 1, recordHash: doc("RoR A-1") },
     { ulpin: "WB100100000012", area: 2_047, landUse: 1, recordHash: doc("RoR A-2") },
   ];
-  await refused("survey-nadia splits A into 2,000 + 2,000 m²", survey.split(A, [parts[0], { ...parts[1], area: 2_000 }]));
-  ok("survey-nadia splits A into 2,000 + 2,047 m²", await survey.split(A, parts));
+  await refused("survey-nadia splits A into 2,000 + 2,000 m²", survey.split(A, [parts[0], { ...parts[1], area: 2_000 }], noSnapshots));
+  ok("survey-nadia splits A into 2,000 + 2,047 m²", await survey.split(A, parts, noSnapshots));
 
   const now = (await provider.getBlock("latest"))!.timestamp;
   const history = await titleHistory(reader, directory, parts[1].ulpin, now);
@@ -141,7 +151,7 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   const manifest = await buildSnapshot(path.join(__dirname, "samples", "land", "nadia-register.csv"), snapshotDir, { chainId: deployment.chainId, registry: reader.address }, await loadKeccak());
   console.log(`  built the snapshot of ${manifest.parcelCount} parcels (root ${manifest.root.slice(0, 18)}…), ${manifest.ownerSalts} owner salts to hand out`);
   const governance = new Governance(SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, keys.governor), keys.governor);
-  const anchored = await reader.anchorSnapshot(governance, manifest.root, manifest.parcelCount, manifest.exportHash);
+  const anchored = await reader.anchorSnapshot(governance, manifest.root, manifest.parcelCount, manifest.exportHash, manifest.absenceRoot!);
   console.log(`✓ the governor anchors it: ${anchored === "already-done" ? "already anchored" : anchored.status}`);
   const { entry, proof } = snapshotEntry(snapshotDir, "WB100100000201", await loadKeccak());
   ok("WB100100000201 is materialised exactly as its entry says", await bank.materialise(manifest.root, entry.record, entry.owners, proof));

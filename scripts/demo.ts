@@ -11,7 +11,7 @@ import { parseEnode } from "../src/directory/enode";
 import { Governance } from "../src/governance/governed";
 import { describeRoles } from "../src/governance/inspect";
 import { hashJson } from "../src/hashing/canonical-json";
-import type { Signer } from "ethers";
+import { Wallet, type Signer } from "ethers";
 import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../src/certificates/batch";
 import { CertificateClient } from "../src/certificates/client";
 import { redact, type CertificateFile } from "../src/certificates/document";
@@ -94,6 +94,7 @@ async function main() {
 
   heading("6. Certificates: a university issues a batch; verifiers check files");
   const certificates = await certificateWalkThrough(deployment, keys[0], directory, path.dirname(deploymentFile));
+  await stolenKeyWalkThrough(deployment, directory, new Governance(authority.connect(governor), governor), certificates, governor);
 
   heading("7. Suspension cuts every key of an organisation at once");
   await directory.changeStatus("suspend", await directory.resolveOrganisation("wbu"), hashJson({ decision: "SBIC/2026/17", reason: "audit" }));
@@ -148,7 +149,37 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
   fs.writeFileSync(redacted, JSON.stringify(redact(JSON.parse(fs.readFileSync(files[2], "utf8")) as CertificateFile, ["dateOfBirth"], keccak)));
   console.log("\nA grade edited by hand, document 1 revoked for misconduct, and document 2 with its date of birth hidden:");
   show(await verify([tampered, files[1], redacted]));
-  return { verify, valid: files[3] };
+  return { verify, show, files, batch: { issuerOrgId: wbu, root: batch.manifest.root }, valid: files[3] };
+}
+
+/**
+ * A second key of the university is stolen and used to revoke good certificates; once the responder reports it, what
+ * it did after its cut-off no longer counts. A revocation found wrong on appeal is undone by the governor.
+ */
+async function stolenKeyWalkThrough(
+  deployment: Deployment,
+  directory: DirectoryClient,
+  governance: Governance,
+  certificates: Awaited<ReturnType<typeof certificateWalkThrough>>,
+  funder: Signer,
+) {
+  const { verify, show, files, batch } = certificates;
+  const provider = hre.ethers.provider;
+  const clerk = Wallet.createRandom().connect(provider);
+  // The in-process chain charges for gas (Besu's free-gas network would not): the new key needs a little ether.
+  await (await funder.sendTransaction({ to: clerk.address, value: hre.ethers.parseEther("1") })).wait();
+  await directory.addAccount(batch.issuerOrgId, clerk.address);
+  console.log(`\nA second wbu key, ${clerk.address} on a clerk's laptop, is stolen; the thief revokes two good certificates:`);
+  const cutoff = (await provider.getBlock("latest"))!.timestamp;
+  await new CertificateClient(deployment, clerk, clerk).revokeDocuments(batch, [4, 5], REASONS.indexOf("withdrawn"));
+  show(await verify([files[4], files[5]]));
+  await directory.compromiseAccount(clerk.address, cutoff);
+  console.log(`The responder reports the key compromised from ${new Date(cutoff * 1000).toISOString()}, at once: its acts since stop counting.`);
+  show(await verify([files[4], files[5]]));
+  console.log("\nAn appeal overturns the misconduct finding: only the governor undoes a revocation (after two days in production).");
+  const outcome = await new CertificateClient(deployment, provider).restoreDocument(governance, { ...batch, index: 1 }, hashJson({ appeal: "WBU/A/2026/3", allowed: true }));
+  console.log(`✓ restoreDocument: ${outcome.status}`);
+  show(await verify([files[1]]));
 }
 
 main().catch((error) => {

@@ -9,6 +9,7 @@ import { enodeHalves } from "../src/directory/enode";
 import { ROLES } from "../src/governance/roles";
 import { AccountPermissions__factory, NodePermissions__factory } from "../typechain-types";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { restoreChainAfter } from "./helpers/chain";
 
 /**
  * Payloads from Besu's own NodeSmartContractV2PermissioningControllerTest ("created using Remix"): what Besu sends
@@ -61,14 +62,7 @@ async function permissionsSuite() {
 const raw = (to: string, data: string) => hre.ethers.provider.call({ to, data });
 
 describe("Besu permissioning contracts", () => {
-  // The genesis contracts are set into the shared chain: take them out again, so no later file's deployment sees them.
-  let pristine: string;
-  before(async () => {
-    pristine = await hre.network.provider.send("evm_snapshot");
-  });
-  after(async () => {
-    await hre.network.provider.send("evm_revert", [pristine]);
-  });
+  restoreChainAfter();
 
   describe("interfaces", () => {
     it("have Besu's selectors, and encode a node check exactly as Besu's own test payloads", () => {

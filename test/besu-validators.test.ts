@@ -14,6 +14,7 @@ import { enodeHalves } from "../src/directory/enode";
 import { ROLES } from "../src/governance/roles";
 import { ValidatorSet__factory } from "../typechain-types";
 import { CAP, KIND, code, deployedSuite, evidence, tempFile } from "./fixtures";
+import { restoreChainAfter } from "./helpers/chain";
 
 /** The two `extraData` encodings published in Besu's QBFT documentation ("Configure QBFT consensus"). */
 const DOCUMENTED = {
@@ -105,14 +106,7 @@ async function validatorSuite() {
 }
 
 describe("ValidatorSet (pre-deployed in the genesis)", () => {
-  // The genesis contracts are set into the shared chain: take them out again, so no later file's deployment sees them.
-  let pristine: string;
-  before(async () => {
-    pristine = await hre.network.provider.send("evm_snapshot");
-  });
-  after(async () => {
-    await hre.network.provider.send("evm_revert", [pristine]);
-  });
+  restoreChainAfter();
 
   it("holds exactly the storage its constructor would have written, so Besu reads the genesis validators", async () => {
     const { genesisValidators, bootstrap, validatorSet } = await loadFixture(validatorSuite);

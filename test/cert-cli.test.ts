@@ -99,6 +99,15 @@ describe("sakshya cert (command line)", function () {
     await expectNothingSent(cli(["cert", "revoke", certificate("000104"), "--reason", "misconduct", ...issuer]), 2, /already revoked/);
     await expectNothingSent(cli(["cert", "revoke", certificate("000105"), "--reason", "because", ...issuer]), 2, /Unknown reason "because"/);
 
+    // Only governance undoes a revocation, with the decision's reason.
+    const restore = ["cert", "restore", certificate("000104"), "--reason", "Appeal 4/2026 allowed"];
+    await expectNothingSent(cli([...restore, ...issuer]), 2, /holds no role allowed to call this function/);
+    const restored = await cli([...restore, "--dev-account", "0"]);
+    expect(restored.code, restored.stderr).to.equal(0);
+    expect(restored.stdout).to.match(/✓ Restored document \d+ of batch 0x[0-9a-f]{64}/);
+    expect((await cli(["cert", "verify", certificate("000104")])).code).to.equal(0);
+    await expectNothingSent(cli([...restore, "--dev-account", "0"]), 2, /Document \d+ of batch 0x[0-9a-f]{64} is not revoked or superseded: there is nothing to restore/);
+
     const foreign = JSON.parse(fs.readFileSync(certificate("000105"), "utf8"));
     foreign.anchor.registry = `0x${"12".repeat(20)}`;
     const foreignFile = path.join(work, "foreign.json");

@@ -93,7 +93,9 @@ describe("sakshya land (command line)", function () {
     await ok(["land", "freeze", U1, "--order", "CS 12/2026", ...as("court")], /froze parcel/);
     const deed = ["--deed", "Sale deed 103/2026", "--from", `${card("dev")}=100%`, "--to", `${card("asha")}=100%`];
     await expectNothingSent(cli(["land", "deed", U1, ...deed, ...as("registrar")]), 2, /parcel WB170400000101 is frozen by court order 0x[0-9a-f]+ \(until lifted\)/);
-    await ok(["land", "unfreeze", U1, "--order", "CS 12/2026 final order", ...as("court")], /lifted the freeze/);
+    await expectNothingSent(cli(["land", "unfreeze", U1, "--order", "CS 99/2026", "--lifting-order", "CS 12/2026 final order", ...as("court")]), 2, /no freeze under order 0x[0-9a-f]+ holds parcel WB170400000101/);
+    await ok(["land", "unfreeze", U1, "--order", "CS 12/2026", "--lifting-order", "CS 12/2026 final order", ...as("court")], /lifted the freeze/);
+    await ok(["land", "unfreeze", U1, "--order", "CS 12/2026", "--lifting-order", "CS 12/2026 final order", ...as("court")], /already on chain/);
     await ok(["land", "lien", "register", U1, "--loan", "SBI home loan 55", ...as("bank")], /registered lien/);
     await ok(["land", "deed", U1, ...deed, ...as("registrar")]);
     const deedHash = hashOf("Sale deed 103/2026");
@@ -101,6 +103,28 @@ describe("sakshya land (command line)", function () {
     await ok(["land", "lien", "consent", U1, "--loan", "SBI home loan 55", "--deed", deedHash, ...as("bank")], /consented with lien/);
     await ok(["land", "approve", deedHash, "--record", "RoR 101 v3", ...as("officer")]);
     await ok(["land", "lien", "release", U1, "--loan", "SBI home loan 55", ...as("bank")], /released lien/);
+  });
+
+  it("rectifies a wrongful mutation under a court order, and discharges the lien of a bank that can no longer act", async () => {
+    const deedHash = hashOf("Sale deed 103/2026");
+    const rectify = ["land", "rectify", U1, "--deed", deedHash, "--order", "Title suit 7/2026 decree", "--record", "RoR 101 v4"];
+    await expectNothingSent(cli([...rectify, ...as("bank")]), 2, /organisation 6 lacks capability court-orders/);
+    await ok([...rectify, ...as("court")], /rectified the title of WB170400000101/);
+    await ok([...rectify, ...as("court")], /already on chain/);
+    const history = await ok(["land", "history", U1], /title rectified by court-17 \(org 5\)/);
+    expect(history.stdout).to.match(/rectified/);
+    await ok(["land", "show", U1], /version 4/);
+
+    const loan = ["--loan", "SBI crop loan 9"];
+    await ok(["land", "lien", "register", U1, ...loan, ...as("bank")], /registered lien/);
+    const discharge = ["land", "lien", "discharge", U1, ...loan, "--order", "Execution case 3/2026"];
+    await expectNothingSent(cli([...discharge, ...as("court")]), 2, /organisation 6, which holds lien 0x[0-9a-f]+, can still act on it/);
+    await ok(["org", "suspend", "sbi", "--reason", "licence cancelled", "--dev-account", "1"], /Suspended organisation 6/);
+    await ok([...discharge, ...as("court")], /discharged lien/);
+    await ok([...discharge, ...as("court")], /already on chain/);
+    await ok(["org", "successor", "sbi", "ubi", "--dev-account", "1"], /Named organisation 7 successor of organisation 6/);
+    await ok(["org", "show", "sbi"], /successor: +organisation 7/);
+    await ok(["org", "reinstate", "sbi", "--reason", "licence restored", "--dev-account", "1"], /Reinstated organisation 6/);
   });
 
   it("splits with areas that must add up, and refuses a deed for the retired parent", async () => {
@@ -124,7 +148,7 @@ describe("sakshya land (command line)", function () {
   it("writes a title extract with a PDF that verifies while current, and not once edited or outdated", async () => {
     await ok(["land", "extract", "WB170400000120", "--out", file("extract.json"), "--pdf", file("extract.pdf")], /Title extract of WB170400000120 \(version 2/);
     expect(fs.readFileSync(file("extract.pdf")).subarray(0, 5).toString()).to.equal("%PDF-");
-    await ok(["land", "verify-extract", file("extract.json"), "--owner", card("asha")], /genuine and current[\s\S]*holder owns 100% now/);
+    await ok(["land", "verify-extract", file("extract.json"), "--owner", card("dev")], /genuine and current[\s\S]*holder owns 100% now/);
     const edited = JSON.parse(fs.readFileSync(file("extract.json"), "utf8"));
     edited.parcel.area = 5000;
     fs.writeFileSync(file("edited.json"), JSON.stringify(edited));
@@ -150,6 +174,16 @@ describe("sakshya land (command line)", function () {
     await expectNothingSent(cli(["land", "materialise", "WB170400000299", "--snapshot", file("snapshot"), ...as("bank")]), 2, /Parcel WB170400000299 is not in the snapshot/);
     const show = await ok(["land", "show", "WB170400000201"], /900 m², agricultural/);
     expect(show.stdout).to.match(/version 1/);
+
+    // While the snapshot is active, a new ULPIN is proved absent from it, and one it holds is refused.
+    const register = (ulpin: string) => ["land", "register", ulpin, "--district", "17", "--block", "4", "--village", "100234", "--record", "RoR new", "--area", "500", "--owner", `${card("dev")}=100%`];
+    await expectNothingSent(cli([...register("WB170400000203"), ...as("survey")]), 2, /Migration snapshot 0x[0-9a-f]+ is active: give its folder with --snapshot/);
+    await ok([...register("WB170400000203"), "--snapshot", file("snapshot"), ...as("survey")], /registered parcel WB170400000203/);
+    await expectNothingSent(cli([...register("WB170400000202"), "--snapshot", file("snapshot"), ...as("survey")]), 2, /Parcel WB170400000202 is held by the active migration snapshot/);
+    await ok(["land", "snapshot-retire", file("snapshot"), "--reason", "migration of block 4 closed", ...as("governor")], /Retired snapshot/);
+    await ok(["land", "snapshot-retire", file("snapshot"), "--reason", "migration of block 4 closed", ...as("governor")], /already retired, nothing sent/);
+    await expectNothingSent(cli(["land", "materialise", "WB170400000202", "--snapshot", file("snapshot"), ...as("bank")]), 2, /snapshot 0x[0-9a-f]+ is retired/);
+    await ok([...register("WB170400000202"), ...as("survey")], /registered parcel WB170400000202/);
   });
 
   it("builds, in its worker threads, the root OpenZeppelin's StandardMerkleTree gives, rows split at any line", async () => {

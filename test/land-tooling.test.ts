@@ -10,6 +10,7 @@ import { loadKeccak } from "../src/hashing/keccak";
 import { hex } from "../src/hashing/merkle";
 import { commit, ownersHashOf } from "../src/land/leaf-encoding";
 import { newOwnerCard, parseParty, parseShare, readOwnerCard } from "../src/land/parties";
+import { ULPINS_FILE, absenceProof } from "../src/land/absence";
 import { buildSnapshot, snapshotEntry } from "../src/land/snapshot";
 import { landJurisdiction, ownerCommitment, ownersHash, parseUlpin, sortOwners, ulpinBytes, ulpinText } from "../src/land/titles";
 import { parseJurisdiction } from "../src/directory/vocabulary";
@@ -140,9 +141,52 @@ describe("land tooling", () => {
       expect(fs.statSync(path.join(dir, "owner-salts.csv")).mode & 0o077).to.equal(0);
       const { entry, proof } = snapshotEntry(dir, "WB170400000001", keccak);
       expect(entry.owners.map((o) => o.commitment)).to.have.members(salts.slice(0, 2).map(([, identity, salt]) => ownerCommitment(identity, salt)));
-      await land.connect(governor).anchorSnapshot(manifest.root, manifest.parcelCount, manifest.exportHash);
+      await land.connect(governor).anchorSnapshot(manifest.root, manifest.parcelCount, manifest.exportHash, manifest.absenceRoot!);
       await land.connect(outsider).materialise(manifest.root, { ...entry.record, ulpin: ulpinBytes(entry.record.ulpin) }, entry.owners, proof);
       expect((await land.parcel(ulpinBytes("WB170400000001"))).owners).to.equal(ownersHash(entry.owners));
+    });
+
+    it("proves ULPINs absent with gaps that OpenZeppelin's StandardMerkleTree proves too, and never a held one", async () => {
+      const keccak = await loadKeccak();
+      const serialArb = fc.integer({ min: 1, max: 400 });
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(serialArb, { minLength: 1, maxLength: 40 }), fc.array(serialArb, { minLength: 1, maxLength: 10 }), async (held, asked) => {
+          const file = tempFile("export.csv");
+          fs.writeFileSync(file, `${HEADER}\n${held.map((serial) => row(serial, `${person("a")}:100%`)).join("\n")}\n`);
+          const dir = path.join(path.dirname(file), "snap");
+          const manifest = await buildSnapshot(file, dir, ANCHOR, keccak);
+          const ulpins = held.map((serial) => ulpinBytes(`WB1704${String(serial).padStart(8, "0")}`)).sort();
+          const bounds = [`0x${"00".repeat(14)}`, ...ulpins, `0x${"ff".repeat(14)}`];
+          const gaps = StandardMerkleTree.of(bounds.slice(1).map((above, i) => [bounds[i], above]), ["bytes14", "bytes14"]);
+          expect(manifest.absenceRoot).to.equal(gaps.root);
+          for (const serial of asked) {
+            const text = `WB1704${String(serial).padStart(8, "0")}`;
+            if (held.includes(serial)) {
+              expect(() => absenceProof(dir, { root: manifest.root, absenceRoot: gaps.root }, text, keccak)).to.throw(/is held by the active migration snapshot/);
+              continue;
+            }
+            const proof = absenceProof(dir, { root: manifest.root, absenceRoot: gaps.root }, text, keccak);
+            expect(proof.below < ulpinBytes(text) && ulpinBytes(text) < proof.above).to.equal(true);
+            expect(StandardMerkleTree.verify(gaps.root, ["bytes14", "bytes14"], [proof.below, proof.above], proof.proof)).to.equal(true);
+          }
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it("a folder altered after anchoring proves nothing, and one built before gap trees is named as such", async () => {
+      const keccak = await loadKeccak();
+      const file = tempFile("export.csv");
+      fs.writeFileSync(file, `${HEADER}\n${[1, 5, 9].map((serial) => row(serial, `${person("a")}:100%`)).join("\n")}\n`);
+      const dir = path.join(path.dirname(file), "snap");
+      const manifest = await buildSnapshot(file, dir, ANCHOR, keccak);
+      const anchored = { root: manifest.root, absenceRoot: manifest.absenceRoot! };
+      // Dropping WB170400000005 from the sorted list would make it look free.
+      const sorted = fs.readFileSync(path.join(dir, ULPINS_FILE));
+      fs.writeFileSync(path.join(dir, ULPINS_FILE), Buffer.concat([sorted.subarray(0, 14), sorted.subarray(28)]));
+      expect(() => absenceProof(dir, anchored, "WB170400000005", keccak)).to.throw(/has been altered/);
+      fs.rmSync(path.join(dir, ULPINS_FILE));
+      expect(() => absenceProof(dir, anchored, "WB170400000005", keccak)).to.throw(/built before snapshots could prove a ULPIN absent/);
     });
 
     it("names every bad row by its line, refuses duplicates, and leaves no folder behind", async () => {

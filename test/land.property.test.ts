@@ -17,6 +17,8 @@ interface ModelParcel {
   liens: number;
   landUse: number;
   pending?: { deed: string; from: Owner[]; to: Owner[]; deadline: "now" | "window"; consents: number };
+  /** Mutations that took effect, latest last, with the owners each replaced; set aside once rectified. */
+  applied: Array<{ deed: string; before: Owner[]; rectified: boolean }>;
 }
 
 const PEOPLE = ["p0", "p1", "p2", "p3"];
@@ -38,27 +40,28 @@ const action = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("split" as const), parcel: parcelIndex, cut: fc.integer({ min: 1, max: 99 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("merge" as const), a: fc.nat({ max: 6 }), b: fc.nat({ max: 6 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("landUse" as const), parcel: parcelIndex }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("rectify" as const), parcel: parcelIndex, back: fc.nat() }), weight: 1 },
 );
 
 /** Two parcels: p0 owns the first, p1 and p2 the second; every lien is the same bank's. */
 async function startingSuite() {
   const suite = await landSuite();
-  await suite.land.registerParcel(record(1, 10_000), owners(["p0", 10_000]));
-  await suite.land.registerParcel(record(2, 6_000), owners(["p1", 6_000], ["p2", 4_000]));
+  await suite.land.registerParcel(record(1, 10_000), owners(["p0", 10_000]), []);
+  await suite.land.registerParcel(record(2, 6_000), owners(["p1", 6_000], ["p2", 4_000]), []);
   return suite;
 }
 
 describe("LandRegistry properties", function () {
   this.timeout(600_000);
 
-  it("over random sequences of actions: shares make the whole, area is conserved, owners change only by approved mutation, a frozen parcel never changes", async () => {
+  it("over random sequences of actions: shares make the whole, area is conserved, owners change only by approved mutation or a court's rectification, a frozen parcel never changes", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 8, maxLength: 30 }), async (actions) => {
         const suite = await loadFixture(startingSuite);
         const { land, registrar, officer, court, bank, survey } = suite;
         const model: ModelParcel[] = [
-          { serial: 1, owners: owners(["p0", 10_000]), area: 10_000, version: 1, retired: false, frozen: false, liens: 0, landUse: 1 },
-          { serial: 2, owners: owners(["p1", 6_000], ["p2", 4_000]), area: 6_000, version: 1, retired: false, frozen: false, liens: 0, landUse: 1 },
+          { serial: 1, owners: owners(["p0", 10_000]), area: 10_000, version: 1, retired: false, frozen: false, liens: 0, landUse: 1, applied: [] },
+          { serial: 2, owners: owners(["p1", 6_000], ["p2", 4_000]), area: 6_000, version: 1, retired: false, frozen: false, liens: 0, landUse: 1, applied: [] },
         ];
         const totalArea = 16_000;
         let nextSerial = 100;
@@ -98,8 +101,9 @@ describe("LandRegistry properties", function () {
               const p = target!;
               const m = p.pending;
               expected = m !== undefined && m.deadline === "now" && !p.frozen && m.consents >= p.liens;
-              send = () => land.connect(officer).approveMutation(m?.deed ?? id("none"), p.owners, m?.from ?? [], m?.to ?? [], evidence(`RoR ${p.serial} v${p.version + 1}`));
+              send = () => land.connect(officer).approveMutation(ulpin(p.serial), m?.deed ?? id("none"), p.owners, m?.from ?? [], m?.to ?? [], evidence(`RoR ${p.serial} v${p.version + 1}`));
               apply = () => {
+                p.applied.push({ deed: m!.deed, before: p.owners, rectified: false });
                 p.owners = applyTransfer(p.owners, m!.from, m!.to);
                 p.version++;
                 p.pending = undefined;
@@ -109,7 +113,7 @@ describe("LandRegistry properties", function () {
             case "reject": {
               const p = target!;
               expected = p.pending !== undefined;
-              send = () => land.connect(officer).rejectMutation(p.pending?.deed ?? id("none"), REJECTION.other, evidence("order"));
+              send = () => land.connect(officer).rejectMutation(ulpin(p.serial), p.pending?.deed ?? id("none"), REJECTION.other, evidence("order"));
               apply = () => (p.pending = undefined);
               break;
             }
@@ -117,7 +121,7 @@ describe("LandRegistry properties", function () {
             case "unfreeze": {
               const p = target!;
               expected = !p.retired && p.frozen === (a.kind === "unfreeze");
-              send = () => (a.kind === "freeze" ? land.connect(court).freeze(ulpin(p.serial), evidence("order"), 0) : land.connect(court).unfreeze(ulpin(p.serial), evidence("lifted")));
+              send = () => (a.kind === "freeze" ? land.connect(court).freeze(ulpin(p.serial), evidence("order"), 0) : land.connect(court).unfreeze(ulpin(p.serial), evidence("order"), evidence("lifted")));
               apply = () => (p.frozen = a.kind === "freeze");
               break;
             }
@@ -157,12 +161,12 @@ describe("LandRegistry properties", function () {
                 { ulpin: ulpin(serials[0]), area: first, landUse: 1, recordHash: evidence(`RoR ${serials[0]}`) },
                 { ulpin: ulpin(serials[1]), area: second, landUse: 1, recordHash: evidence(`RoR ${serials[1]}`) },
               ];
-              send = () => land.connect(survey).split(ulpin(p.serial), p.owners, parts);
+              send = () => land.connect(survey).split(ulpin(p.serial), p.owners, parts, []);
               apply = () => {
                 p.retired = true;
                 model.push(
-                  { serial: serials[0], owners: p.owners, area: first, version: 1, retired: false, frozen: false, liens: 0, landUse: 1 },
-                  { serial: serials[1], owners: p.owners, area: second, version: 1, retired: false, frozen: false, liens: 0, landUse: 1 },
+                  { serial: serials[0], owners: p.owners, area: first, version: 1, retired: false, frozen: false, liens: 0, landUse: 1, applied: [] },
+                  { serial: serials[1], owners: p.owners, area: second, version: 1, retired: false, frozen: false, liens: 0, landUse: 1, applied: [] },
                 );
               };
               break;
@@ -173,11 +177,24 @@ describe("LandRegistry properties", function () {
               const serial = nextSerial++;
               expected = p !== q && movable(p) && movable(q) && p.liens === 0 && q.liens === 0 && ownersHash(p.owners) === ownersHash(q.owners);
               const merged = { ulpin: ulpin(serial), area: p.area + q.area, landUse: 1, recordHash: evidence(`RoR ${serial}`) };
-              send = () => land.connect(survey).merge([ulpin(p.serial), ulpin(q.serial)], p.owners, merged);
+              send = () => land.connect(survey).merge([ulpin(p.serial), ulpin(q.serial)], p.owners, merged, []);
               apply = () => {
                 p.retired = true;
                 q.retired = true;
-                model.push({ serial, owners: p.owners, area: p.area + q.area, version: 1, retired: false, frozen: false, liens: 0, landUse: 1 });
+                model.push({ serial, owners: p.owners, area: p.area + q.area, version: 1, retired: false, frozen: false, liens: 0, landUse: 1, applied: [] });
+              };
+              break;
+            }
+            case "rectify": {
+              // A court sets aside any mutation that took effect (not only the latest), restoring the owners it replaced.
+              const p = target!;
+              const m = p.applied.length > 0 ? pick(p.applied, a.back) : undefined;
+              expected = !p.retired && !p.frozen && m !== undefined && !m.rectified;
+              send = () => land.connect(court).rectify(ulpin(p.serial), m?.deed ?? id("none"), m?.before ?? p.owners, evidence("decree"), evidence(`RoR ${p.serial} v${p.version + 1}`));
+              apply = () => {
+                m!.rectified = true;
+                p.owners = m!.before;
+                p.version++;
               };
               break;
             }
@@ -242,7 +259,7 @@ describe("LandRegistry properties", function () {
           return { record: r, owners: list, leaf: [r.ulpin, ownersHash(list), r.area, r.landUse, r.district, r.block, r.village, r.recordHash] };
         });
         const tree = StandardMerkleTree.of(rows.map((r) => r.leaf), TYPES);
-        await land.connect(governor).anchorSnapshot(tree.root, rows.length, evidence("export"));
+        await land.connect(governor).anchorSnapshot(tree.root, rows.length, evidence("export"), id("gaps"));
         const i = chosen % rows.length;
         const { record: r, owners: list } = rows[i];
         const proof = tree.getProof(i);

@@ -4,7 +4,9 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { encodeBytes32String, getBytes, id, type Interface } from "ethers";
+import { ZeroHash, encodeBytes32String, getBytes, id, type Interface } from "ethers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { landJurisdiction } from "../src/land/titles";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { rolePlan } from "../deploy/config";
 import { newNodeKey } from "../src/besu/node-keys";
@@ -17,7 +19,8 @@ import { ROLES } from "../src/governance/roles";
 import { NodePermissions__factory, ValidatorSet__factory, WebsiteRegistry__factory } from "../typechain-types";
 import { CertificateClient } from "../src/certificates/client";
 import { CAP, DOC, KIND, REASON, certificateSuite, code, deployedSuite, evidence, rejects } from "./fixtures";
-import { DAY, MUTATION, owners, parcelSuite, ulpin } from "./helpers/land";
+import { DAY, MSTATUS, MUTATION, REJECTION, gapTree, landSuite, owners, parcelSuite, part, record, ulpin } from "./helpers/land";
+import { restoreChainAfter } from "./helpers/chain";
 
 describe("Security: one key cannot do what the suite promises it cannot", () => {
   describe("1. no single governance key confers power at once", () => {
@@ -41,7 +44,7 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
       await suite.directory.addAccount(rogue, suite.operator.address);
       const deed = evidence("forged sale deed");
       await land.registerDeed(deed, ulpin(1), MUTATION.sale, owners(["asha", 10_000]), owners(["mallory", 10_000]));
-      await land.approveMutation(deed, [], owners(["asha", 10_000]), owners(["mallory", 10_000]), evidence("RoR forged"));
+      await land.approveMutation(ulpin(1), deed, [], owners(["asha", 10_000]), owners(["mallory", 10_000]), evidence("RoR forged"));
       expect((await suite.land.parcel(ulpin(1))).owners).to.equal(await suite.land.ownersHash(owners(["mallory", 10_000])));
     });
 
@@ -220,6 +223,58 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
     });
   });
 
+  describe("2. a court rectifies a wrongful mutation (land)", () => {
+    const FORGED = evidence("forged sale deed 999/2026");
+    const DECREE = evidence("Title suit 7/2026 decree");
+    async function stolenSale() {
+      const suite = await parcelSuite();
+      const { land, registrar, officer } = suite;
+      // Stolen keys of the registration office and the block's land revenue office: Asha's parcel goes to Mallory.
+      await land.connect(registrar).registerDeed(FORGED, ulpin(1), MUTATION.sale, owners(["asha", 10_000]), owners(["mallory", 10_000]));
+      await land.connect(officer).approveMutation(ulpin(1), FORGED, [], owners(["asha", 10_000]), owners(["mallory", 10_000]), evidence("RoR forged"));
+      return suite;
+    }
+
+    it("the exploit: stolen office keys transfer a parcel; the district court restores the earlier owners through the same event trail", async () => {
+      const { land, court, ORG } = await loadFixture(stolenSale);
+      expect((await land.parcel(ulpin(1))).owners).to.equal(await land.ownersHash(owners(["mallory", 10_000])));
+      const restored = owners(["asha", 10_000]);
+      const record = evidence("RoR restored");
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, DECREE, record))
+        .to.emit(land, "TitleRectified")
+        .withArgs(ulpin(1), FORGED, restored.map((o) => [o.commitment, o.share]), 3, record, DECREE, ORG.court, court.address);
+      const p = await land.parcel(ulpin(1));
+      expect([p.owners, p.version, p.recordHash]).to.deep.equal([await land.ownersHash(restored), 3n, record]);
+      expect((await land.mutation(ulpin(1), FORGED)).status).to.equal(MSTATUS.rectified);
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, DECREE, record))
+        .to.be.revertedWithCustomError(land, "LandRegistryUnexpectedMutationStatus")
+        .withArgs(FORGED, MSTATUS.rectified);
+    });
+
+    it("restores only the owners the mutation replaced, only by a court of the parcel's district, never by governance, and waits for another order's freeze", async () => {
+      const { land, court, bank, governor, directory, others, registrar } = await loadFixture(stolenSale);
+      const restored = owners(["asha", 10_000]);
+      const record = evidence("RoR restored");
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, owners(["eve", 10_000]), DECREE, record))
+        .to.be.revertedWithCustomError(land, "LandRegistryNotEarlierOwners")
+        .withArgs(ulpin(1), FORGED);
+      await expect(land.connect(bank).rectify(ulpin(1), FORGED, restored, DECREE, record)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryMissingCapability");
+      await expect(land.connect(governor).rectify(ulpin(1), FORGED, restored, DECREE, record)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownAccount");
+      await directory.onboard(code("court-18"), KIND.court, CAP.courtOrders, [landJurisdiction(18)], evidence("court-18"));
+      await directory.addAccount(9, others[9].address);
+      await expect(land.connect(others[9]).rectify(ulpin(1), FORGED, restored, DECREE, record)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryOutsideJurisdiction");
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, ZeroHash, record)).to.be.revertedWithCustomError(land, "LandRegistryEmptyHash");
+      await expect(land.connect(court).rectify(ulpin(1), evidence("no such deed"), restored, DECREE, record)).to.be.revertedWithCustomError(land, "LandRegistryUnknownMutation");
+      // A mutation that has not taken effect has nothing to set aside.
+      await land.connect(registrar).registerDeed(id("pending"), ulpin(2), MUTATION.sale, owners(["bina", 6_000], ["chandan", 4_000]), owners(["dev", 10_000]));
+      await expect(land.connect(court).rectify(ulpin(2), id("pending"), owners(["bina", 6_000], ["chandan", 4_000]), DECREE, record))
+        .to.be.revertedWithCustomError(land, "LandRegistryUnexpectedMutationStatus")
+        .withArgs(id("pending"), MSTATUS.open);
+      await land.connect(court).freeze(ulpin(1), evidence("CS 1/2026"), 0);
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, DECREE, record)).to.be.revertedWithCustomError(land, "LandRegistryParcelFrozen");
+    });
+  });
+
   describe("3. identifiers belong to whoever owns them (certificates)", () => {
     it("the exploit: another organisation anchors the real issuer's root first; it neither blocks the issuer nor gets a say over its documents", async () => {
       const { registry, boardKey, universityKey, deployment } = await loadFixture(certificateSuite);
@@ -235,6 +290,51 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
         { issuerOrgId: 3, root, index: 7 },
       ]);
       expect([ours.status, theirs.status]).to.deep.equal(["valid", "revoked"]);
+    });
+  });
+
+  describe("3. identifiers belong to whoever owns them (land)", () => {
+    it("the exploit: an office elsewhere records a deed's hash first; the real office still opens its mutation, and neither touches the other", async () => {
+      const { land, directory, others, outsider, registrar, officer } = await loadFixture(parcelSuite);
+      const [surveyElsewhere, registrarElsewhere] = [outsider, others[9]];
+      await directory.onboard(code("survey-18"), KIND.agency, CAP.manageParcels, [landJurisdiction(18)], evidence("survey-18"));
+      await directory.onboard(code("sro-18"), KIND.registration, CAP.registerDeeds, [landJurisdiction(18)], evidence("sro-18"));
+      await directory.addAccount(9, surveyElsewhere.address);
+      await directory.addAccount(10, registrarElsewhere.address);
+      await land.connect(surveyElsewhere).registerParcel({ ...record(50), district: 18 }, owners(["zed", 10_000]), []);
+      const deed = evidence("sale deed 1234/2026, Krishnagar"); // the real deed's hash, seen before it was registered
+      await land.connect(registrarElsewhere).registerDeed(deed, ulpin(50), MUTATION.sale, owners(["zed", 10_000]), owners(["mallory", 10_000]));
+      // 1.0.0 refused this with LandRegistryDeedAlreadyRecorded: one deed hash per registry.
+      await land.connect(registrar).registerDeed(deed, ulpin(1), MUTATION.sale, owners(["asha", 10_000]), owners(["dev", 10_000]));
+      await land.connect(officer).approveMutation(ulpin(1), deed, [], owners(["asha", 10_000]), owners(["dev", 10_000]), evidence("RoR 1 v2"));
+      expect([(await land.mutation(ulpin(1), deed)).status, (await land.mutation(ulpin(50), deed)).status]).to.deep.equal([BigInt(MSTATUS.approved), BigInt(MSTATUS.open)]);
+      await expect(land.connect(registrarElsewhere).registerDeed(deed, ulpin(2), MUTATION.sale, owners(["bina", 6_000], ["chandan", 4_000]), owners(["mallory", 10_000])))
+        .to.be.revertedWithCustomError(directory, "ParticipantDirectoryOutsideJurisdiction");
+    });
+
+    it("the exploit: survey staff register a ULPIN a migration snapshot holds, before its recorded owners materialise it; now refused", async () => {
+      const { land, governor, survey, outsider } = await loadFixture(landSuite);
+      const held = owners(["asha", 10_000]);
+      const entries = StandardMerkleTree.of(
+        [[ulpin(100), await land.ownersHash(held), 1_000, 1, 17, 4, 100_234, record(100).recordHash]],
+        ["bytes14", "bytes32", "uint64", "uint8", "uint16", "uint16", "uint32", "bytes32"],
+      );
+      const gaps = gapTree([100]);
+      await land.connect(governor).anchorSnapshot(entries.root, 1, evidence("export"), gaps.root);
+      await expect(land.connect(survey).registerParcel(record(100), owners(["mallory", 10_000]), [])).to.be.revertedWithCustomError(land, "LandRegistryHeldBySnapshot").withArgs(ulpin(100), entries.root);
+      const made = { below: ulpin(99), above: ulpin(101), proof: [] }; // a gap the snapshot does not have
+      await expect(land.connect(survey).registerParcel(record(100), owners(["mallory", 10_000]), [made])).to.be.revertedWithCustomError(land, "LandRegistryHeldBySnapshot");
+      await land.connect(outsider).materialise(entries.root, record(100), held, entries.getProof(0));
+      // A second snapshot holding the same ULPIN for other owners cannot materialise it again.
+      const rival = StandardMerkleTree.of(
+        [[ulpin(100), await land.ownersHash(owners(["mallory", 10_000])), 1_000, 1, 17, 4, 100_234, record(100).recordHash]],
+        ["bytes14", "bytes32", "uint64", "uint8", "uint16", "uint16", "uint32", "bytes32"],
+      );
+      await land.connect(governor).anchorSnapshot(rival.root, 1, evidence("export 2"), gaps.root);
+      await expect(land.connect(outsider).materialise(rival.root, record(100), owners(["mallory", 10_000]), rival.getProof(0)))
+        .to.be.revertedWithCustomError(land, "LandRegistryParcelExists")
+        .withArgs(ulpin(100));
+      await land.connect(survey).registerParcel(record(7), held, [gaps.proofOf(7), gaps.proofOf(7)]);
     });
   });
 
@@ -273,15 +373,93 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
     });
   });
 
+  describe("4. nothing gets stuck forever (land)", () => {
+    const LOAN = id("home loan 8812");
+    const OTHER_LOAN = id("crop loan 17");
+
+    it("the exploit: a bank offboarded with liens on a parcel kept it encumbered for ever; its successor releases them, or a court discharges them", async () => {
+      const { land, bank, otherBank, court, directory, operator, governor, survey, ORG } = await loadFixture(parcelSuite);
+      await land.connect(bank).registerLien(ulpin(1), LOAN);
+      await land.connect(bank).registerLien(ulpin(1), OTHER_LOAN);
+      const order = evidence("Execution case 3/2026");
+      await expect(land.connect(court).dischargeLien(ulpin(1), LOAN, order)).to.be.revertedWithCustomError(land, "LandRegistryLienHolderActive").withArgs(LOAN, ORG.bank);
+      await directory.connect(governor).offboard(ORG.bank, evidence("merged into ubi"));
+      await expect(land.connect(bank).releaseLien(ulpin(1), LOAN)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryOrganisationInactive");
+      await expect(land.connect(otherBank).releaseLien(ulpin(1), LOAN)).to.be.revertedWithCustomError(land, "LandRegistryNotLienHolder").withArgs(LOAN, ORG.bank, ORG.otherBank);
+      await directory.connect(operator).setSuccessor(ORG.bank, ORG.otherBank);
+      await expect(land.connect(otherBank).releaseLien(ulpin(1), LOAN)).to.emit(land, "LienReleased").withArgs(ulpin(1), LOAN, ORG.otherBank, otherBank.address);
+      await expect(land.connect(bank).dischargeLien(ulpin(1), OTHER_LOAN, order)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryOrganisationInactive");
+      await expect(land.connect(court).dischargeLien(ulpin(1), OTHER_LOAN, ZeroHash)).to.be.revertedWithCustomError(land, "LandRegistryEmptyHash");
+      await expect(land.connect(court).dischargeLien(ulpin(1), LOAN, order)).to.be.revertedWithCustomError(land, "LandRegistryUnknownLien").withArgs(ulpin(1), LOAN);
+      await expect(land.connect(court).dischargeLien(ulpin(9), LOAN, order)).to.be.revertedWithCustomError(land, "LandRegistryUnknownParcel").withArgs(ulpin(9));
+      await expect(land.connect(court).dischargeLien(ulpin(1), OTHER_LOAN, order))
+        .to.emit(land, "LienDischarged")
+        .withArgs(ulpin(1), OTHER_LOAN, order, ORG.court, court.address);
+      expect((await land.parcel(ulpin(1))).liens).to.equal(0);
+      await land.connect(survey).split(ulpin(1), owners(["asha", 10_000]), [part(11, 400), part(12, 600)], []);
+    });
+
+    it("a suspended bank, or one that lost the capability or the jurisdiction, is one that can no longer act", async () => {
+      const { land, bank, court, directory, operator, ORG } = await loadFixture(parcelSuite);
+      const order = evidence("order");
+      await land.connect(bank).registerLien(ulpin(1), LOAN);
+      const dischargeable = async (yes: boolean) => {
+        const attempt = land.connect(court).dischargeLien.staticCall(ulpin(1), LOAN, order);
+        if (yes) await attempt;
+        else await expect(attempt).to.be.revertedWithCustomError(land, "LandRegistryLienHolderActive");
+      };
+      await directory.connect(operator).suspend(ORG.bank, evidence("licence under review"));
+      await dischargeable(true);
+      await directory.connect(operator).reinstate(ORG.bank, evidence("review closed"));
+      await dischargeable(false);
+      await directory.connect(operator).setJurisdictions(ORG.bank, [landJurisdiction(18)]);
+      await dischargeable(true);
+      await directory.connect(operator).setJurisdictions(ORG.bank, [0]);
+      await directory.connect(operator).updateOrganisation(ORG.bank, CAP.registerDeeds, evidence("no longer lends"));
+      await dischargeable(true);
+    });
+
+    it("the exploit: a transfer to more recipients than it removes grew an owner list past 64, which nothing could then move; now refused", async () => {
+      const { land, survey, registrar, officer } = await loadFixture(landSuite);
+      const names = Array.from({ length: 64 }, (_, i) => `heir ${i}`);
+      const full = owners(...names.map((n, i): [string, number] => [n, i === 0 ? 10_000 - 63 * 156 : 156]));
+      await land.connect(survey).registerParcel(record(1), full, []);
+      const giver = full.find((o) => o.share === 156)!;
+      const from = [giver];
+      const to = owners(["newcomer a", 78], ["newcomer b", 78]);
+      await land.connect(registrar).registerDeed(id("deed"), ulpin(1), MUTATION.sale, from, to);
+      await time.increase(31 * DAY);
+      await expect(land.connect(officer).approveMutation(ulpin(1), id("deed"), full, from, to, evidence("RoR v2")))
+        .to.be.revertedWithCustomError(land, "LandRegistryInvalidOwnerCount")
+        .withArgs(65);
+      // A succession goes through the same rule.
+      await land.connect(officer).rejectMutation(ulpin(1), id("deed"), REJECTION.other, evidence("order"));
+      await land.connect(officer).openSuccession(id("certificate"), ulpin(1), from, to);
+      await time.increase(31 * DAY);
+      await expect(land.connect(officer).approveMutation(ulpin(1), id("certificate"), full, from, to, evidence("RoR v2")))
+        .to.be.revertedWithCustomError(land, "LandRegistryInvalidOwnerCount")
+        .withArgs(65);
+    });
+
+    it("the exploit: any court of the district lifted another court's freeze, and a second order could not be added; now only the ordering court or an appellate authority lifts, orders stack, and a lapse reads the same everywhere", async () => {
+      const { land, court, appellate, directory, others, ORG } = await loadFixture(parcelSuite);
+      await directory.onboard(code("court-17b"), KIND.court, CAP.courtOrders, [landJurisdiction(17)], evidence("court-17b"));
+      await directory.addAccount(9, others[9].address);
+      const otherCourt = others[9];
+      const order = evidence("CS 12/2026");
+      const now = await time.latest();
+      await land.connect(court).freeze(ulpin(1), order, 0);
+      await expect(land.connect(otherCourt).unfreeze(ulpin(1), order, evidence("lift"))).to.be.revertedWithCustomError(land, "LandRegistryNotFreezingCourt").withArgs(ulpin(1), order, ORG.court, 9);
+      await land.connect(otherCourt).freeze(ulpin(1), evidence("OS 3/2026"), now + DAY);
+      await land.connect(appellate).unfreeze(ulpin(1), order, evidence("appellate order"));
+      expect([(await land.parcel(ulpin(1))).frozen, await land.parcelStatus(ulpin(1))]).to.deep.equal([true, 2n]);
+      await time.increaseTo(now + DAY);
+      expect([(await land.parcel(ulpin(1))).frozen, await land.parcelStatus(ulpin(1))]).to.deep.equal([false, 1n]);
+    });
+  });
+
   describe("5. validators cannot be thinned by one key", () => {
-    // The genesis contracts are set into the shared chain: take them out again afterwards.
-    let pristine: string;
-    before(async () => {
-      pristine = await hre.network.provider.send("evm_snapshot");
-    });
-    after(async () => {
-      await hre.network.provider.send("evm_revert", [pristine]);
-    });
+    restoreChainAfter();
 
     /** A network generated with five validators (minimum four) run by the State Data Centre, plus one RPC node. */
     async function networkSuite() {

@@ -1,8 +1,17 @@
 import { expect } from "chai";
 import hre from "hardhat";
+import { Contract, ContractFactory, Interface, id, type Signer } from "ethers";
 import { getStorageUpgradeErrors } from "@openzeppelin/upgrades-core";
+import ERC1967Proxy from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import { currentRelease, releasedContract } from "../deploy/releases";
-import { UPGRADEABLE } from "../deploy/upgrade";
+import { deploySuite } from "../deploy/suite";
+import { UPGRADEABLE, upgradeContract, type UpgradeableName } from "../deploy/upgrade";
+import { readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../src/config/deployments";
+import { ROLES } from "../src/governance/roles";
+import { landJurisdiction } from "../src/land/titles";
+import { CertificateRegistry__factory, ILandRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory, WebsiteRegistry__factory } from "../typechain-types";
+import { CAP, DOC, KIND, REASON, code, evidence, tempFile } from "./fixtures";
+import { DISTRICT, BLOCK, MSTATUS, MUTATION, PARCEL_STATUS, gapTree, owners, record, ulpin } from "./helpers/land";
 
 describe("Upgrades from recorded releases", () => {
   it("every contract's current version is recorded in deploy/releases with the layout it compiles to", async () => {
@@ -14,5 +23,137 @@ describe("Upgrades from recorded releases", () => {
       const backward = getStorageUpgradeErrors(contract.layout, recorded.layout);
       expect([...forward, ...backward].map((e) => e.kind), `${name} ${version}: raise its version() and run scripts/freeze-release.ts`).to.deep.equal([]);
     }
+  });
+
+  it("a 1.0.0 suite full of records upgrades in place to 2.0.0: everything reads as before and keeps working", async function () {
+    this.timeout(300_000);
+    const [governor, operator, guardian, university, survey, registrar, officer, court, bank, publisher] = await hre.ethers.getSigners();
+    const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: 0, operatorDelay: 0 };
+    const deploymentFile = tempFile("legacy.json");
+
+    // ------------------------------------------------------------ 1.0.0, exactly as it shipped
+    const authority = await new SakshyaAuthority__factory(governor).deploy(governor.address);
+    const deployed = async (name: UpgradeableName, args: unknown[]): Promise<DeployedContract> => {
+      const { abi, bytecode } = releasedContract("1.0.0", name);
+      const implementation = await new ContractFactory(abi, bytecode, governor).deploy(...args);
+      const init = new Interface(abi).encodeFunctionData("initialize", [await authority.getAddress()]);
+      const proxy = await new ContractFactory(ERC1967Proxy.abi, ERC1967Proxy.bytecode, governor).deploy(await implementation.getAddress(), init);
+      return { address: await proxy.getAddress(), deployBlock: (await proxy.deploymentTransaction()!.wait())!.blockNumber };
+    };
+    const directoryRecord = await deployed("ParticipantDirectory", []);
+    const contracts = {
+      SakshyaAuthority: { address: await authority.getAddress(), deployBlock: 0 },
+      ParticipantDirectory: directoryRecord,
+      CertificateRegistry: await deployed("CertificateRegistry", [directoryRecord.address]),
+      LandRegistry: await deployed("LandRegistry", [directoryRecord.address]),
+      WebsiteRegistry: await deployed("WebsiteRegistry", [directoryRecord.address]),
+    };
+    const roles = { governor: { account: governor.address, executionDelay: 0 }, operator: { account: operator.address, executionDelay: 0 }, guardian: { account: guardian.address, executionDelay: 0 } };
+    const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+    writeDeployment(deploymentFile, { suiteVersion: "1.0.0", network: "hardhat", chainId, deployBlock: 0, updatedAt: new Date().toISOString(), contracts, roles });
+    // Wiring the roles through today's deployment: 1.0.0's proxies are found and kept.
+    const { steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+    expect(steps.filter((s) => / proxy deployed/.test(s.step))).to.deep.equal([]);
+    const legacy = (name: UpgradeableName, signer: Signer) => new Contract(contracts[name].address, releasedContract("1.0.0", name).abi, signer);
+
+    const directory = legacy("ParticipantDirectory", operator);
+    const district = landJurisdiction(DISTRICT);
+    const orgs: Array<[string, number, number, number[], Signer]> = [
+      ["wbu", KIND.university, CAP.issueCertificates, [0], university],
+      ["survey-17", KIND.agency, CAP.manageParcels, [district], survey],
+      ["sro-17", KIND.registration, CAP.registerDeeds, [district], registrar],
+      ["bllro-17-4", KIND.landRevenue, CAP.approveMutations, [landJurisdiction(DISTRICT, BLOCK)], officer],
+      ["court-17", KIND.court, CAP.courtOrders, [district], court],
+      ["sbi", KIND.bank, CAP.liens, [0], bank],
+      ["it-dept", KIND.agency, CAP.publishWebsites, [0], publisher],
+    ];
+    for (const [i, [name, kind, caps, jurisdictions, key]] of orgs.entries()) {
+      await directory.onboard(code(name), kind, caps, jurisdictions, evidence(name));
+      await directory.addAccount(i + 1, await key.getAddress());
+    }
+
+    const root = id("wbu 2025 degrees");
+    const certificates = legacy("CertificateRegistry", university);
+    await certificates.issue(root, 100, 0);
+    await certificates.revokeDocument(root, 7, REASON.misconduct);
+    await certificates.suspendDocuments(root, 0, [1n << 9n], REASON.underReview);
+    await certificates.supersede(root, 8, root, 50);
+
+    const ASHA = owners(["asha", 10_000]);
+    const BINA = owners(["bina", 10_000]);
+    const land = legacy("LandRegistry", survey);
+    await land.registerParcel(record(1), ASHA);
+    await land.registerParcel(record(2), BINA);
+    await land.connect(registrar).getFunction("registerDeed")(id("deed A"), ulpin(1), MUTATION.sale, ASHA, owners(["dev", 10_000]));
+    await land.connect(registrar).getFunction("registerDeed")(id("deed B"), ulpin(2), MUTATION.sale, BINA, owners(["eve", 10_000]));
+    await land.connect(officer).getFunction("approveMutation")(id("deed B"), [], BINA, owners(["eve", 10_000]), evidence("RoR 2 v2"));
+    await land.connect(court).getFunction("freeze")(ulpin(2), evidence("CS 1/2025"), 0);
+    await land.connect(bank).getFunction("registerLien")(ulpin(1), id("loan"));
+    // 1.0.0's anchorSnapshot is not among today's wired functions: the governor wires it for this test.
+    const anchor1 = new Interface(releasedContract("1.0.0", "LandRegistry").abi).getFunction("anchorSnapshot")!.selector;
+    await authority.setTargetFunctionRole(contracts.LandRegistry.address, [anchor1], ROLES.governor.id);
+    const snapshotRoot = id("block 4 register");
+    await land.connect(governor).getFunction("anchorSnapshot")(snapshotRoot, 1, evidence("export"));
+
+    const site = id("wb.gov.in");
+    const sites = legacy("WebsiteRegistry", publisher);
+    await sites.connect(operator).getFunction("registerSite")(site, 7, 1);
+    await sites.publish(site, code("v1"), id("release 1"), 10, 1_000, id("manifest 1"));
+
+    // ------------------------------------------------------------ the upgrade, each contract checked by the plugin
+    for (const name of UPGRADEABLE) {
+      const result = await upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: name, to: name });
+      expect(result.outcome.status, name).to.equal("executed");
+    }
+    // Deploying again wires 2.0.0's new functions to their roles.
+    await deploySuite(hre, { signer: governor, plan, deploymentFile });
+    const deployment: Deployment = readDeployment(deploymentFile);
+
+    // ------------------------------------------------------------ everything reads as before
+    const directory2 = ParticipantDirectory__factory.connect(contracts.ParticipantDirectory.address, operator);
+    expect([await directory2.version(), await directory2.organisationCount()]).to.deep.equal(["2.0.0", 7n]);
+    const [org, number] = await directory2.authorizedAccount(university.address, CAP.issueCertificates, 0);
+    expect([org, number]).to.deep.equal([1n, 0n]); // a 1.0.0 key has no number until it acts or is numbered
+
+    const certificates2 = CertificateRegistry__factory.connect(contracts.CertificateRegistry.address, university);
+    const status = async (index: number) => (await certificates2.documentStatus(1, root, index)).status;
+    expect([await status(0), await status(7), await status(8), await status(9)]).to.deep.equal([BigInt(DOC.valid), BigInt(DOC.revoked), BigInt(DOC.superseded), BigInt(DOC.suspended)]);
+    expect((await certificates2.batch(1, root)).documentCount).to.equal(100n);
+    // ... and keeps working: the legacy key marks a legacy batch, numbered on its first act; governance restores.
+    await certificates2.revokeDocument(1, root, 11, REASON.withdrawn);
+    expect([await status(11), (await directory2.account(university.address)).number]).to.deep.equal([BigInt(DOC.revoked), 1n]);
+    await certificates2.reinstateDocuments(1, root, 0, [1n << 9n]);
+    expect(await status(9)).to.equal(DOC.valid);
+    await certificates2.connect(governor).restoreDocument(1, root, 7, evidence("appeal allowed"));
+    expect(await status(7)).to.equal(DOC.valid);
+
+    const land2 = ILandRegistry__factory.connect(contracts.LandRegistry.address, survey);
+    expect((await land2.mutation(ulpin(1), id("deed A"))).status).to.equal(MSTATUS.open);
+    expect((await land2.mutation(ulpin(2), id("deed B"))).status).to.equal(MSTATUS.approved);
+    expect([await land2.parcelStatus(ulpin(2)), (await land2.freezesOf(ulpin(2))).map((f) => f.order)]).to.deep.equal([BigInt(PARCEL_STATUS.frozen), [evidence("CS 1/2025")]]);
+    // A 1.0.0 mutation kept no earlier owners: a court cannot rectify it on chain, and is told so.
+    await land2.connect(court).unfreeze(ulpin(2), evidence("CS 1/2025"), evidence("CS 1/2025 final order"));
+    await expect(land2.connect(court).rectify(ulpin(2), id("deed B"), BINA, evidence("decree"), evidence("RoR 2 v3")))
+      .to.be.revertedWithCustomError(land2, "LandRegistryUnexpectedMutationStatus")
+      .withArgs(id("deed B"), MSTATUS.approved);
+    // The legacy mutation is decided under 2.0.0, with the bank's consent to its lien.
+    await land2.connect(bank).consentToMutation(ulpin(1), id("loan"), id("deed A"));
+    await land2.connect(officer).approveMutation(ulpin(1), id("deed A"), [], ASHA, owners(["dev", 10_000]), evidence("RoR 1 v2"));
+    expect((await land2.parcel(ulpin(1))).owners).to.equal(await land2.ownersHash(owners(["dev", 10_000])));
+    // The 1.0.0 snapshot held nothing until it is anchored again with its gap root.
+    expect(await land2.activeSnapshots()).to.deep.equal([]);
+    const gaps = gapTree([100]);
+    await land2.connect(governor).anchorSnapshot(snapshotRoot, 1, evidence("export"), gaps.root);
+    expect(await land2.activeSnapshots()).to.deep.equal([snapshotRoot]);
+    await expect(land2.registerParcel(record(100), ASHA, [])).to.be.revertedWithCustomError(land2, "LandRegistryHeldBySnapshot");
+    await land2.registerParcel(record(3), ASHA, [gaps.proofOf(3)]);
+    await expect(land2.connect(governor).anchorSnapshot(snapshotRoot, 1, evidence("export"), gaps.root)).to.be.revertedWithCustomError(land2, "LandRegistrySnapshotExists");
+
+    const sites2 = WebsiteRegistry__factory.connect(contracts.WebsiteRegistry.address, publisher);
+    const [current] = await sites2.currentRelease(site);
+    expect(current).to.equal(1);
+    await sites2.publish(site, code("v2"), id("release 2"), 10, 1_000, id("manifest 2"));
+    expect((await sites2.currentRelease(site))[0]).to.equal(2);
+    expect(deployment.suiteVersion).to.equal(require("../package.json").version);
   });
 });

@@ -10,7 +10,7 @@ import {IParticipantDirectory} from "../interfaces/IParticipantDirectory.sol";
 /// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract LandRegistryV2 is LandRegistry {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IParticipantDirectory directory_) LandRegistry(directory_) {}
+    constructor(IParticipantDirectory directory_, address encumbrances_) LandRegistry(directory_, encumbrances_) {}
 
     function version() external pure override returns (string memory) {
         return "2.1.0";

@@ -302,7 +302,8 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     function _logApproval(bytes32 siteId, uint32 releaseId, Release storage r, uint16 number) private {
         uint256 k = r.logged;
         uint256 entry = (uint256(number) << 32) | _now();
-        _storage().approvalLog[siteId][releaseId][k / _APPROVALS_PER_WORD] |= entry << (_APPROVAL_BITS * (k % _APPROVALS_PER_WORD));
+        uint256 shift = _APPROVAL_BITS * (k % _APPROVALS_PER_WORD);
+        _storage().approvalLog[siteId][releaseId][k / _APPROVALS_PER_WORD] |= entry << shift;
         r.logged = uint8(k + 1);
         ++r.approvals;
     }
@@ -350,7 +351,10 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @dev A key of the site's organisation (its number), or a governance role allowed this function (0).
     function _requireOwnerOrGovernance(bytes32 siteId, Site storage s) private returns (uint16) {
-        try _DIRECTORY.authorizedAccount(msg.sender, Capabilities.PUBLISH_WEBSITES, 0) returns (uint32 orgId, uint16 n) {
+        try _DIRECTORY.authorizedAccount(msg.sender, Capabilities.PUBLISH_WEBSITES, 0) returns (
+            uint32 orgId,
+            uint16 n
+        ) {
             if (orgId == s.orgId) return n == 0 ? _DIRECTORY.numberAccount(msg.sender) : n;
         } catch {
             // Not an active publisher key: governance is the only other way in.

@@ -16,6 +16,7 @@ import { collectCertificateFiles, verifyCertificates } from "../../src/certifica
 import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
+import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 
@@ -60,10 +61,27 @@ interface SelectionOptions {
   issuer?: string;
 }
 
+/** A selection resolved: whole batches (no indices) or chosen documents of batches. */
+type Selected = Array<{ batch: BatchRef; indices?: number[] }>;
+
 /**
- * Runs a revoke/suspend/reinstate on whole batches (`--batch`), chosen indices of a batch, or certificate files. A
- * batch given by its bare root is the signer's organisation's unless `--issuer` names another (governance acting).
+ * What a selection names: whole batches (`--batch`), chosen indices of a batch, or certificate files. A batch given by
+ * its bare root is the signer's organisation's unless `--issuer` names another (governance acting).
  */
+async function selected(io: ActionIo, files: string[], options: SelectionOptions, verb: string): Promise<Selected> {
+  if ((options.batch === undefined) === (files.length === 0)) {
+    throw new InputError(`Name certificate files, or a batch with --batch (and --index to pick documents), to ${verb}.`);
+  }
+  const context = await io.open();
+  const directory = context.directory();
+  const issuerId = (code: string) => directory.resolveOrganisation(code);
+  if (options.batch === undefined) return documentsOf(files, issuerId);
+  const own = async () => (await organisationOf(directory, await (await context.wallet()).getAddress())).orgId;
+  const batch = await batchOf(options.batch, issuerId, options.issuer, own);
+  return [{ batch, indices: options.index === undefined ? undefined : parseIndices(options.index) }];
+}
+
+/** Runs a revoke/suspend/reinstate on what a selection names, as the signer. */
 async function onSelection(
   io: ActionIo,
   files: string[],
@@ -72,23 +90,12 @@ async function onSelection(
   whole: (client: CertificateClient, batch: BatchRef) => Promise<WriteResult>,
   some: (client: CertificateClient, batch: BatchRef, indices: number[]) => Promise<WriteResult>,
 ): Promise<void> {
-  if ((options.batch === undefined) === (files.length === 0)) {
-    throw new InputError(`Name certificate files, or a batch with --batch (and --index to pick documents), to ${verb}.`);
-  }
-  const context = await io.open();
+  const selection = await selected(io, files, options, verb);
   const client = await writableClient(io);
-  const directory = context.directory();
-  const issuerId = (code: string) => directory.resolveOrganisation(code);
-  if (options.batch !== undefined) {
-    const own = async () => (await organisationOf(directory, await (await context.wallet()).getAddress())).orgId;
-    const batch = await batchOf(options.batch, issuerId, options.issuer, own);
+  for (const { batch, indices } of selection) {
     const { root } = batch;
-    if (options.index === undefined) return reportWrite(io, `${verb}d batch ${root}`, await whole(client, batch), { root });
-    const indices = parseIndices(options.index);
-    return reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, batch, indices), { root, indices });
-  }
-  for (const { batch, indices } of await documentsOf(files, issuerId)) {
-    reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${batch.root}`, await some(client, batch, indices), { root: batch.root, indices });
+    if (indices === undefined) reportWrite(io, `${verb}d batch ${root}`, await whole(client, batch), { root });
+    else reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, batch, indices), { root, indices });
   }
 }
 
@@ -178,6 +185,25 @@ export function certCommand(): Command {
   withSelection(cert.command("reinstate").description("lift a suspension")).action(
     action<SelectionOptions>(async (io, [files], o) => {
       await onSelection(io, files as unknown as string[], o, "reinstate", (c, b) => c.reinstateBatch(b), (c, b, i) => c.reinstateDocuments(b, i));
+    }),
+  );
+
+  withDocument(
+    withSelection(cert.command("restore").description("undo a revocation or supersession of a batch or documents (governor; delayed)")),
+    "reason",
+    "the decision undoing it",
+  ).action(
+    action<SelectionOptions & DocumentOptions>(async (io, [files], o) => {
+      const reason = documentHash(o, "reason", "reason");
+      const selection = await selected(io, files as unknown as string[], o, "restore");
+      const context = await io.open();
+      const client = new CertificateClient(context.deployment, context.provider);
+      const governance = await context.governance();
+      for (const { batch, indices } of selection) {
+        const { root } = batch;
+        if (indices === undefined) io.out.outcome(`Restored batch ${root}`, await client.restoreBatch(governance, batch, reason), { root });
+        for (const index of indices ?? []) io.out.outcome(`Restored document ${index} of batch ${root}`, await client.restoreDocument(governance, { ...batch, index }, reason), { root, index });
+      }
     }),
   );
 

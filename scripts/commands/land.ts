@@ -8,7 +8,7 @@ import { resolveNetwork } from "../../src/config/networks";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { buildSnapshot, readSnapshotManifest, snapshotEntry, snapshotThreads } from "../../src/land/snapshot";
-import { LandClient, type MutationView, type NewParcel, type ParcelView } from "../../src/land/client";
+import { LandClient, type MutationView, type NewParcel, type ParcelView, type SnapshotFolders } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
 import { makeExtract, readExtract, verifyExtract } from "../../src/land/extract";
 import { newOwnerCard, parseParties, readOwnerCard } from "../../src/land/parties";
@@ -55,9 +55,27 @@ async function landClient(io: ActionIo, write: boolean): Promise<LandClient> {
   return new LandClient(context.deployment, context.provider, write ? await context.wallet() : undefined);
 }
 
+/** The folders of the active migration snapshots, for proving a new ULPIN is not one they hold. */
+async function snapshotFolders(o: { snapshot: string[] }): Promise<SnapshotFolders> {
+  return { folders: o.snapshot, keccak: await loadKeccak() };
+}
+
+/** Commands that create ULPINs take the folders of the active migration snapshots. */
+function withSnapshots(command: Command): Command {
+  return command.option("--snapshot <dir>", "the folder of an active migration snapshot, to prove the new ULPIN is not one it holds (repeat)", collect, []);
+}
+
+/** Commands on a mutation name it by its deed, and by its parcel when the deed conveys several. */
+function withUlpin(command: Command): Command {
+  return command.option("--ulpin <ulpin>", "the parcel, when the deed opened mutations of several");
+}
+
+const ulpinOf = (o: { ulpin?: string }) => (o.ulpin === undefined ? undefined : parseUlpin(o.ulpin));
+
 function parcelLines(p: ParcelView): string[] {
+  const freezes = p.freezes.map((f) => `court order ${f.order}, ${f.expiresAt ? `until ${isoTime(f.expiresAt)}` : "until lifted"}`);
   return [
-    `Parcel ${p.ulpin}: ${p.status}${p.freeze ? ` (court order ${p.freeze.order}, ${p.freeze.expiresAt ? `until ${isoTime(p.freeze.expiresAt)}` : "until lifted"})` : ""}`,
+    `Parcel ${p.ulpin}: ${p.status}${freezes.length ? ` (${freezes.join("; ")})` : ""}`,
     `  ${p.area} m², ${p.landUse}; district ${p.district}, block ${p.block}, village ${p.village}`,
     `  version ${p.version}, Record of Rights ${p.recordHash}`,
     `  owners hash ${p.ownersHash}`,
@@ -123,8 +141,7 @@ export function landCommand(): Command {
     );
 
   withDocument(
-    land
-      .command("register <ulpin>")
+    withSnapshots(land.command("register <ulpin>"))
       .description("register a new parcel (survey and records staff)")
       .requiredOption("--district <code>", "LGD district code")
       .requiredOption("--block <code>", "LGD block code")
@@ -135,7 +152,7 @@ export function landCommand(): Command {
     "record",
     "the Record-of-Rights document",
   ).action(
-    action<DocumentOptions & { district: string; block: string; village: string; area: string; use: string; owner: string[] }>(async (io, [raw], o) => {
+    action<DocumentOptions & { district: string; block: string; village: string; area: string; use: string; owner: string[]; snapshot: string[] }>(async (io, [raw], o) => {
       const record = {
         ulpin: parseUlpin(raw),
         area: parseWhole(o.area, "--area"),
@@ -147,7 +164,7 @@ export function landCommand(): Command {
       };
       const owners = parseParties(o.owner, "owners", true);
       const client = await landClient(io, true);
-      reportWrite(io.out, `registered parcel ${record.ulpin}`, await client.registerParcel(record, owners), {
+      reportWrite(io.out, `registered parcel ${record.ulpin}`, await client.registerParcel(record, owners, await snapshotFolders(o)), {
         ulpin: record.ulpin,
         jurisdiction: landJurisdiction(record.district, record.block),
       });
@@ -197,7 +214,7 @@ export function landCommand(): Command {
       const client = await landClient(io, true);
       const result = await client.registerDeed(deedHash, ulpin, kind, transfer);
       reportWrite(io.out, `registered ${o.kind} deed ${deedHash} on ${ulpin}`, result, { ulpin, deedHash });
-      const m = await client.requireMutation(deedHash);
+      const m = await client.requireMutation(deedHash, ulpin);
       if (!io.out.json) process.stdout.write(`${mutationLines(m).slice(1).join("\n")}\n`);
     }),
   );
@@ -220,64 +237,61 @@ export function landCommand(): Command {
     }),
   );
 
-  land
-    .command("mutation <deed-hash>")
+  withUlpin(land.command("mutation <deed-hash>"))
     .description("where a mutation stands, and whether it is overdue (no key needed)")
     .action(
-      action(async (io, [hash]) => {
-        const m = await (await landClient(io, false)).requireMutation(parseHash(hash, "deed hash"));
+      action<{ ulpin?: string }>(async (io, [hash], o) => {
+        const m = await (await landClient(io, false)).requireMutation(parseHash(hash, "deed hash"), ulpinOf(o));
         io.out.result(m as unknown as Record<string, unknown>, mutationLines(m));
       }),
     );
 
-  withDocument(land.command("object <deed-hash>").description("record an objection within the objection window (Land Revenue office)"), "objection", "the objection").action(
-    action<DocumentOptions>(async (io, [hash], o) => {
+  withDocument(withUlpin(land.command("object <deed-hash>")).description("record an objection within the objection window (Land Revenue office)"), "objection", "the objection").action(
+    action<DocumentOptions & { ulpin?: string }>(async (io, [hash], o) => {
       const deedHash = parseHash(hash, "deed hash");
       const objection = documentHash(o, "objection", "objection");
       const client = await landClient(io, true);
-      reportWrite(io.out, `recorded objection ${objection} to ${deedHash}`, await client.lodgeObjection(deedHash, objection), { deedHash, objection });
+      reportWrite(io.out, `recorded objection ${objection} to ${deedHash}`, await client.lodgeObjection(deedHash, objection, ulpinOf(o)), { deedHash, objection });
     }),
   );
 
-  withDocument(land.command("approve <deed-hash>").description("approve a mutation: owners and Record of Rights change together (Land Revenue office)"), "record", "the new Record-of-Rights document").action(
-    action<DocumentOptions>(async (io, [hash], o) => {
+  withDocument(withUlpin(land.command("approve <deed-hash>")).description("approve a mutation: owners and Record of Rights change together (Land Revenue office)"), "record", "the new Record-of-Rights document").action(
+    action<DocumentOptions & { ulpin?: string }>(async (io, [hash], o) => {
       const deedHash = parseHash(hash, "deed hash");
       const recordHash = documentHash(o, "record", "Record of Rights");
       const client = await landClient(io, true);
-      reportWrite(io.out, `approved mutation ${deedHash}`, await client.approve(deedHash, recordHash), { deedHash });
+      reportWrite(io.out, `approved mutation ${deedHash}`, await client.approve(deedHash, recordHash, ulpinOf(o)), { deedHash });
     }),
   );
 
   withDocument(
-    land
-      .command("reject <deed-hash>")
+    withUlpin(land.command("reject <deed-hash>"))
       .description("reject a mutation with a reason and the reasoned order (Land Revenue office)")
       .requiredOption("--reason <reason>", REJECTION_REASONS.filter((r) => r !== "none").join(", ")),
     "order",
     "the reasoned order",
   ).action(
-    action<DocumentOptions & { reason: string }>(async (io, [hash], o) => {
+    action<DocumentOptions & { reason: string; ulpin?: string }>(async (io, [hash], o) => {
       const deedHash = parseHash(hash, "deed hash");
       const reason = parseRejectionReason(o.reason);
       const order = documentHash(o, "order", "order");
       const client = await landClient(io, true);
-      reportWrite(io.out, `rejected mutation ${deedHash} (${o.reason})`, await client.reject(deedHash, reason, order), { deedHash, reason: o.reason });
+      reportWrite(io.out, `rejected mutation ${deedHash} (${o.reason})`, await client.reject(deedHash, reason, order, ulpinOf(o)), { deedHash, reason: o.reason });
     }),
   );
 
-  withDocument(land.command("appeal <deed-hash>").description("file the one appeal a rejected mutation may have (appellate authority)"), "appeal", "the appeal").action(
-    action<DocumentOptions>(async (io, [hash], o) => {
+  withDocument(withUlpin(land.command("appeal <deed-hash>")).description("file the one appeal a rejected mutation may have (appellate authority)"), "appeal", "the appeal").action(
+    action<DocumentOptions & { ulpin?: string }>(async (io, [hash], o) => {
       const deedHash = parseHash(hash, "deed hash");
       const appeal = documentHash(o, "appeal", "appeal");
       const client = await landClient(io, true);
-      reportWrite(io.out, `filed appeal ${appeal} against the rejection of ${deedHash}`, await client.fileAppeal(deedHash, appeal), { deedHash });
+      reportWrite(io.out, `filed appeal ${appeal} against the rejection of ${deedHash}`, await client.fileAppeal(deedHash, appeal, ulpinOf(o)), { deedHash });
     }),
   );
 
   withDocument(
     withDocument(
-      land
-        .command("decide-appeal <deed-hash>")
+      withUlpin(land.command("decide-appeal <deed-hash>"))
         .description("allow an appeal (the mutation takes effect) or dismiss it for good (appellate authority)")
         .option("--allow", "allow the appeal")
         .option("--dismiss", "dismiss the appeal"),
@@ -287,13 +301,14 @@ export function landCommand(): Command {
     "record",
     "the new Record-of-Rights document (when allowing)",
   ).action(
-    action<DocumentOptions & { allow?: boolean; dismiss?: boolean }>(async (io, [hash], o) => {
+    action<DocumentOptions & { allow?: boolean; dismiss?: boolean; ulpin?: string }>(async (io, [hash], o) => {
       if (Boolean(o.allow) === Boolean(o.dismiss)) throw new InputError("Say --allow or --dismiss.");
       const deedHash = parseHash(hash, "deed hash");
       const order = documentHash(o, "order", "order");
       const recordHash = o.allow ? documentHash(o, "record", "Record of Rights") : undefined;
       const client = await landClient(io, true);
-      const result = recordHash ? await client.allowAppeal(deedHash, order, recordHash) : await client.dismissAppeal(deedHash, order);
+      const ulpin = ulpinOf(o);
+      const result = recordHash ? await client.allowAppeal(deedHash, order, recordHash, ulpin) : await client.dismissAppeal(deedHash, order, ulpin);
       reportWrite(io.out, `${o.allow ? "allowed" : "dismissed"} the appeal on ${deedHash}`, result, { deedHash, allowed: Boolean(o.allow) });
     }),
   );
@@ -314,16 +329,46 @@ export function landCommand(): Command {
     }),
   );
 
-  withDocument(land.command("unfreeze <ulpin>").description("lift a freeze under a court order (courts)"), "order", "the order lifting the freeze").action(
-    action<DocumentOptions>(async (io, [raw], o) => {
+  withDocument(
+    withDocument(
+      land
+        .command("rectify <ulpin>")
+        .description("restore, under a court order, the owners a parcel had before a wrongful mutation (courts)")
+        .requiredOption("--deed <hash>", "the mutation set aside"),
+      "order",
+      "the court's order",
+    ),
+    "record",
+    "the Record-of-Rights document after the rectification",
+  ).action(
+    action<DocumentOptions & { deed: string }>(async (io, [raw], o) => {
       const ulpin = parseUlpin(raw);
+      const deedHash = parseHash(o.deed, "deed hash");
       const order = documentHash(o, "order", "court order");
       const client = await landClient(io, true);
-      reportWrite(io.out, `lifted the freeze on ${ulpin}`, await client.unfreeze(ulpin, order), { ulpin, order });
+      reportWrite(io.out, `rectified the title of ${ulpin}: ${deedHash} set aside`, await client.rectify(ulpin, deedHash, order, documentHash(o, "record", "Record of Rights")), {
+        ulpin,
+        deedHash,
+        order,
+      });
     }),
   );
 
-  const lien = land.command("lien").description("bank liens: register, consent to a transfer, release (banks)");
+  withDocument(
+    withDocument(land.command("unfreeze <ulpin>").description("lift a freeze: the court that ordered it, or an appellate authority"), "order", "the order the freeze was made under"),
+    "lifting-order",
+    "the order lifting it",
+  ).action(
+    action<DocumentOptions>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const order = documentHash(o, "order", "court order");
+      const liftingOrder = documentHash(o, "lifting-order", "lifting order");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `lifted the freeze on ${ulpin}`, await client.unfreeze(ulpin, order, liftingOrder), { ulpin, order, liftingOrder });
+    }),
+  );
+
+  const lien = land.command("lien").description("bank liens: register, consent to a transfer, release (banks); discharge (courts)");
   for (const [verb, description] of [
     ["register", "register a lien on a parcel"],
     ["consent", "consent, as lien holder, to a pending mutation (--deed)"],
@@ -344,14 +389,26 @@ export function landCommand(): Command {
         }),
       );
   }
+  withDocument(
+    withDocument(lien.command("discharge <ulpin>").description("discharge a lien whose bank can no longer act on it (courts)"), "loan", "the loan or mortgage reference"),
+    "order",
+    "the court's order",
+  ).action(
+    action<DocumentOptions>(async (io, [raw], o) => {
+      const ulpin = parseUlpin(raw);
+      const loan = documentHash(o, "loan", "loan reference");
+      const order = documentHash(o, "order", "court order");
+      const client = await landClient(io, true);
+      reportWrite(io.out, `discharged lien ${loan} on ${ulpin}`, await client.dischargeLien(ulpin, loan, order), { ulpin, lien: loan, order });
+    }),
+  );
 
-  land
-    .command("split <ulpin>")
+  withSnapshots(land.command("split <ulpin>"))
     .description("split a parcel into parts whose areas add up to its own; they keep its owners (survey staff)")
     .option("--part <ulpin:area:record-file>", "a new parcel, its area in m² and its Record-of-Rights file (repeat)", collect, [])
     .option("--use <class>", "land use of the parts (default: the parcel's)")
     .action(
-      action<{ part: string[]; use?: string }>(async (io, [raw], o) => {
+      action<{ part: string[]; use?: string; snapshot: string[] }>(async (io, [raw], o) => {
         const ulpin = parseUlpin(raw);
         const client = await landClient(io, true);
         const parcel = await client.requireParcel(ulpin);
@@ -360,20 +417,19 @@ export function landCommand(): Command {
         if (parcel.status !== "retired" && total !== parcel.area) {
           throw new InputError(`The parts add up to ${total} m², but parcel ${ulpin} is ${parcel.area} m²; nothing was sent.`);
         }
-        reportWrite(io.out, `split ${ulpin} into ${parts.map((p) => p.ulpin).join(", ")}`, await client.split(ulpin, parts), { ulpin, parts: parts.map((p) => p.ulpin) });
+        reportWrite(io.out, `split ${ulpin} into ${parts.map((p) => p.ulpin).join(", ")}`, await client.split(ulpin, parts, await snapshotFolders(o)), { ulpin, parts: parts.map((p) => p.ulpin) });
       }),
     );
 
   withDocument(
-    land
-      .command("merge <ulpins...>")
+    withSnapshots(land.command("merge <ulpins...>"))
       .description("merge parcels of the same owners in one village (survey staff)")
       .requiredOption("--into <ulpin>", "the merged parcel's ULPIN")
       .option("--use <class>", "its land use (default: the first parcel's)"),
     "record",
     "the merged parcel's Record-of-Rights document",
   ).action(
-    action<DocumentOptions & { into: string; use?: string }>(async (io, [raws], o) => {
+    action<DocumentOptions & { into: string; use?: string; snapshot: string[] }>(async (io, [raws], o) => {
       const ulpins = (raws as unknown as string[]).map(parseUlpin);
       const client = await landClient(io, true);
       const parcels = await Promise.all(ulpins.map((u) => client.requireParcel(u)));
@@ -383,7 +439,7 @@ export function landCommand(): Command {
         landUse: o.use ? parseLandUse(o.use) : LAND_USES.indexOf(parcels[0].landUse),
         recordHash: documentHash(o, "record", "Record of Rights"),
       };
-      reportWrite(io.out, `merged ${ulpins.join(", ")} into ${merged.ulpin} (${merged.area} m²)`, await client.merge(ulpins, merged), { ulpins, into: merged.ulpin });
+      reportWrite(io.out, `merged ${ulpins.join(", ")} into ${merged.ulpin} (${merged.area} m²)`, await client.merge(ulpins, merged, await snapshotFolders(o)), { ulpins, into: merged.ulpin });
     }),
   );
 
@@ -470,6 +526,21 @@ export function landCommand(): Command {
     .description("anchor a built snapshot's root on chain (governor; safe to re-run)")
     .action(action(async (io, [dir]) => anchorFolder(io, dir)));
 
+  withDocument(
+    land.command("snapshot-retire <root-or-dir>").description("retire a migration snapshot: nothing more materialises from it (governor; safe to re-run)"),
+    "reason",
+    "the decision retiring it",
+  ).action(
+    action<DocumentOptions>(async (io, [target], o) => {
+      const root = /^0x[0-9a-fA-F]{64}$/.test(target) ? target.toLowerCase() : readSnapshotManifest(target).root;
+      const context = await io.open();
+      const client = new LandClient(context.deployment, context.provider);
+      const outcome = await client.retireSnapshot(await context.governance(), root, documentHash(o, "reason", "reason"));
+      if (outcome === "already-done") io.out.result({ status: "already-done", root }, [`✓ Snapshot ${root} is already retired, nothing sent.`]);
+      else io.out.outcome(`Retired snapshot ${root}`, outcome, { root });
+    }),
+  );
+
   land
     .command("materialise <ulpin>")
     .description("bring a parcel of an anchored snapshot on chain, exactly as its entry says (any key)")
@@ -494,7 +565,8 @@ async function anchorFolder(io: ActionIo, dir: string): Promise<void> {
   if (manifest.anchor.chainId !== context.deployment.chainId || manifest.anchor.registry.toLowerCase() !== client.address.toLowerCase()) {
     throw new InputError(`The snapshot was built for registry ${manifest.anchor.registry} on chain ${manifest.anchor.chainId}, not this deployment's.`);
   }
-  const outcome = await client.anchorSnapshot(await context.governance(), manifest.root, manifest.parcelCount, manifest.exportHash);
+  if (!manifest.absenceRoot) throw new InputError(`${dir} was built before snapshots could prove a ULPIN absent; build it again from its export before anchoring.`);
+  const outcome = await client.anchorSnapshot(await context.governance(), manifest.root, manifest.parcelCount, manifest.exportHash, manifest.absenceRoot);
   if (outcome === "already-done") io.out.result({ status: "already-done", root: manifest.root }, [`✓ Snapshot ${manifest.root} is already anchored, nothing sent.`]);
   else io.out.outcome(`Anchored snapshot ${manifest.root} (${manifest.parcelCount} parcels)`, outcome, { root: manifest.root });
 }

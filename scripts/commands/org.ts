@@ -20,6 +20,7 @@ function summaryLines(org: OrganisationView): string[] {
     `Organisation ${org.id}: ${org.code} (${org.kind}) — ${org.status}`,
     `  capabilities:  ${org.capabilities.join(", ") || "none"}`,
     `  jurisdictions: ${org.jurisdictions.map((j) => (j === 0 ? "statewide" : String(j))).join(", ") || "none"}`,
+    ...(org.successor === 0 ? [] : [`  successor:     organisation ${org.successor}`]),
     `  metadata hash: ${org.metadataHash}`,
     `  onboarded:     ${isoTime(org.onboardedAt)}   updated: ${isoTime(org.updatedAt)}`,
   ];
@@ -41,7 +42,7 @@ export function orgCommand(): Command {
   withMetadata(
     org
       .command("onboard <code>")
-      .description("onboard an organisation (operator)")
+      .description("onboard an organisation (operator; delayed)")
       .requiredOption("--kind <kind>", `one of ${KINDS.join(", ")}`)
       .option("--capabilities <list>", `comma-separated: ${CAPABILITY_NAMES.join(", ")}`, "")
       .option("--jurisdictions <codes>", "comma-separated jurisdiction codes; 0 = statewide", ""),
@@ -107,7 +108,7 @@ export function orgCommand(): Command {
   withMetadata(
     org
       .command("update <org>")
-      .description("replace an organisation's capabilities and metadata (operator)")
+      .description("replace an organisation's capabilities and metadata (operator; delayed)")
       .requiredOption("--capabilities <list>", "the full new capability list (comma-separated; empty for none)"),
   ).action(
     action<MetadataOptions & { capabilities: string }>(async ({ out, open }, [reference], o) => {
@@ -120,7 +121,7 @@ export function orgCommand(): Command {
 
   org
     .command("set-jurisdictions <org> <codes>")
-    .description("replace an organisation's jurisdictions, comma-separated; 0 = statewide (operator)")
+    .description("replace an organisation's jurisdictions, comma-separated; 0 = statewide (operator; delayed)")
     .action(
       action(async ({ out, open }, [reference, codes]) => {
         const jurisdictions = parseJurisdictions(codes);
@@ -130,10 +131,22 @@ export function orgCommand(): Command {
       }),
     );
 
+  org
+    .command("successor <org> <successor>")
+    .description("name the organisation that takes over an organisation's liens once it can no longer act — a merged bank's acquirer (operator; delayed)")
+    .action(
+      action(async ({ out, open }, [reference, successorReference]) => {
+        const directory = await (await open()).writableDirectory();
+        const id = await directory.resolveOrganisation(reference);
+        const successor = await directory.resolveOrganisation(successorReference);
+        out.outcome(`Named organisation ${successor} successor of organisation ${id}`, await directory.setSuccessor(id, successor), { orgId: id, successor });
+      }),
+    );
+
   const statusChanges = [
-    ["suspend", "suspend an organisation: its accounts and nodes stop at once (operator)", "Suspended"],
-    ["reinstate", "reinstate a suspended organisation (operator)", "Reinstated"],
-    ["offboard", "offboard an organisation for good (governor)", "Offboarded"],
+    ["suspend", "suspend an organisation: its accounts and nodes stop at once (responder; immediate)", "Suspended"],
+    ["reinstate", "reinstate a suspended organisation (operator; delayed)", "Reinstated"],
+    ["offboard", "offboard an organisation for good (governor; delayed)", "Offboarded"],
   ] as const;
   for (const [verb, description, past] of statusChanges) {
     withReason(org.command(`${verb} <org>`).description(description)).action(
@@ -148,7 +161,7 @@ export function orgCommand(): Command {
 
   org
     .command("add-account <org> <address>")
-    .description("add a signing key to an organisation (operator)")
+    .description("add a signing key to an organisation (operator; delayed)")
     .action(
       action(async ({ out, open }, [reference, account]) => {
         const address = parseAddress(account);
@@ -160,7 +173,7 @@ export function orgCommand(): Command {
 
   org
     .command("remove-account <address>")
-    .description("remove a signing key; what it signed stays valid (operator)")
+    .description("remove a signing key; what it signed stays valid (responder; immediate)")
     .action(
       action(async ({ out, open }, [account]) => {
         const address = parseAddress(account);
@@ -171,7 +184,7 @@ export function orgCommand(): Command {
 
   org
     .command("compromise-account <address>")
-    .description("report a key compromised: removed now, and what it signed after the cut-off is void (operator)")
+    .description("report a key compromised: removed now, and what it signed after the cut-off is void (responder; immediate)")
     .option("--cutoff <time>", "when the key was compromised: ISO date-time or Unix seconds (default: now)")
     .action(
       action<{ cutoff?: string }>(async ({ out, open }, [account], o) => {
@@ -188,7 +201,7 @@ export function orgCommand(): Command {
 
   org
     .command("add-node <org> <enode>")
-    .description("register a node (enode://<key>@host:port) of an organisation (operator)")
+    .description("register a node (enode://<key>@host:port) of an organisation (operator; delayed)")
     .option("--validator", "the node validates blocks (needs the validate capability)", false)
     .action(
       action<{ validator: boolean }>(async ({ out, open }, [reference, enodeUrl], o) => {
@@ -202,7 +215,7 @@ export function orgCommand(): Command {
 
   org
     .command("remove-node <node>")
-    .description("remove a node, by node id or enode URL (operator)")
+    .description("remove a node, by node id or enode URL (responder; immediate)")
     .action(
       action(async ({ out, open }, [reference]) => {
         const id = parseNodeReference(reference);

@@ -3,6 +3,7 @@ import { CertificateRegistry__factory, type CertificateRegistry } from "../../ty
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { InputError } from "../errors";
+import type { Governance, Outcome } from "../governance/governed";
 import type { BatchManifest } from "./batch";
 import { reasonName, statusName, type ReasonName, type StatusName } from "./vocabulary";
 
@@ -132,6 +133,33 @@ export class CertificateClient extends ContractClient {
   reinstateDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[]): Promise<WriteResult> {
     const { firstWord, bitmap } = toBitmap(indices);
     return this.send("reinstateDocuments", [issuerOrgId, root, firstWord, bitmap]);
+  }
+
+  /**
+   * Undoes a batch's revocation through governance — the governor's role, delayed, so usually scheduled. Refused before
+   * anything is sent when the batch is not revoked.
+   */
+  async restoreBatch(governance: Governance, batch: BatchRef, reason: string): Promise<Outcome> {
+    await this.requireBatch(batch);
+    const [revocation] = await this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root));
+    if (revocation.value === 0n) throw new InputError(`Batch ${batch.root} of organisation ${batch.issuerOrgId} is not revoked: there is nothing to restore.`);
+    return this.govern(governance, "restoreBatch", [batch.issuerOrgId, batch.root, reason]);
+  }
+
+  /** Undoes a document's revocation or supersession through governance, as {@link restoreBatch} does a batch's. */
+  async restoreDocument(governance: Governance, document: DocumentRef, reason: string): Promise<Outcome> {
+    const { issuerOrgId, root, index } = document;
+    const found = await this.requireBatch(document);
+    if (index >= found.documentCount) throw new InputError(`Batch ${root} has ${found.documentCount} documents, so index ${index} does not exist.`);
+    const [revocation] = await this.read(() => this.contract.documentMarks(issuerOrgId, root, index));
+    if (revocation.value === 0n) throw new InputError(`Document ${index} of batch ${root} is not revoked or superseded: there is nothing to restore.`);
+    return this.govern(governance, "restoreDocument", [issuerOrgId, root, index, reason]);
+  }
+
+  private async requireBatch(batch: BatchRef): Promise<BatchRecord> {
+    const found = await this.batch(batch);
+    if (!found) throw new InputError(`Organisation ${batch.issuerOrgId} issued no batch ${batch.root} in this registry.`);
+    return found;
   }
 
   /** Revokes `old` in favour of `replacement`, a document of the same issuer. */

@@ -1,5 +1,6 @@
 import type { Interface, Signer } from "ethers";
 import { ChainError, InputError } from "../errors";
+import type { Governance, Outcome } from "../governance/governed";
 import { asSakshyaError, sendAndWait } from "./transact";
 
 /** What a write did: sent now, or found already done on chain and not sent again. */
@@ -26,6 +27,11 @@ export abstract class ContractClient {
     const data = this.contractInterface.encodeFunctionData(method, args);
     const receipt = await sendAndWait(this.signer, { to: this.address, data });
     return { status: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
+  }
+
+  /** Calls a restricted function through governance: executed at once, or scheduled where the role has a delay. */
+  protected govern(governance: Governance, method: string, args: readonly unknown[]): Promise<Outcome> {
+    return governance.call(this.address, this.contractInterface.encodeFunctionData(method, args));
   }
 
   /** Any failure of a read is "could not check", never an answer. */

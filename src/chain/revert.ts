@@ -1,7 +1,7 @@
 import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
 import {
   CertificateRegistry__factory,
-  LandRegistry__factory,
+  ILandRegistry__factory,
   ParticipantDirectory__factory,
   SakshyaAuthority__factory,
   WebsiteRegistry__factory,
@@ -63,6 +63,8 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   CertificateRegistrySuspendedByGovernance: (a) =>
     `${a.index === (2n ** 256n - 1n).toString() ? `batch ${a.root}` : `document ${a.index} of batch ${a.root}`} was suspended by governance; only governance lifts it`,
   CertificateRegistryEmptySelection: () => "no document was selected",
+  CertificateRegistryInvalidRange: (a) => `a status range holds 1 to 16,777,215 documents from an index below that, not ${a.count} from ${a.first}`,
+  CertificateRegistryZeroDirectory: () => "the registry needs the participant directory's address",
   CertificateRegistryInvalidReplacement: (a) =>
     `document ${a.index} of batch ${a.root} cannot be the replacement: it must be issued, unmarked, another document and from the same issuer`,
   AccessManagedUnauthorized: (a) => `account ${a.caller} holds no role allowed to call this function`,
@@ -78,6 +80,7 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   ExpectedPause: () => "the contract is not paused",
   ValidatorSetNotBootstrap: (a) => `only the bootstrap account written into the genesis may bind the validator set, not ${a.caller}`,
   ValidatorSetAlreadyBound: () => "the validator set is already bound",
+  ValidatorSetZeroAddress: () => "binding the validator set needs the authority's and the directory's addresses",
   ValidatorSetNodeNotAllowed: (a) => `node ${a.nodeId} is not a validator node the directory allows`,
   ValidatorSetNotInDirectory: (a) => `genesis validator ${a.validator} has no validator node in the directory; register it first`,
   ValidatorSetAlreadyValidator: (a) => `${a.validator} is already a validator`,
@@ -88,6 +91,7 @@ const SENTENCES: Record<string, (a: Args) => string> = {
   ValidatorSetAtMinimum: (a) => `pruning ${a.validator} would leave fewer than the minimum of ${a.minimum} validators (now ${a.count}); only governance may go below it`,
   BesuPermissionsNotBootstrap: (a) => `only the bootstrap account written into the genesis may bind the permissioning contracts, not ${a.caller}`,
   BesuPermissionsAlreadyBound: () => "the permissioning contract is already bound",
+  BesuPermissionsZeroAddress: () => "binding the permissioning contract needs the authority's and the directory's addresses",
   ...LAND_SENTENCES,
   ...WEBSITE_SENTENCES,
 };
@@ -101,7 +105,7 @@ export function suiteErrorInterface(): Interface {
       ParticipantDirectory__factory.abi,
       SakshyaAuthority__factory.abi,
       CertificateRegistry__factory.abi,
-      LandRegistry__factory.abi,
+      ILandRegistry__factory.abi,
       WebsiteRegistry__factory.abi,
       ValidatorSet__factory.abi,
       NodePermissions__factory.abi,

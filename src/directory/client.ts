@@ -43,6 +43,8 @@ export interface OrganisationView {
   readonly capabilities: CapabilityName[];
   readonly jurisdictions: number[];
   readonly metadataHash: string;
+  /** The organisation named to act for it once it can no longer act itself (its liens), or 0. */
+  readonly successor: number;
   readonly onboardedAt: number;
   readonly updatedAt: number;
 }
@@ -128,8 +130,8 @@ export class DirectoryClient {
   }
 
   async organisation(id: number): Promise<OrganisationView> {
-    const [org, jurisdictions] = await this.read(() =>
-      Promise.all([this.contract.organisation(id), this.contract.jurisdictionsOf(id)]),
+    const [org, jurisdictions, successor] = await this.read(() =>
+      Promise.all([this.contract.organisation(id), this.contract.jurisdictionsOf(id), this.contract.successorOf(id)]),
     );
     return {
       id,
@@ -139,6 +141,7 @@ export class DirectoryClient {
       capabilities: capabilityNames(Number(org.capabilities)),
       jurisdictions: jurisdictions.map(Number),
       metadataHash: org.metadataHash,
+      successor: Number(successor),
       onboardedAt: Number(org.onboardedAt),
       updatedAt: Number(org.updatedAt),
     };
@@ -214,6 +217,10 @@ export class DirectoryClient {
 
   setJurisdictions(orgId: number, jurisdictions: number[]): Promise<Outcome> {
     return this.write("setJurisdictions", [orgId, jurisdictions]);
+  }
+
+  setSuccessor(orgId: number, successor: number): Promise<Outcome> {
+    return this.write("setSuccessor", [orgId, successor]);
   }
 
   changeStatus(action: "suspend" | "reinstate" | "offboard", orgId: number, reason: string): Promise<Outcome> {

@@ -1,5 +1,5 @@
 import type { Interface } from "ethers";
-import { CertificateRegistry__factory, LandRegistry__factory, ParticipantDirectory__factory, WebsiteRegistry__factory } from "../../typechain-types";
+import { CertificateRegistry__factory, ILandRegistry__factory, ParticipantDirectory__factory, WebsiteRegistry__factory } from "../../typechain-types";
 import type { FUNCTION_ROLES } from "./roles";
 
 export type GovernedContractName = keyof typeof FUNCTION_ROLES;
@@ -8,6 +8,6 @@ export type GovernedContractName = keyof typeof FUNCTION_ROLES;
 export const GOVERNED_INTERFACES: Record<GovernedContractName, Interface> = {
   ParticipantDirectory: ParticipantDirectory__factory.createInterface(),
   CertificateRegistry: CertificateRegistry__factory.createInterface(),
-  LandRegistry: LandRegistry__factory.createInterface(),
+  LandRegistry: ILandRegistry__factory.createInterface(),
   WebsiteRegistry: WebsiteRegistry__factory.createInterface(),
 };

@@ -56,7 +56,7 @@ export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority
   // Land moves only through the departments, courts and banks of the directory; governance anchors migration
   // snapshots and sets the clock, and cannot move land.
   LandRegistry: {
-    governor: ["anchorSnapshot", "setObjectionWindow", "setServiceLevel", "unpause", "upgradeToAndCall"],
+    governor: ["anchorSnapshot", "retireSnapshot", "setObjectionWindow", "setServiceLevel", "unpause", "upgradeToAndCall"],
     operator: [],
     guardian: ["pause"],
     responder: [],

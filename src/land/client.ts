@@ -1,11 +1,14 @@
 import type { ContractRunner, Provider, Result, Signer } from "ethers";
-import { LandRegistry__factory, ParticipantDirectory__factory, type LandRegistry } from "../../typechain-types";
-import type { ILandRegistry } from "../../typechain-types/contracts/land/LandRegistry";
+import { ILandRegistry__factory, ParticipantDirectory__factory, type ILandRegistry } from "../../typechain-types";
+import type { ILandRecords } from "../../typechain-types/contracts/interfaces/ILandRegistry";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
-import { currentOwners, mutationOpenedEvent, ownersOf, parcelEvents, type LandEvent } from "./events";
+import type { Keccak } from "../hashing/keccak";
+import { absenceProof, type AbsenceProof } from "./absence";
+import { currentOwners, mutationOpenedEvents, ownersBefore, ownersOf, parcelEvents, type LandEvent } from "./events";
+import { readSnapshotManifest } from "./snapshot";
 import { ownersHash, ulpinBytes, ulpinText, type Owner, type ParcelRecord } from "./titles";
 import {
   landUseName,
@@ -50,7 +53,8 @@ export interface ParcelView {
   readonly mutationPending: boolean;
   readonly ownersHash: string;
   readonly recordHash: string;
-  readonly freeze?: FreezeView;
+  /** The court orders freezing it now (several may). */
+  readonly freezes: FreezeView[];
 }
 
 export interface MutationView {
@@ -72,15 +76,24 @@ export interface Transfer {
   readonly to: Owner[];
 }
 
-const toContractRecord = (r: ParcelRecord): ILandRegistry.ParcelRecordStruct => ({ ...r, ulpin: ulpinBytes(r.ulpin) });
-const toContractPart = (p: NewParcel): ILandRegistry.NewParcelStruct => ({ ...p, ulpin: ulpinBytes(p.ulpin) });
+const toContractRecord = (r: ParcelRecord): ILandRecords.ParcelRecordStruct => ({ ...r, ulpin: ulpinBytes(r.ulpin) });
+const toContractPart = (p: NewParcel): ILandRecords.NewParcelStruct => ({ ...p, ulpin: ulpinBytes(p.ulpin) });
+
+/**
+ * Where the folders of active migration snapshots are, to prove a new ULPIN absent from each: the registry refuses a
+ * new parcel unless every active snapshot is shown not to hold it.
+ */
+export interface SnapshotFolders {
+  readonly folders: readonly string[];
+  readonly keccak: Keccak;
+}
 
 /**
  * Reads the land registry and writes to it as the department, court or bank whose key signs. Writes are safe to run
  * again: what is already on chain is reported as already done and not sent twice.
  */
 export class LandClient extends ContractClient {
-  readonly contract: LandRegistry;
+  readonly contract: ILandRegistry;
 
   constructor(
     readonly deployment: Deployment,
@@ -88,8 +101,8 @@ export class LandClient extends ContractClient {
     signer?: Signer,
   ) {
     const address = deployedContractOf(deployment, "LandRegistry").address;
-    super(address, LandRegistry__factory.createInterface(), signer, "land registry");
-    this.contract = LandRegistry__factory.connect(address, provider);
+    super(address, ILandRegistry__factory.createInterface(), signer, "land registry");
+    this.contract = ILandRegistry__factory.connect(address, provider);
   }
 
   // ---------------------------------------------------------------- reads
@@ -100,7 +113,7 @@ export class LandClient extends ContractClient {
     const [p, status] = await this.read(() => Promise.all([this.contract.parcel(key), this.contract.parcelStatus(key)]));
     const name = parcelStatusName(status);
     if (name === "none") return undefined;
-    const freeze = p.frozen ? await this.read(() => this.contract.freezeOf(key)) : undefined;
+    const freezes = p.frozen ? await this.read(() => this.contract.freezesOf(key)) : [];
     return {
       ulpin: ulpinText(key),
       status: name,
@@ -114,9 +127,7 @@ export class LandClient extends ContractClient {
       mutationPending: p.mutationPending,
       ownersHash: p.owners,
       recordHash: p.recordHash,
-      ...(freeze && name === "frozen"
-        ? { freeze: { order: freeze.order, court: Number(freeze.court), frozenAt: Number(freeze.frozenAt), expiresAt: Number(freeze.expiresAt) } }
-        : {}),
+      freezes: freezes.map((f) => ({ order: f.order, court: Number(f.court), frozenAt: Number(f.frozenAt), expiresAt: Number(f.expiresAt) })),
     };
   }
 
@@ -127,12 +138,13 @@ export class LandClient extends ContractClient {
     return parcel;
   }
 
-  /** The mutation opened by a deed or succession certificate, or undefined. */
-  async mutation(deedHash: string): Promise<MutationView | undefined> {
-    const m = await this.read(() => this.contract.mutation(deedHash));
+  /** The mutation a deed or succession certificate opened on a parcel, or undefined. */
+  async mutation(ulpin: string, deedHash: string): Promise<MutationView | undefined> {
+    const key = ulpinBytes(ulpin);
+    const m = await this.read(() => this.contract.mutation(key, deedHash));
     const status = mutationStatusName(m.status);
     if (status === "none") return undefined;
-    const overdue = await this.read(() => this.contract.isOverdue(deedHash));
+    const overdue = await this.read(() => this.contract.isOverdue(key, deedHash));
     return {
       deedHash,
       ulpin: ulpinText(m.ulpin),
@@ -147,10 +159,23 @@ export class LandClient extends ContractClient {
     };
   }
 
-  async requireMutation(deedHash: string): Promise<MutationView> {
-    const m = await this.mutation(deedHash);
-    if (!m) throw new InputError(`No mutation was opened by ${deedHash}.`);
+  /**
+   * The mutation of a deed: on the parcel named, or, with none named, on the one parcel the deed opened a mutation on
+   * (a deed conveying several parcels opened one on each, so then the parcel must be named).
+   */
+  async requireMutation(deedHash: string, ulpin?: string): Promise<MutationView> {
+    const on = ulpin ?? (await this.parcelOfDeed(deedHash));
+    const m = await this.mutation(on, deedHash);
+    if (!m) throw new InputError(`No mutation of parcel ${on} was opened by ${deedHash}.`);
     return m;
+  }
+
+  private async parcelOfDeed(deedHash: string): Promise<string> {
+    const opened = await this.read(() => mutationOpenedEvents(this.contract, this.provider, this.deployment.deployBlock, deedHash));
+    const parcels = [...new Set(opened.map((e) => ulpinText(String(e.args.ulpin))))];
+    if (parcels.length === 0) throw new InputError(`No mutation was opened by ${deedHash}.`);
+    if (parcels.length > 1) throw new InputError(`${deedHash} opened mutations of ${parcels.length} parcels (${parcels.join(", ")}): name one with --ulpin.`);
+    return parcels[0];
   }
 
   /** Every event of the parcel, oldest first. */
@@ -164,16 +189,38 @@ export class LandClient extends ContractClient {
     return currentOwners(await this.events(ulpin), parcel.ownersHash, parcel.ulpin);
   }
 
-  /** The transfer a deed registered. */
-  async transfer(deedHash: string): Promise<Transfer> {
-    const opened = await this.read(() => mutationOpenedEvent(this.contract, this.provider, this.deployment.deployBlock, deedHash));
-    if (!opened) throw new InputError(`No mutation was opened by ${deedHash}.`);
+  /** The transfer a deed registered on a parcel. */
+  async transfer(ulpin: string, deedHash: string): Promise<Transfer> {
+    const opened = (await this.read(() => mutationOpenedEvents(this.contract, this.provider, this.deployment.deployBlock, deedHash))).find(
+      (e) => ulpinText(String(e.args.ulpin)) === ulpin,
+    );
+    if (!opened) throw new InputError(`No mutation of parcel ${ulpin} was opened by ${deedHash}.`);
     return { from: ownersOf(opened.args.from as Result), to: ownersOf(opened.args.to as Result) };
+  }
+
+  /**
+   * Proofs that no active migration snapshot holds any of `ulpins`, ULPIN by ULPIN, snapshot by snapshot, in the order
+   * the registry lists its active snapshots. Each active snapshot's folder must be among `snapshots`.
+   */
+  async absences(ulpins: readonly string[], snapshots: SnapshotFolders): Promise<AbsenceProof[]> {
+    const active = await this.read(() => this.contract.activeSnapshots());
+    if (active.length === 0) return [];
+    const dirs = new Map(snapshots.folders.map((dir) => [readSnapshotManifest(dir).root.toLowerCase(), dir]));
+    // The gap root is the anchored one, not the folder's word for it: a folder altered since anchoring is caught here.
+    const folders = await Promise.all(
+      active.map(async (root) => {
+        const dir = dirs.get(root.toLowerCase());
+        if (!dir) throw new InputError(`Migration snapshot ${root} is active: give its folder with --snapshot <dir>, so the new ULPIN can be proved not to be one it holds.`);
+        const { absenceRoot } = await this.read(() => this.contract.snapshot(root));
+        return { root, dir, absenceRoot };
+      }),
+    );
+    return ulpins.flatMap((ulpin) => folders.map((f) => absenceProof(f.dir, f, ulpin, snapshots.keccak)));
   }
 
   // ---------------------------------------------------------------- parcels
 
-  async registerParcel(record: ParcelRecord, owners: readonly Owner[]): Promise<WriteResult> {
+  async registerParcel(record: ParcelRecord, owners: readonly Owner[], snapshots: SnapshotFolders): Promise<WriteResult> {
     const existing = await this.parcel(record.ulpin);
     if (existing) {
       const same =
@@ -185,7 +232,7 @@ export class LandClient extends ContractClient {
       if (same) return ALREADY_DONE;
       throw new InputError(`Parcel ${record.ulpin} is already on chain with other details (version ${existing.version}).`);
     }
-    return this.send("registerParcel", [toContractRecord(record), owners]);
+    return this.send("registerParcel", [toContractRecord(record), owners, await this.absences([record.ulpin], snapshots)]);
   }
 
   async changeLandUse(ulpin: string, landUse: number, recordHash: string): Promise<WriteResult> {
@@ -194,19 +241,21 @@ export class LandClient extends ContractClient {
     return this.send("changeLandUse", [ulpinBytes(ulpin), landUse, recordHash]);
   }
 
-  async split(ulpin: string, parts: readonly NewParcel[]): Promise<WriteResult> {
+  async split(ulpin: string, parts: readonly NewParcel[], snapshots: SnapshotFolders): Promise<WriteResult> {
     const parcel = await this.requireParcel(ulpin);
     if (parcel.status === "retired") return this.alreadySucceededBy(ulpin, parts.map((p) => p.ulpin));
     const owners = currentOwners(await this.events(ulpin), parcel.ownersHash, parcel.ulpin);
-    return this.send("split", [ulpinBytes(ulpin), owners, parts.map(toContractPart)]);
+    const absences = await this.absences(parts.map((p) => p.ulpin), snapshots);
+    return this.send("split", [ulpinBytes(ulpin), owners, parts.map(toContractPart), absences]);
   }
 
-  async merge(ulpins: readonly string[], merged: NewParcel): Promise<WriteResult> {
+  async merge(ulpins: readonly string[], merged: NewParcel, snapshots: SnapshotFolders): Promise<WriteResult> {
     if (ulpins.length === 0) throw new InputError("Name the parcels to merge.");
     const first = await this.requireParcel(ulpins[0]);
     if (first.status === "retired") return this.alreadySucceededBy(ulpins[0], [merged.ulpin]);
     const owners = currentOwners(await this.events(ulpins[0]), first.ownersHash, first.ulpin);
-    return this.send("merge", [ulpins.map((u) => ulpinBytes(u)), owners, toContractPart(merged)]);
+    const absences = await this.absences([merged.ulpin], snapshots);
+    return this.send("merge", [ulpins.map((u) => ulpinBytes(u)), owners, toContractPart(merged), absences]);
   }
 
   /** A retired parcel is "already done" only if it was retired into exactly these parcels. */
@@ -228,54 +277,53 @@ export class LandClient extends ContractClient {
     return this.send("openSuccession", [certificateHash, ulpinBytes(ulpin), transfer.from, transfer.to]);
   }
 
-  /** True if `deedHash` already opened this mutation; a different one under the same hash is refused. */
+  /** True if `deedHash` already opened this mutation of this parcel; another kind under the same deed is refused. */
   private async sameMutation(deedHash: string, ulpin: string, kind: number): Promise<boolean> {
-    const existing = await this.mutation(deedHash);
+    const existing = await this.mutation(ulpin, deedHash);
     if (!existing) return false;
-    if (existing.ulpin !== ulpin || existing.kind !== mutationKindName(kind)) {
-      throw new InputError(`${deedHash} already opened a ${existing.kind} of parcel ${existing.ulpin}.`);
-    }
+    if (existing.kind !== mutationKindName(kind)) throw new InputError(`${deedHash} already opened a ${existing.kind} of parcel ${ulpin}.`);
     return true;
   }
 
-  lodgeObjection(deedHash: string, objection: string): Promise<WriteResult> {
-    return this.send("lodgeObjection", [deedHash, objection]);
+  async lodgeObjection(deedHash: string, objection: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
+    return this.send("lodgeObjection", [ulpinBytes(m.ulpin), deedHash, objection]);
   }
 
   /** Approves with the transfer the deed registered and the current owners; sends none if every owner gives all. */
-  async approve(deedHash: string, recordHash: string): Promise<WriteResult> {
-    const m = await this.requireMutation(deedHash);
+  async approve(deedHash: string, recordHash: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
     if (m.status === "approved" || m.status === "appeal-allowed") return ALREADY_DONE;
-    return this.send("approveMutation", [deedHash, ...(await this.applyArgs(m)), recordHash]);
+    return this.send("approveMutation", [ulpinBytes(m.ulpin), deedHash, ...(await this.applyArgs(m)), recordHash]);
   }
 
-  async reject(deedHash: string, reason: number, order: string): Promise<WriteResult> {
-    const m = await this.requireMutation(deedHash);
+  async reject(deedHash: string, reason: number, order: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
     if (m.status === "rejected") return ALREADY_DONE;
-    return this.send("rejectMutation", [deedHash, reason, order]);
+    return this.send("rejectMutation", [ulpinBytes(m.ulpin), deedHash, reason, order]);
   }
 
-  async fileAppeal(deedHash: string, appeal: string): Promise<WriteResult> {
-    const m = await this.requireMutation(deedHash);
+  async fileAppeal(deedHash: string, appeal: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
     if (m.status === "appealed") return ALREADY_DONE;
-    return this.send("fileAppeal", [deedHash, appeal]);
+    return this.send("fileAppeal", [ulpinBytes(m.ulpin), deedHash, appeal]);
   }
 
-  async allowAppeal(deedHash: string, order: string, recordHash: string): Promise<WriteResult> {
-    const m = await this.requireMutation(deedHash);
+  async allowAppeal(deedHash: string, order: string, recordHash: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
     if (m.status === "appeal-allowed") return ALREADY_DONE;
-    return this.send("allowAppeal", [deedHash, order, ...(await this.applyArgs(m)), recordHash]);
+    return this.send("allowAppeal", [ulpinBytes(m.ulpin), deedHash, order, ...(await this.applyArgs(m)), recordHash]);
   }
 
-  async dismissAppeal(deedHash: string, order: string): Promise<WriteResult> {
-    const m = await this.requireMutation(deedHash);
+  async dismissAppeal(deedHash: string, order: string, ulpin?: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
     if (m.status === "appeal-dismissed") return ALREADY_DONE;
-    return this.send("dismissAppeal", [deedHash, order]);
+    return this.send("dismissAppeal", [ulpinBytes(m.ulpin), deedHash, order]);
   }
 
   /** `[owners, from, to]` for applying a mutation: owners left empty when the transferors are every owner. */
   private async applyArgs(m: MutationView): Promise<[Owner[], Owner[], Owner[]]> {
-    const { from, to } = await this.transfer(m.deedHash);
+    const { from, to } = await this.transfer(m.ulpin, m.deedHash);
     const parcel = await this.requireParcel(m.ulpin);
     if (ownersHash(from) === parcel.ownersHash.toLowerCase()) return [[], from, to];
     return [currentOwners(await this.events(m.ulpin), parcel.ownersHash, parcel.ulpin), from, to];
@@ -285,12 +333,30 @@ export class LandClient extends ContractClient {
 
   async freeze(ulpin: string, order: string, expiresAt: number): Promise<WriteResult> {
     const parcel = await this.requireParcel(ulpin);
-    if (parcel.freeze?.order === order) return ALREADY_DONE;
+    if (parcel.freezes.some((f) => f.order === order && f.expiresAt === expiresAt)) return ALREADY_DONE;
     return this.send("freeze", [ulpinBytes(ulpin), order, expiresAt]);
   }
 
-  async unfreeze(ulpin: string, order: string): Promise<WriteResult> {
-    return this.send("unfreeze", [ulpinBytes(ulpin), order]);
+  /** Lifts the freeze made under `order` with `liftingOrder`; a freeze this lifting order already lifted is done. */
+  async unfreeze(ulpin: string, order: string, liftingOrder: string): Promise<WriteResult> {
+    const parcel = await this.requireParcel(ulpin);
+    if (!parcel.freezes.some((f) => f.order === order)) {
+      const lifted = (await this.events(ulpin)).some((e) => e.name === "FreezeLifted" && e.args.order === order && e.args.liftingOrder === liftingOrder);
+      if (lifted) return ALREADY_DONE;
+    }
+    return this.send("unfreeze", [ulpinBytes(ulpin), order, liftingOrder]);
+  }
+
+  /**
+   * A court's rectification: the owners the parcel had before the mutation `deedHash` took effect are the owners
+   * again, under `order`, with a new Record of Rights. The earlier owner list comes from the parcel's events.
+   */
+  async rectify(ulpin: string, deedHash: string, order: string, recordHash: string): Promise<WriteResult> {
+    const m = await this.requireMutation(deedHash, ulpin);
+    if (m.status === "rectified") return ALREADY_DONE;
+    const restored = ownersBefore(await this.events(m.ulpin), deedHash);
+    if (!restored) throw new InputError(`${deedHash} has not taken effect on parcel ${m.ulpin}: there is nothing to rectify.`);
+    return this.send("rectify", [ulpinBytes(m.ulpin), deedHash, restored, order, recordHash]);
   }
 
   /** Already done if this lien is on the parcel and held by the signer's own bank. */
@@ -310,6 +376,13 @@ export class LandClient extends ContractClient {
     return this.send("releaseLien", [ulpinBytes(ulpin), lien]);
   }
 
+  /** A court discharges a lien whose bank can no longer act on it. */
+  async dischargeLien(ulpin: string, lien: string, order: string): Promise<WriteResult> {
+    const existing = await this.read(() => this.contract.lienOf(ulpinBytes(ulpin), lien));
+    if (existing.holder === 0n) return ALREADY_DONE;
+    return this.send("dischargeLien", [ulpinBytes(ulpin), lien, order]);
+  }
+
   private async signerOrganisation(): Promise<bigint> {
     if (!this.signer) return 0n;
     const directory = ParticipantDirectory__factory.connect(this.deployment.contracts.ParticipantDirectory.address, this.provider);
@@ -319,20 +392,33 @@ export class LandClient extends ContractClient {
 
   // ---------------------------------------------------------------- migration
 
-  /** Whether a snapshot root is anchored, and with how many parcels. */
-  async snapshot(root: string): Promise<{ parcelCount: number; anchoredAt: number } | undefined> {
+  /** Whether a snapshot root is anchored, with how many parcels, and whether it was retired. */
+  async snapshot(root: string): Promise<{ parcelCount: number; anchoredAt: number; retiredAt: number; absenceRoot: string } | undefined> {
     const found = await this.read(() => this.contract.snapshot(root));
-    return found.anchoredAt === 0n ? undefined : { parcelCount: Number(found.parcelCount), anchoredAt: Number(found.anchoredAt) };
+    if (found.anchoredAt === 0n) return undefined;
+    return { parcelCount: Number(found.parcelCount), anchoredAt: Number(found.anchoredAt), retiredAt: Number(found.retiredAt), absenceRoot: found.absenceRoot };
   }
 
-  /** Anchors a snapshot through governance (the governor's role), or reports it already anchored. */
-  async anchorSnapshot(governance: Governance, root: string, parcelCount: number, exportHash: string): Promise<Outcome | "already-done"> {
+  /**
+   * Anchors a snapshot through governance (the governor's role), or reports it already anchored. A snapshot 1.0.0
+   * anchored without its gap root is anchored again with it.
+   */
+  async anchorSnapshot(governance: Governance, root: string, parcelCount: number, exportHash: string, absenceRoot: string): Promise<Outcome | "already-done"> {
     const existing = await this.snapshot(root);
     if (existing) {
       if (existing.parcelCount !== parcelCount) throw new InputError(`Snapshot ${root} is anchored with ${existing.parcelCount} parcels, not ${parcelCount}.`);
-      return "already-done";
+      const legacy = /^0x0{64}$/.test(existing.absenceRoot) && existing.retiredAt === 0;
+      if (!legacy) return "already-done";
     }
-    return governance.call(this.address, this.contract.interface.encodeFunctionData("anchorSnapshot", [root, parcelCount, exportHash]));
+    return this.govern(governance, "anchorSnapshot", [root, parcelCount, exportHash, absenceRoot]);
+  }
+
+  /** Retires a snapshot through governance (the governor's role), or reports it already retired. */
+  async retireSnapshot(governance: Governance, root: string, reason: string): Promise<Outcome | "already-done"> {
+    const existing = await this.snapshot(root);
+    if (!existing) throw new InputError(`No snapshot ${root} is anchored.`);
+    if (existing.retiredAt !== 0) return "already-done";
+    return this.govern(governance, "retireSnapshot", [root, reason]);
   }
 
   async materialise(root: string, record: ParcelRecord, owners: readonly Owner[], proof: readonly string[]): Promise<WriteResult> {

@@ -98,8 +98,9 @@ export function readExtract(file: string): TitleExtract {
 }
 
 /**
- * Replays a parcel's events up to `version`: creation, approved mutations and land-use changes are the only events
- * that change owners, record or land use, and each carries what it set. Undefined if the parcel never had it.
+ * Replays a parcel's events up to `version`: creation, approved mutations, rectifications and land-use changes are the
+ * only events that change owners, record or land use, and each carries what it set. Undefined if the parcel never had
+ * it.
  */
 export function stateAtVersion(events: readonly LandEvent[], version: number): ParcelState | undefined {
   let state: ParcelState | undefined;
@@ -108,7 +109,7 @@ export function stateAtVersion(events: readonly LandEvent[], version: number): P
     if (event.name === "ParcelCreated") {
       const record = a.record as Result;
       state = { version: 1, owners: ownersOf(a.owners as Result), recordHash: String(record.recordHash), area: Number(record.area), landUse: landUseName(record.landUse as bigint) };
-    } else if (state && event.name === "MutationApproved") {
+    } else if (state && (event.name === "MutationApproved" || event.name === "TitleRectified")) {
       state = { ...state, version: Number(a.version), owners: ownersOf(a.owners as Result), recordHash: String(a.recordHash) };
     } else if (state && event.name === "LandUseChanged") {
       state = { ...state, version: Number(a.version), landUse: landUseName(a.to as bigint), recordHash: String(a.recordHash) };

@@ -30,7 +30,7 @@ export interface MutationTimeline {
   readonly openedAt: number;
   readonly objectionDeadline: number;
   objections: number;
-  outcome: "pending" | "approved" | "rejected" | "appealed" | "appeal-allowed" | "appeal-dismissed";
+  outcome: "pending" | "approved" | "rejected" | "appealed" | "appeal-allowed" | "appeal-dismissed" | "rectified";
   decidedAt?: number;
   rejection?: { reason: string; sentence: string; order: string };
   appeal?: { filedAt: number; decidedAt?: number; allowed?: boolean; order?: string };
@@ -90,7 +90,7 @@ export async function titleHistory(land: LandClient, directory: DirectoryClient,
     const end = timeline.decidedAt ?? now;
     timeline.days = Math.floor((end - timeline.openedAt) / DAY);
     if (timeline.outcome === "pending" || timeline.outcome === "appealed") {
-      timeline.overdue = (await land.mutation(timeline.deedHash))?.overdue ?? false;
+      timeline.overdue = (await land.mutation(timeline.ulpin, timeline.deedHash))?.overdue ?? false;
     }
   }
   return { ulpin: parcel.ulpin, parcel, owners, ancestors, entries, mutations: [...mutations.values()] };
@@ -204,6 +204,8 @@ async function describe(event: LandEvent, mutations: Map<string, MutationTimelin
     }
     case "ParcelFrozen":
       return `frozen by ${await by()} under order ${shortHash(String(a.order))}${Number(a.expiresAt) === 0 ? " until lifted" : ` until ${isoTime(Number(a.expiresAt))}`}`;
+    case "FreezeLifted":
+      return `freeze under order ${shortHash(String(a.order))} lifted by ${await by()} (order ${shortHash(String(a.liftingOrder))})`;
     case "ParcelUnfrozen":
       return `freeze lifted by ${await by()} (order ${shortHash(String(a.order))})`;
     case "LienRegistered":
@@ -212,6 +214,13 @@ async function describe(event: LandEvent, mutations: Map<string, MutationTimelin
       return `holder of lien ${shortHash(String(a.lien))} (${await by()}) consented to ${shortHash(String(a.deedHash))}`;
     case "LienReleased":
       return `lien ${shortHash(String(a.lien))} released by ${await by()}`;
+    case "LienDischarged":
+      return `lien ${shortHash(String(a.lien))} discharged by ${await by()} under order ${shortHash(String(a.order))}, its bank no longer able to act`;
+    case "TitleRectified": {
+      const t = timeline();
+      if (t) t.outcome = "rectified";
+      return `title rectified by ${await by()} under order ${shortHash(String(a.order))}: ${shortHash(String(a.deedHash))} set aside, owners again ${describeOwners(ownersOf(a.owners as Result))}; version ${a.version}, record ${shortHash(String(a.recordHash))}`;
+    }
     default:
       return event.name;
   }

@@ -9,6 +9,7 @@ import { SortedMerkleTree, hex, processProof, proofAt } from "../hashing/merkle"
 import type { ParcelRecord } from "./client";
 import { commit, ownersHashOf, snapshotLeaf } from "./leaf-encoding";
 import { EXPORT_COLUMNS, HASH, SHOWN_PROBLEMS, forEachRow } from "./register-export";
+import { writeAbsenceTree } from "./absence";
 import { hashRows, parseEntry, type RowsResult, type RowsTask } from "./snapshot-rows";
 import type { Owner } from "./titles";
 import { UlpinIndex } from "./ulpin-index";
@@ -20,8 +21,10 @@ const SALTS = "owner-salts.csv";
 
 const manifestSchema = z.object({
   kind: z.literal("sakshya-land-snapshot"),
-  version: z.literal(1),
+  // Version 2 adds the gaps between the snapshot's ULPINs, which anchoring needs since contracts 2.0.0.
+  version: z.union([z.literal(1), z.literal(2)]),
   root: z.string().regex(HASH),
+  absenceRoot: z.string().regex(HASH).optional(),
   parcelCount: z.number().int().positive(),
   ownerSalts: z.number().int().nonnegative(),
   exportFile: z.string(),
@@ -39,7 +42,9 @@ export interface SnapshotEntry {
 
 /**
  * Builds the migration tree of a register export into a new folder: `snapshot.json` (root, count, the export's hash),
- * `tree.bin` (every node, for proofs), `export.csv` (the export itself) and, for owners the export names by identity,
+ * `tree.bin` (every node, for proofs), `export.csv` (the export itself), `ulpins.bin` and `absence.bin` (the sorted
+ * ULPINs and the tree of the gaps between them, which prove a new ULPIN is not one the snapshot holds; see
+ * absence.ts) and, for owners the export names by identity,
  * `owner-salts.csv` (`ulpin,identity,salt`: their fresh salts, for the office to hand to them; kept private). An
  * entry is rebuilt from the export and its salts when its parcel is materialised.
  *
@@ -166,10 +171,12 @@ function writeFolder(staging: string, parts: readonly RowsResult[], text: Buffer
   const leaves = parts.length === 1 ? parts[0].leaves : Buffer.concat(parts.map((p) => p.leaves));
   const tree = SortedMerkleTree.build(leaves, keccak);
   fs.writeFileSync(path.join(staging, TREE), tree.nodes);
+  const ulpins = Buffer.concat(parts.map((p) => Buffer.from(p.ulpins.buffer, p.ulpins.byteOffset, 14 * p.named)));
   const manifest: SnapshotManifest = {
     kind: "sakshya-land-snapshot",
-    version: 1,
+    version: 2,
     root: tree.root,
+    absenceRoot: writeAbsenceTree(staging, ulpins, keccak),
     parcelCount: count,
     ownerSalts: saltCount,
     exportFile: path.basename(file),

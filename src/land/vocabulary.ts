@@ -1,6 +1,6 @@
 import { InputError } from "../errors";
 
-/** Land-use classes, in the order of `ILandRegistry.LandUse`. */
+/** Land-use classes, in the order of `ILandRecords.LandUse`. */
 export const LAND_USES = [
   "unclassified",
   "agricultural",
@@ -15,23 +15,23 @@ export const LAND_USES = [
 ] as const;
 export type LandUseName = (typeof LAND_USES)[number];
 
-/** Parcel statuses, in the order of `ILandRegistry.ParcelStatus`. */
+/** Parcel statuses, in the order of `ILandRecords.ParcelStatus`. */
 export const PARCEL_STATUSES = ["none", "active", "frozen", "retired"] as const;
 export type ParcelStatusName = (typeof PARCEL_STATUSES)[number];
 
-/** How a parcel came on chain or left, in the order of `ILandRegistry.Origin`. */
+/** How a parcel came on chain or left, in the order of `ILandRecords.Origin`. */
 export const ORIGINS = ["registered", "materialised", "split", "merged"] as const;
 export type OriginName = (typeof ORIGINS)[number];
 
-/** Mutation kinds, in the order of `ILandRegistry.MutationKind`. */
+/** Mutation kinds, in the order of `ILandRecords.MutationKind`. */
 export const MUTATION_KINDS = ["sale", "gift", "partition", "succession"] as const;
 export type MutationKindName = (typeof MUTATION_KINDS)[number];
 
-/** Mutation statuses, in the order of `ILandRegistry.MutationStatus`. */
-export const MUTATION_STATUSES = ["none", "open", "approved", "rejected", "appealed", "appeal-allowed", "appeal-dismissed"] as const;
+/** Mutation statuses, in the order of `ILandRecords.MutationStatus`. */
+export const MUTATION_STATUSES = ["none", "open", "approved", "rejected", "appealed", "appeal-allowed", "appeal-dismissed", "rectified"] as const;
 export type MutationStatusName = (typeof MUTATION_STATUSES)[number];
 
-/** Rejection reasons, in the order of `ILandRegistry.RejectionReason`. */
+/** Rejection reasons, in the order of `ILandRecords.RejectionReason`. */
 export const REJECTION_REASONS = [
   "none",
   "defective-deed",

@@ -90,7 +90,7 @@ export class WebsiteClient extends ContractClient {
       if (existing.orgId !== orgId) throw new InputError(`The site is already registered to organisation ${existing.orgId}.`);
       return "already-done";
     }
-    return governance.call(this.address, this.contract.interface.encodeFunctionData("registerSite", [siteId, orgId, threshold]));
+    return this.govern(governance, "registerSite", [siteId, orgId, threshold]);
   }
 
   /** Publishes a manifest's release; already done if its root is a release of the site. Returns the release id. */

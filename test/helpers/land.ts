@@ -1,6 +1,7 @@
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { id } from "ethers";
-import { LandRegistry__factory } from "../../typechain-types";
-import type { ILandRegistry } from "../../typechain-types/contracts/land/LandRegistry";
+import { ILandRegistry__factory } from "../../typechain-types";
+import type { ILandRecords } from "../../typechain-types/contracts/interfaces/ILandRegistry";
 import { landJurisdiction, ownerCommitment, sortOwners, ulpinBytes, type Owner } from "../../src/land/titles";
 import { CAP, KIND, code, deployedSuite, evidence } from "../fixtures";
 
@@ -15,7 +16,7 @@ export const LAND_USE = { unclassified: 0, agricultural: 1, homestead: 2, commer
 export const PARCEL_STATUS = { none: 0, active: 1, frozen: 2, retired: 3 };
 export const ORIGIN = { registered: 0, materialised: 1, split: 2, merged: 3 };
 export const MUTATION = { sale: 0, gift: 1, partition: 2, succession: 3 };
-export const MSTATUS = { none: 0, open: 1, approved: 2, rejected: 3, appealed: 4, appealAllowed: 5, appealDismissed: 6 };
+export const MSTATUS = { none: 0, open: 1, approved: 2, rejected: 3, appealed: 4, appealAllowed: 5, appealDismissed: 6, rectified: 7 };
 export const REJECTION = {
   none: 0,
   defectiveDeed: 1,
@@ -27,6 +28,11 @@ export const REJECTION = {
   stampDutyShortfall: 7,
   other: 8,
 };
+
+/** A new parcel of a split or merge: its serial's ULPIN, an area, and a first Record of Rights. */
+export function part(serial: number, area: number) {
+  return { ulpin: ulpin(serial), area, landUse: LAND_USE.agricultural, recordHash: evidence(`RoR ${serial} v1`) };
+}
 
 /** A person's commitment, from a made-up identity reference and a salt derived from it. */
 export function person(name: string): string {
@@ -42,7 +48,7 @@ export function ulpin(serial: number): string {
   return ulpinBytes(`WB17040${String(serial).padStart(7, "0")}`);
 }
 
-export function record(serial: number, area = 1_000, village = VILLAGE): ILandRegistry.ParcelRecordStruct {
+export function record(serial: number, area = 1_000, village = VILLAGE): ILandRecords.ParcelRecordStruct {
   return {
     ulpin: ulpin(serial),
     area,
@@ -79,7 +85,7 @@ export async function landSuite() {
   }
   const [survey, registrar, officer, otherOfficer, court, bank, otherBank, appellate, outsider] = others;
   const address = deployment.contracts.LandRegistry!.address;
-  const land = LandRegistry__factory.connect(address, survey);
+  const land = ILandRegistry__factory.connect(address, survey);
   const ORG = { survey: 1, registrar: 2, officer: 3, otherOfficer: 4, court: 5, bank: 6, otherBank: 7, appellate: 8 };
   return { ...suite, land, survey, registrar, officer, otherOfficer, court, bank, otherBank, appellate, outsider, ORG };
 }
@@ -87,8 +93,8 @@ export async function landSuite() {
 /** {@link landSuite} with parcel 1 owned by Asha alone and parcel 2 by Bina (60%) and Chandan (40%). */
 export async function parcelSuite() {
   const suite = await landSuite();
-  await suite.land.registerParcel(record(1), owners(["asha", 10_000]));
-  await suite.land.registerParcel(record(2, 2_500), owners(["bina", 6_000], ["chandan", 4_000]));
+  await suite.land.registerParcel(record(1), owners(["asha", 10_000]), []);
+  await suite.land.registerParcel(record(2, 2_500), owners(["bina", 6_000], ["chandan", 4_000]), []);
   return suite;
 }
 
@@ -103,4 +109,18 @@ export function applyTransfer(owners: readonly Owner[], from: readonly Owner[], 
   }
   for (const taker of to) shares.set(taker.commitment.toLowerCase(), (shares.get(taker.commitment.toLowerCase()) ?? 0) + taker.share);
   return sortOwners([...shares].filter(([, share]) => share > 0).map(([commitment, share]) => ({ commitment, share })));
+}
+
+/**
+ * The tree of the gaps between the ULPINs of a migration snapshot holding `serials` (its `absenceRoot`), and the proof
+ * that a ULPIN lies in a gap — for a held ULPIN, the gap starting at it, which the registry refuses.
+ */
+export function gapTree(serials: readonly number[]) {
+  const bounds = [`0x${"00".repeat(14)}`, ...serials.map(ulpin).sort(), `0x${"ff".repeat(14)}`];
+  const tree = StandardMerkleTree.of(bounds.slice(1).map((above, i) => [bounds[i], above]), ["bytes14", "bytes14"]);
+  const proofOf = (serial: number) => {
+    const i = bounds.findIndex((b) => b > ulpin(serial)) - 1;
+    return { below: bounds[i], above: bounds[i + 1], proof: tree.getProof(i) };
+  };
+  return { root: tree.root, proofOf };
 }

@@ -1,0 +1,15 @@
+import hre from "hardhat";
+
+/**
+ * Undoes, after the enclosing `describe`, what its tests wrote into the shared in-process chain — genesis contracts
+ * set at fixed addresses, above all, which no later file's deployment may see.
+ */
+export function restoreChainAfter(): void {
+  let pristine: string;
+  before(async () => {
+    pristine = await hre.network.provider.send("evm_snapshot");
+  });
+  after(async () => {
+    await hre.network.provider.send("evm_revert", [pristine]);
+  });
+}
