@@ -131,6 +131,10 @@ describe("ValidatorSet (pre-deployed in the genesis)", () => {
     await directory.removeNode(nodeIds[2]);
     await expect(validatorSet.bind(authorityAddress, directoryAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotInDirectory").withArgs(genesisValidators[2]);
     const [high, low] = enodeHalves(`0x${keys[2].enodeId}`);
+    // Registered again, but as a node that does not validate: still not a validator node of the directory.
+    await directory.addNode(1, high, low, "10.20.0.3", 30303, false);
+    await expect(validatorSet.bind(authorityAddress, directoryAddress)).to.be.revertedWithCustomError(validatorSet, "ValidatorSetNotInDirectory").withArgs(genesisValidators[2]);
+    await directory.removeNode(nodeIds[2]);
     await directory.addNode(1, high, low, "10.20.0.3", 30303, true);
     await expect(validatorSet.bind(authorityAddress, directoryAddress)).to.emit(validatorSet, "ValidatorSetBound").withArgs(authorityAddress, directoryAddress, genesisValidators);
     expect([await validatorSet.bootstrap(), await validatorSet.directory(), await validatorSet.authority()]).to.deep.equal([hre.ethers.ZeroAddress, directoryAddress, authorityAddress]);

@@ -362,6 +362,52 @@ describe("CertificateRegistry", () => {
       expect((await registry.documentStatus(W, ROOT, 4)).reason).to.equal(REASON.other);
     });
 
+    it("reads right the marks of more keys than one read keeps in memory", async () => {
+      const { registry, directory, governor } = await loadFixture(issuedSuite);
+      const keys = Array.from({ length: 10 }, () => hre.ethers.Wallet.createRandom().connect(hre.ethers.provider));
+      for (const [i, key] of keys.entries()) {
+        await (await governor.sendTransaction({ to: key.address, value: hre.ethers.parseEther("1") })).wait();
+        await directory.addAccount(W, key.address);
+        await registry.connect(key).revokeDocument(W, ROOT, 10 + i * 25, REASON.withdrawn);
+      }
+      // The tenth key turns out stolen: its mark alone stops counting.
+      await directory.markAccountCompromised(keys[9].address, (await time.latest()) - 1);
+      const codes = getBytes((await registry.documentStatusRange(W, ROOT, 10, 226))[1]);
+      expect(keys.map((_, i) => codes[2 * i * 25])).to.deep.equal([...Array(9).fill(DOC.revoked), DOC.valid]);
+    });
+
+    it("reuses a word's entries: for marks of one act, and the first once no document points at it", async () => {
+      const { registry, governor, secondKey } = await loadFixture(issuedSuite);
+      const author = async (index: number) => {
+        const [revocation] = await registry.documentMarks(W, ROOT, index);
+        return [revocation.actor, Number(revocation.markedAt)];
+      };
+      await registry.revokeDocument(W, ROOT, 0, REASON.withdrawn); // the word's first entry
+      // Two transactions of the second key in one block: one (key, time), the second entry, for both.
+      const to = await registry.getAddress();
+      const send = (index: number) =>
+        hre.network.provider.send("eth_sendTransaction", [
+          { from: secondKey.address, to, gas: "0x800000", data: registry.interface.encodeFunctionData("revokeDocument", [W, ROOT, index, REASON.duplicate]) },
+        ]);
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      try {
+        await send(1);
+        await send(2);
+        await hre.network.provider.send("evm_mine");
+      } finally {
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+      const [one, two] = [await author(1), await author(2)];
+      expect([one[0], two]).to.deep.equal([secondKey.address, one]);
+      expect((await registry.documentStatus(W, ROOT, 2)).status).to.equal(DOC.revoked);
+      // Document 0 restored, nothing points at the first entry: a third author takes it instead of a record.
+      await registry.connect(governor).restoreDocument(W, ROOT, 0, evidence("restored"));
+      await registry.revokeDocument(W, ROOT, 5, REASON.withdrawn);
+      const [revocation] = await registry.documentMarks(W, ROOT, 5);
+      expect([revocation.value, revocation.counts]).to.deep.equal([BigInt(REASON.withdrawn), true]);
+      expect((await registry.documentStatus(W, ROOT, 1)).reason).to.equal(REASON.duplicate);
+    });
+
     it("governance restores a revoked or superseded document and a revoked batch, with a reason; nothing else", async () => {
       const { registry, governor, universityKey, operator } = await loadFixture(issuedSuite);
       const decision = evidence("SBIC 2026/31: revoked in error");
@@ -369,6 +415,7 @@ describe("CertificateRegistry", () => {
       await registry.supersede(W, ROOT, 4, OTHER_ROOT, 0);
       await expect(registry.connect(universityKey).restoreDocument(W, ROOT, 3, decision)).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
       await expect(registry.connect(operator).restoreDocument(W, ROOT, 3, decision)).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
+      await expect(registry.connect(operator).restoreBatch(W, ROOT, decision)).to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized");
       const governed = registry.connect(governor);
       await expect(governed.restoreDocument(W, ROOT, 3, hre.ethers.ZeroHash)).to.be.revertedWithCustomError(registry, "CertificateRegistryInvalidReason");
       await expect(governed.restoreDocument(W, ROOT, 5, decision)).to.be.revertedWithCustomError(registry, "CertificateRegistryDocumentNotRevoked").withArgs(ROOT, 5);
@@ -441,6 +488,8 @@ describe("CertificateRegistry", () => {
         () => registry.suspendDocuments(W, ROOT, 0, [1n], REASON.other),
         () => registry.reinstateDocuments(W, ROOT, 0, [1n]),
         () => registry.supersede(W, ROOT, 0, OTHER_ROOT, 0),
+        () => registry.connect(governor).restoreBatch(W, ROOT, evidence("decision")),
+        () => registry.connect(governor).restoreDocument(W, ROOT, 0, evidence("decision")),
       ];
       for (const write of writes) await expect(write()).to.be.revertedWithCustomError(registry, "EnforcedPause");
       expect((await registry.documentStatus(W, ROOT, 0)).status, "views keep answering").to.equal(DOC.valid);

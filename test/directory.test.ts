@@ -172,6 +172,29 @@ describe("ParticipantDirectory", () => {
   });
 
   describe("accounts", () => {
+    it("numbers each key of an organisation from 1, keeps its number when it returns, and stops at 65,535", async () => {
+      const { directory, universityKey, outsider } = await loadFixture(populatedSuite);
+      expect((await directory.account(universityKey.address)).number).to.equal(1);
+      expect([...(await directory.numberedAccount(1, 1))]).to.deep.equal([universityKey.address, 0n]);
+      expect([...(await directory.authorizedAccount(universityKey.address, CAP.issueCertificates, 0))]).to.deep.equal([1n, 1n]);
+      await expect(directory.addAccount(1, outsider.address)).to.emit(directory, "AccountNumbered").withArgs(1, outsider.address, 2);
+      await directory.removeAccount(universityKey.address);
+      await expect(directory.addAccount(1, universityKey.address)).to.not.emit(directory, "AccountNumbered");
+      expect(await directory.numberAccount.staticCall(universityKey.address)).to.equal(1);
+      await expect(directory.numberAccount(hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownAccount");
+      const cutoff = await time.latest();
+      await directory.markAccountCompromised(outsider.address, cutoff);
+      expect([...(await directory.numberedAccount(1, 2))]).to.deep.equal([outsider.address, BigInt(cutoff)]);
+      // The count of an organisation's numbers, `accountCounts[orgId]` in the directory's ERC-7201 namespace, set to its
+      // end rather than adding 65,533 keys.
+      const namespace = BigInt(hre.ethers.keccak256(hre.ethers.toUtf8Bytes("sakshya.storage.ParticipantDirectory"))) - 1n;
+      const base = BigInt(hre.ethers.keccak256(hre.ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [namespace]))) & ~0xffn;
+      const slot = hre.ethers.keccak256(hre.ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [1, base + 11n]));
+      await hre.network.provider.send("hardhat_setStorageAt", [await directory.getAddress(), slot, hre.ethers.toBeHex(65_535, 32)]);
+      const newcomer = hre.ethers.Wallet.createRandom().address;
+      await expect(directory.addAccount(1, newcomer)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryTooManyAccounts").withArgs(1);
+    });
+
     it("adds, removes and re-adds a key to the same organisation", async () => {
       const { directory, operator, universityKey } = await loadFixture(populatedSuite);
       await expect(directory.removeAccount(universityKey.address))

@@ -5,6 +5,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { ZeroHash, id } from "ethers";
 import { upgradeContract } from "../deploy/upgrade";
 import { readDeployment } from "../src/config/deployments";
+import { LandRegistryExtension__factory } from "../typechain-types";
 import { landJurisdiction, ownersHash, transferHash, type Owner } from "../src/land/titles";
 import { CAP, KIND, code, evidence } from "./fixtures";
 import {
@@ -71,6 +72,16 @@ describe("LandRegistry", () => {
       expect(await land.objectionWindow()).to.equal(30 * DAY);
       expect(await land.serviceLevel()).to.equal(45 * DAY);
       await expect(land.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(land, "InvalidInitialization");
+    });
+
+    it("hands splits, merges, court orders and liens to its extension, which called directly touches no parcel", async () => {
+      const { land, court } = await loadFixture(parcelSuite);
+      const extension = LandRegistryExtension__factory.connect(await land.extension(), court);
+      expect(await extension.getAddress()).to.not.equal(await land.getAddress());
+      // At its own address it has storage of its own, where no parcel was ever registered.
+      await expect(extension.freeze(ulpin(1), evidence("order"), 0)).to.be.revertedWithCustomError(extension, "LandRegistryUnknownParcel").withArgs(ulpin(1));
+      await land.connect(court).freeze(ulpin(1), evidence("order"), 0);
+      expect(await land.parcelStatus(ulpin(1))).to.equal(PARCEL_STATUS.frozen);
     });
   });
 
@@ -724,6 +735,12 @@ describe("LandRegistry", () => {
       await expect(land.materialise(tree.root, record(100), [{ ...ASHA[0], share: 9_999 }], proof)).to.be.revertedWithCustomError(land, "LandRegistrySharesNotWhole");
     });
 
+    it("takes no proofs of absence while no snapshot is active", async () => {
+      const { land } = await loadFixture(landSuite);
+      const gaps = gapTree([100]);
+      await expect(land.registerParcel(record(1), ASHA, [gaps.proofOf(1)])).to.be.revertedWithCustomError(land, "LandRegistryHeldBySnapshot").withArgs(ulpin(1), ZeroHash);
+    });
+
     it("while a snapshot is active, a new ULPIN needs proof that the snapshot does not hold it", async () => {
       const { land, tree, gaps, survey } = await loadFixture(anchored);
       await expect(land.registerParcel(record(1), ASHA, [])).to.be.revertedWithCustomError(land, "LandRegistryHeldBySnapshot").withArgs(ulpin(1), tree.root);
@@ -794,6 +811,8 @@ describe("LandRegistry", () => {
         () => land.connect(bank).registerLien(ulpin(1), id("loan-2")),
         () => land.connect(bank).consentToMutation(ulpin(1), id("loan-1"), DEED),
         () => land.connect(bank).releaseLien(ulpin(1), id("loan-1")),
+        () => land.connect(court).dischargeLien(ulpin(1), id("loan-1"), evidence("order")),
+        () => land.connect(court).rectify(ulpin(1), DEED, ASHA, evidence("decree"), RECORD_V2),
         () => land.connect(governor).anchorSnapshot(id("root"), 1, evidence("export"), id("gaps")),
         () => land.connect(governor).retireSnapshot(id("root"), evidence("reason")),
       ];

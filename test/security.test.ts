@@ -264,6 +264,7 @@ describe("Security: one key cannot do what the suite promises it cannot", () => 
       await directory.addAccount(9, others[9].address);
       await expect(land.connect(others[9]).rectify(ulpin(1), FORGED, restored, DECREE, record)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryOutsideJurisdiction");
       await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, ZeroHash, record)).to.be.revertedWithCustomError(land, "LandRegistryEmptyHash");
+      await expect(land.connect(court).rectify(ulpin(1), FORGED, restored, DECREE, ZeroHash)).to.be.revertedWithCustomError(land, "LandRegistryEmptyHash");
       await expect(land.connect(court).rectify(ulpin(1), evidence("no such deed"), restored, DECREE, record)).to.be.revertedWithCustomError(land, "LandRegistryUnknownMutation");
       // A mutation that has not taken effect has nothing to set aside.
       await land.connect(registrar).registerDeed(id("pending"), ulpin(2), MUTATION.sale, owners(["bina", 6_000], ["chandan", 4_000]), owners(["dev", 10_000]));

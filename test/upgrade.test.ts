@@ -1,16 +1,14 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { Contract, ContractFactory, Interface, id, type Signer } from "ethers";
+import { id, type Signer } from "ethers";
 import { getStorageUpgradeErrors } from "@openzeppelin/upgrades-core";
-import ERC1967Proxy from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import { currentRelease, releasedContract } from "../deploy/releases";
-import { deploySuite } from "../deploy/suite";
-import { UPGRADEABLE, upgradeContract, type UpgradeableName } from "../deploy/upgrade";
-import { readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../src/config/deployments";
-import { ROLES } from "../src/governance/roles";
+import { UPGRADEABLE } from "../deploy/upgrade";
+import { readDeployment } from "../src/config/deployments";
 import { landJurisdiction } from "../src/land/titles";
-import { CertificateRegistry__factory, ILandRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory, WebsiteRegistry__factory } from "../typechain-types";
-import { CAP, DOC, KIND, REASON, code, evidence, tempFile } from "./fixtures";
+import { CertificateRegistry__factory, ILandRegistry__factory, ParticipantDirectory__factory, WebsiteRegistry__factory } from "../typechain-types";
+import { CAP, DOC, KIND, REASON, code, evidence } from "./fixtures";
+import { legacySuite } from "./helpers/legacy";
 import { DISTRICT, BLOCK, MSTATUS, MUTATION, PARCEL_STATUS, gapTree, owners, record, ulpin } from "./helpers/land";
 
 describe("Upgrades from recorded releases", () => {
@@ -27,34 +25,10 @@ describe("Upgrades from recorded releases", () => {
 
   it("a 1.0.0 suite full of records upgrades in place to 2.0.0: everything reads as before and keeps working", async function () {
     this.timeout(300_000);
-    const [governor, operator, guardian, university, survey, registrar, officer, court, bank, publisher] = await hre.ethers.getSigners();
-    const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: 0, operatorDelay: 0 };
-    const deploymentFile = tempFile("legacy.json");
-
-    // ------------------------------------------------------------ 1.0.0, exactly as it shipped
-    const authority = await new SakshyaAuthority__factory(governor).deploy(governor.address);
-    const deployed = async (name: UpgradeableName, args: unknown[]): Promise<DeployedContract> => {
-      const { abi, bytecode } = releasedContract("1.0.0", name);
-      const implementation = await new ContractFactory(abi, bytecode, governor).deploy(...args);
-      const init = new Interface(abi).encodeFunctionData("initialize", [await authority.getAddress()]);
-      const proxy = await new ContractFactory(ERC1967Proxy.abi, ERC1967Proxy.bytecode, governor).deploy(await implementation.getAddress(), init);
-      return { address: await proxy.getAddress(), deployBlock: (await proxy.deploymentTransaction()!.wait())!.blockNumber };
-    };
-    const directoryRecord = await deployed("ParticipantDirectory", []);
-    const contracts = {
-      SakshyaAuthority: { address: await authority.getAddress(), deployBlock: 0 },
-      ParticipantDirectory: directoryRecord,
-      CertificateRegistry: await deployed("CertificateRegistry", [directoryRecord.address]),
-      LandRegistry: await deployed("LandRegistry", [directoryRecord.address]),
-      WebsiteRegistry: await deployed("WebsiteRegistry", [directoryRecord.address]),
-    };
-    const roles = { governor: { account: governor.address, executionDelay: 0 }, operator: { account: operator.address, executionDelay: 0 }, guardian: { account: guardian.address, executionDelay: 0 } };
-    const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
-    writeDeployment(deploymentFile, { suiteVersion: "1.0.0", network: "hardhat", chainId, deployBlock: 0, updatedAt: new Date().toISOString(), contracts, roles });
-    // Wiring the roles through today's deployment: 1.0.0's proxies are found and kept.
-    const { steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+    const { governor, operator, others, contracts, deploymentFile, steps, legacy, wireLegacy, upgradeAll } = await legacySuite();
+    const [university, survey, registrar, officer, court, bank, publisher] = others;
+    // Today's deployment found 1.0.0's proxies and kept them.
     expect(steps.filter((s) => / proxy deployed/.test(s.step))).to.deep.equal([]);
-    const legacy = (name: UpgradeableName, signer: Signer) => new Contract(contracts[name].address, releasedContract("1.0.0", name).abi, signer);
 
     const directory = legacy("ParticipantDirectory", operator);
     const district = landJurisdiction(DISTRICT);
@@ -90,8 +64,7 @@ describe("Upgrades from recorded releases", () => {
     await land.connect(court).getFunction("freeze")(ulpin(2), evidence("CS 1/2025"), 0);
     await land.connect(bank).getFunction("registerLien")(ulpin(1), id("loan"));
     // 1.0.0's anchorSnapshot is not among today's wired functions: the governor wires it for this test.
-    const anchor1 = new Interface(releasedContract("1.0.0", "LandRegistry").abi).getFunction("anchorSnapshot")!.selector;
-    await authority.setTargetFunctionRole(contracts.LandRegistry.address, [anchor1], ROLES.governor.id);
+    await wireLegacy("LandRegistry", "anchorSnapshot", "governor");
     const snapshotRoot = id("block 4 register");
     await land.connect(governor).getFunction("anchorSnapshot")(snapshotRoot, 1, evidence("export"));
 
@@ -101,13 +74,8 @@ describe("Upgrades from recorded releases", () => {
     await sites.publish(site, code("v1"), id("release 1"), 10, 1_000, id("manifest 1"));
 
     // ------------------------------------------------------------ the upgrade, each contract checked by the plugin
-    for (const name of UPGRADEABLE) {
-      const result = await upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: name, to: name });
-      expect(result.outcome.status, name).to.equal("executed");
-    }
-    // Deploying again wires 2.0.0's new functions to their roles.
-    await deploySuite(hre, { signer: governor, plan, deploymentFile });
-    const deployment: Deployment = readDeployment(deploymentFile);
+    expect(await upgradeAll()).to.deep.equal(UPGRADEABLE.map(() => "executed"));
+    const deployment = readDeployment(deploymentFile);
 
     // ------------------------------------------------------------ everything reads as before
     const directory2 = ParticipantDirectory__factory.connect(contracts.ParticipantDirectory.address, operator);

@@ -191,6 +191,64 @@ describe("WebsiteRegistry", () => {
     });
   });
 
+  describe("when a key turns out stolen", () => {
+    /** A site needing two approvals; release 1 made current by Alice's publication and Bob's approval. */
+    async function twoApprovals() {
+      const suite = await websiteSuite();
+      await suite.sites.connect(suite.operator).setThreshold(SITE, 2);
+      await suite.sites.publish(SITE, version("2026.11.1"), id("root-1"), 120, 4_000_000, id("manifest-1"));
+      const cutoff = await time.latest();
+      await suite.sites.connect(suite.bob).approve(SITE, 1);
+      return { ...suite, cutoff };
+    }
+
+    it("the current release that lost an approval is current again on a good key's approval", async () => {
+      const { sites, directory, bob, carol, cutoff } = await loadFixture(twoApprovals);
+      await directory.markAccountCompromised(bob.address, cutoff);
+      expect((await sites.currentRelease(SITE))[0]).to.equal(0);
+      await expect(sites.connect(carol).approve(SITE, 1)).to.emit(sites, "ReleaseActivated").withArgs(SITE, 1, 1, HOW.approved, carol.address);
+      expect((await sites.currentRelease(SITE))[0]).to.equal(1);
+    });
+
+    it("a rollback needs a release whose approvals still count; a revocation by the stolen key stops counting", async () => {
+      const { sites, directory, bob, carol, operator, cutoff } = await loadFixture(twoApprovals);
+      await sites.publish(SITE, version("2026.11.2"), id("root-2"), 1, 1, id("manifest-2"));
+      await sites.connect(carol).approve(SITE, 2);
+      await sites.connect(bob).revoke(SITE, 2, REASON.tampered);
+      // Raising a threshold activates nothing; nor does lowering it when the latest release is not pending.
+      await expect(sites.connect(operator).setThreshold(SITE, 3)).to.not.emit(sites, "ReleaseActivated");
+      await expect(sites.connect(operator).setThreshold(SITE, 2)).to.not.emit(sites, "ReleaseActivated");
+      await directory.markAccountCompromised(bob.address, cutoff);
+      await expect(sites.rollback(SITE, 1)).to.be.revertedWithCustomError(sites, "WebsiteRegistryTooFewApprovals").withArgs(SITE, 1, 1, 2);
+      // Release 2's revocation was the stolen key's: it reads approved, as it was.
+      expect((await sites.release(SITE, 2)).status).to.equal(STATUS.approved);
+      expect((await sites.release(SITE, 9)).status).to.equal(STATUS.none);
+    });
+
+    it("what a key did before its cut-off still counts; a pending release it revoked afterwards reads pending", async () => {
+      const { sites, directory, bob, alice } = await loadFixture(twoApprovals);
+      await sites.connect(alice).publish(SITE, version("2026.11.2"), id("root-2"), 1, 1, id("manifest-2"));
+      const cutoff = (await time.latest()) + 1;
+      await sites.connect(bob).revoke(SITE, 2, REASON.tampered);
+      await directory.markAccountCompromised(bob.address, cutoff);
+      // Bob approved release 1 before the cut-off: it stays current.
+      expect((await sites.currentRelease(SITE))[0]).to.equal(1);
+      expect((await sites.release(SITE, 2)).status).to.equal(STATUS.pending);
+    });
+
+    it("lowering the threshold of a site without releases activates nothing", async () => {
+      const { sites, operator } = await loadFixture(websiteSuite);
+      await sites.connect(operator).setThreshold(SITE, 2);
+      await expect(sites.connect(operator).setThreshold(SITE, 1)).to.emit(sites, "ThresholdSet").and.not.to.emit(sites, "ReleaseActivated");
+    });
+
+    it("a revoked release takes no more approvals", async () => {
+      const { sites, carol } = await loadFixture(twoApprovals);
+      await sites.revoke(SITE, 1, REASON.tampered);
+      await expect(sites.connect(carol).approve(SITE, 1)).to.be.revertedWithCustomError(sites, "WebsiteRegistryUnexpectedStatus").withArgs(SITE, 1, STATUS.revoked);
+    });
+  });
+
   describe("pause and upgrade", () => {
     it("the guardian pauses every write; the governor unpauses", async () => {
       const { sites, guardian, governor, operator, bob } = await loadFixture(published);

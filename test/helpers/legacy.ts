@@ -1,0 +1,60 @@
+import hre from "hardhat";
+import { Contract, ContractFactory, Interface, type Signer } from "ethers";
+import ERC1967Proxy from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
+import { releasedContract } from "../../deploy/releases";
+import { deploySuite } from "../../deploy/suite";
+import { UPGRADEABLE, upgradeContract, type UpgradeableName } from "../../deploy/upgrade";
+import { readDeployment, writeDeployment, type DeployedContract } from "../../src/config/deployments";
+import { ROLES } from "../../src/governance/roles";
+import { SakshyaAuthority__factory } from "../../typechain-types";
+import { tempFile } from "../fixtures";
+
+/**
+ * The suite as 1.0.0 shipped — its recorded bytecode behind ERC1967 proxies — wired by today's deployment, which finds
+ * the proxies and keeps them. Fill it through {@link legacy} (1.0.0's ABI), then {@link upgradeAll} to today's version.
+ */
+export async function legacySuite() {
+  const [governor, operator, guardian, ...others] = await hre.ethers.getSigners();
+  const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: 0, operatorDelay: 0 };
+  const deploymentFile = tempFile("legacy.json");
+  const authority = await new SakshyaAuthority__factory(governor).deploy(governor.address);
+  const deployed = async (name: UpgradeableName, args: unknown[]): Promise<DeployedContract> => {
+    const { abi, bytecode } = releasedContract("1.0.0", name);
+    const implementation = await new ContractFactory(abi, bytecode, governor).deploy(...args);
+    const init = new Interface(abi).encodeFunctionData("initialize", [await authority.getAddress()]);
+    const proxy = await new ContractFactory(ERC1967Proxy.abi, ERC1967Proxy.bytecode, governor).deploy(await implementation.getAddress(), init);
+    return { address: await proxy.getAddress(), deployBlock: (await proxy.deploymentTransaction()!.wait())!.blockNumber };
+  };
+  const directory = await deployed("ParticipantDirectory", []);
+  const contracts = {
+    SakshyaAuthority: { address: await authority.getAddress(), deployBlock: 0 },
+    ParticipantDirectory: directory,
+    CertificateRegistry: await deployed("CertificateRegistry", [directory.address]),
+    LandRegistry: await deployed("LandRegistry", [directory.address]),
+    WebsiteRegistry: await deployed("WebsiteRegistry", [directory.address]),
+  };
+  const holder = (account: string) => ({ account, executionDelay: 0 });
+  const roles = { governor: holder(governor.address), operator: holder(operator.address), guardian: holder(guardian.address) };
+  const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+  writeDeployment(deploymentFile, { suiteVersion: "1.0.0", network: "hardhat", chainId, deployBlock: 0, updatedAt: new Date().toISOString(), contracts, roles });
+  const { steps } = await deploySuite(hre, { signer: governor, plan, deploymentFile });
+
+  /** A 1.0.0 contract through 1.0.0's ABI. */
+  const legacy = (name: UpgradeableName, signer: Signer) => new Contract(contracts[name].address, releasedContract("1.0.0", name).abi, signer);
+  /** Gives a 1.0.0 restricted function, which today's wiring does not know, to a role. */
+  const wireLegacy = async (name: UpgradeableName, fn: string, role: keyof typeof ROLES) => {
+    const selector = new Interface(releasedContract("1.0.0", name).abi).getFunction(fn)!.selector;
+    await authority.setTargetFunctionRole(contracts[name].address, [selector], ROLES[role].id);
+  };
+  /** Upgrades every proxy to today's contracts, each checked by the upgrades plugin, then wires what is new. */
+  const upgradeAll = async () => {
+    const outcomes = [];
+    for (const name of UPGRADEABLE) {
+      const result = await upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: name, to: name });
+      outcomes.push(result.outcome.status);
+    }
+    await deploySuite(hre, { signer: governor, plan, deploymentFile });
+    return outcomes;
+  };
+  return { governor, operator, guardian, others, authority, contracts, deploymentFile, steps, legacy, wireLegacy, upgradeAll };
+}
