@@ -377,34 +377,34 @@ describe("CertificateRegistry", () => {
     });
 
     it("reuses a word's entries: for marks of one act, and the first once no document points at it", async () => {
-      const { registry, governor, secondKey } = await loadFixture(issuedSuite);
+      const { registry, governor, universityKey, secondKey } = await loadFixture(issuedSuite);
       const author = async (index: number) => {
         const [revocation] = await registry.documentMarks(W, ROOT, index);
         return [revocation.actor, Number(revocation.markedAt)];
       };
-      await registry.revokeDocument(W, ROOT, 0, REASON.withdrawn); // the word's first entry
-      // Two transactions of the second key in one block: one (key, time), the second entry, for both.
+      // Two transactions of each key in one block: one (key, time) each, the word's first and second entries.
       const to = await registry.getAddress();
-      const send = (index: number) =>
+      const send = (from: string, index: number) =>
         hre.network.provider.send("eth_sendTransaction", [
-          { from: secondKey.address, to, gas: "0x800000", data: registry.interface.encodeFunctionData("revokeDocument", [W, ROOT, index, REASON.duplicate]) },
+          { from, to, gas: "0x800000", data: registry.interface.encodeFunctionData("revokeDocument", [W, ROOT, index, REASON.duplicate]) },
         ]);
       await hre.network.provider.send("evm_setAutomine", [false]);
       try {
-        await send(1);
-        await send(2);
+        for (const [key, index] of [[universityKey, 0], [universityKey, 3], [secondKey, 1], [secondKey, 2]] as const) await send(key.address, index);
         await hre.network.provider.send("evm_mine");
       } finally {
         await hre.network.provider.send("evm_setAutomine", [true]);
       }
-      const [one, two] = [await author(1), await author(2)];
-      expect([one[0], two]).to.deep.equal([secondKey.address, one]);
-      expect((await registry.documentStatus(W, ROOT, 2)).status).to.equal(DOC.revoked);
-      // Document 0 restored, nothing points at the first entry: a third author takes it instead of a record.
+      const [zero, one] = [await author(0), await author(1)];
+      expect([zero[0], await author(3), one[0], await author(2)]).to.deep.equal([universityKey.address, zero, secondKey.address, one]);
+      const [, codes] = await registry.documentStatusRange(W, ROOT, 0, 4);
+      expect(getBytes(codes).filter((_, i) => i % 2 === 0)).to.deep.equal(Uint8Array.from([DOC.revoked, DOC.revoked, DOC.revoked, DOC.revoked]));
+      // Documents 0 and 3 restored, nothing points at the first entry: a third author takes it instead of a record.
       await registry.connect(governor).restoreDocument(W, ROOT, 0, evidence("restored"));
+      await registry.connect(governor).restoreDocument(W, ROOT, 3, evidence("restored"));
       await registry.revokeDocument(W, ROOT, 5, REASON.withdrawn);
       const [revocation] = await registry.documentMarks(W, ROOT, 5);
-      expect([revocation.value, revocation.counts]).to.deep.equal([BigInt(REASON.withdrawn), true]);
+      expect([revocation.value, revocation.actor, revocation.counts]).to.deep.equal([BigInt(REASON.withdrawn), universityKey.address, true]);
       expect((await registry.documentStatus(W, ROOT, 1)).reason).to.equal(REASON.duplicate);
     });
 

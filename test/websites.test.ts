@@ -236,6 +236,20 @@ describe("WebsiteRegistry", () => {
       expect((await sites.release(SITE, 2)).status).to.equal(STATUS.pending);
     });
 
+    it("a lowered threshold holds for the current release too: it stays current with fewer approvals counting", async () => {
+      const { sites, directory, operator, bob, carol } = await loadFixture(websiteSuite);
+      await sites.connect(operator).setThreshold(SITE, 3);
+      await sites.publish(SITE, version("2026.11.1"), id("root-1"), 1, 1, id("manifest-1"));
+      const cutoff = await time.latest();
+      await sites.connect(bob).approve(SITE, 1);
+      await sites.connect(carol).approve(SITE, 1);
+      expect((await sites.currentRelease(SITE))[0]).to.equal(1);
+      await sites.connect(operator).setThreshold(SITE, 2);
+      // Bob's approval stops counting: two remain, which the lowered threshold asks.
+      await directory.markAccountCompromised(bob.address, cutoff);
+      expect((await sites.currentRelease(SITE))[0]).to.equal(1);
+    });
+
     it("lowering the threshold of a site without releases activates nothing", async () => {
       const { sites, operator } = await loadFixture(websiteSuite);
       await sites.connect(operator).setThreshold(SITE, 2);

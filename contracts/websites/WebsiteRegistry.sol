@@ -258,7 +258,8 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     /// raised threshold does not unseat it); a release of 1.0.0 kept no such number.
     function _needed(Site storage s, Release storage r) private view returns (uint256) {
         uint8 required = r.required;
-        return required == 0 || s.threshold < required ? s.threshold : required;
+        if (required == 0 || s.threshold < required) return s.threshold;
+        return required;
     }
 
     /// @dev Approvals that count: those of 1.0.0, and those logged since by keys not compromised at the time.
