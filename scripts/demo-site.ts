@@ -8,7 +8,8 @@ import { Governance } from "../src/governance/governed";
 import { loadKeccak } from "../src/hashing/keccak";
 import { WebsiteClient } from "../src/websites/client";
 import { writeSubresourceIntegrity } from "../src/websites/integrity";
-import { WELL_KNOWN_MANIFEST, buildManifest, listFiles, manifestHash, manifestText, siteIdOf } from "../src/websites/manifest";
+import { walkFiles } from "../src/io/walk";
+import { WELL_KNOWN_MANIFEST, buildManifest, manifestHash, manifestText, siteIdOf } from "../src/websites/manifest";
 import { monitorLines, monitorSite, type MonitorEvent } from "../src/websites/monitor";
 import { reportLines } from "../src/websites/report";
 import { serveFolder } from "../src/websites/static-server";
@@ -30,7 +31,7 @@ const INTERVAL_MS = 2_000;
 async function buildRelease(dir: string, release: string, indent: string, edit?: (dir: string) => void) {
   fs.cpSync(path.join(__dirname, "samples", "site", "portal"), dir, { recursive: true });
   edit?.(dir);
-  const integrity = writeSubresourceIntegrity(listFiles(dir), SITE);
+  const integrity = writeSubresourceIntegrity(walkFiles(dir), SITE);
   const manifest = buildManifest(dir, { site: SITE, release, exclude: ["news/**"] }, await loadKeccak());
   const text = manifestText(manifest);
   fs.mkdirSync(path.join(dir, ".well-known"), { recursive: true });

@@ -137,7 +137,7 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
 
   const reader = new CertificateClient(deployment, universityKey);
   const verify = (files: string[]) => verifyCertificates(files, reader, (code) => directory.organisationIdOf(code), keccak);
-  const files = collectCertificateFiles(path.join(out, CERTIFICATES_DIR));
+  const files = collectCertificateFiles([path.join(out, CERTIFICATES_DIR)]);
   const show = (verdicts: Verdict[]) => verdicts.forEach((v) => console.log(`${v.valid ? "✓" : "✗"} ${path.basename(v.file)}: ${v.reason}`));
   show(await verify(files));
 

@@ -1,5 +1,6 @@
 import "dotenv/config";
 import { Command, CommanderError } from "commander";
+import { hideTypedSecrets } from "../src/cli/action";
 import { ExitCode } from "../src/errors";
 import { besuCommand } from "./commands/besu";
 import { certCommand } from "./commands/cert";
@@ -18,6 +19,8 @@ const program = new Command("sakshya")
   .option("--keystore <file>", "encrypted JSON keystore that signs writes (or SAKSHYA_KEYSTORE)")
   .option("--password-file <file>", "file whose first line is the keystore password (or SAKSHYA_PASSWORD_FILE)")
   .option("--dev-account <index>", "sign with Hardhat development account N (local chain only)")
+  .option("--timeout <seconds>", "longest wait for any one answer from the RPC endpoint or a site; a sent transaction is waited for 8 times as long (default 15, or SAKSHYA_TIMEOUT)")
+  .configureOutput({ writeErr: (text) => process.stderr.write(hideTypedSecrets(text)) })
   .showHelpAfterError()
   .exitOverride();
 
@@ -25,13 +28,18 @@ for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  // Commander already printed its message; bad usage is "could not run", help and version are success.
-  if (error instanceof CommanderError) {
-    const benign = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-    process.exitCode = benign ? ExitCode.Ok : ExitCode.CouldNotRun;
-    return;
-  }
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = ExitCode.CouldNotRun;
-});
+program
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    // Commander already printed its message; bad usage is "could not run", help and version are success.
+    if (error instanceof CommanderError) {
+      const benign = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
+      process.exitCode = benign ? ExitCode.Ok : ExitCode.CouldNotRun;
+      return;
+    }
+    process.stderr.write(`error: ${hideTypedSecrets(error instanceof Error ? error.message : String(error))}\n`);
+    process.exitCode = ExitCode.CouldNotRun;
+  })
+  // The answer is printed: exit now with its code. A socket ethers left open, or a request still hanging on a
+  // silent endpoint, must not keep the process (and the script that called it) waiting.
+  .finally(() => process.stdout.write("", () => process.exit(process.exitCode ?? ExitCode.Ok)));

@@ -176,6 +176,21 @@ describe("Besu stand-in proxy", function () {
       await hre.network.provider.send("hardhat_setBalance", [devWallet(12).address, `0x${parseEther("1000").toString(16)}`]);
     });
 
+    /** Starts a job with blocks held back, interrupts it once 20 transactions wait in the pool, lets `meanwhile` act, then mines. */
+    async function interruptedWithTwentySent(items: PipelineItem[], journal: string, meanwhile: (interruption: Error) => Promise<void>): Promise<void> {
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      const controller = new AbortController();
+      try {
+        const run = submitPipelined(wallet(), provider, items, { window: 20, journal, signal: controller.signal, pollMs: 10 });
+        while ((await hre.network.provider.send("eth_getBlockByNumber", ["pending", false])).transactions.length < 20) await new Promise((r) => setTimeout(r, 10));
+        controller.abort();
+        await meanwhile(await rejection(run));
+        await hre.network.provider.send("evm_mine");
+      } finally {
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+    }
+
     it("sends more transactions than the pool keeps for one sender, every receipt confirmed in order", async function () {
       const items = transfers(450, 1);
       const start = await provider.getTransactionCount(devWallet(12).address);
@@ -192,21 +207,13 @@ describe("Besu stand-in proxy", function () {
       const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-pipeline-")), "job.jsonl");
       const items = transfers(30, 2);
       const start = await provider.getTransactionCount(devWallet(12).address);
-      await hre.network.provider.send("evm_setAutomine", [false]);
-      const controller = new AbortController();
-      try {
-        const run = submitPipelined(wallet(), provider, items, { window: 20, journal, signal: controller.signal, pollMs: 10 });
-        while ((await hre.network.provider.send("eth_getBlockByNumber", ["pending", false])).transactions.length < 20) await new Promise((r) => setTimeout(r, 10));
-        controller.abort();
-        expect((await rejection(run)).message).to.match(/Interrupted with 20 transaction\(s\) sent/);
+      await interruptedWithTwentySent(items, journal, async (interruption) => {
+        expect(interruption.message).to.match(/Interrupted with 20 transaction\(s\) sent/);
         // The node loses the last 8 from its pool (a restart), then mines the other 12.
         const lines = fs.readFileSync(journal, "utf8").trim().split("\n").slice(1).map((l) => JSON.parse(l) as { hash: string });
         expect(lines).to.have.length(20);
         for (const { hash } of lines.slice(12).reverse()) await hre.network.provider.send("hardhat_dropTransaction", [hash]);
-        await hre.network.provider.send("evm_mine");
-      } finally {
-        await hre.network.provider.send("evm_setAutomine", [true]);
-      }
+      });
       expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 12);
       const result = await submitPipelined(wallet(), provider, items, { window: 20, journal });
       expect(result.resumed).to.equal(12);
@@ -216,6 +223,21 @@ describe("Besu stand-in proxy", function () {
       const again = await submitPipelined(wallet(), provider, items, { journal });
       expect([again.resumed, again.sent]).to.deep.equal([30, 0]);
       expect((await rejection(submitPipelined(wallet(), provider, transfers(2, 3), { journal }))).message).to.match(/belongs to a different job/);
+    });
+
+    it("refuses to resume when the chain holds more of the account's transactions than the journal (its tail lost in a crash)", async function () {
+      const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-pipeline-")), "job.jsonl");
+      const items = transfers(30, 4);
+      const start = await provider.getTransactionCount(devWallet(12).address);
+      await interruptedWithTwentySent(items, journal, async () => undefined);
+      // An OS crash took the journal's last 8 lines; the chain mined all 20.
+      const lines = fs.readFileSync(journal, "utf8").trim().split("\n");
+      fs.writeFileSync(journal, `${lines.slice(0, 13).join("\n")}\n`);
+      const failure = await rejection(submitPipelined(wallet(), provider, items, { window: 20, journal }));
+      expect(failure.message).to.equal(
+        `The chain shows ${devWallet(12).address}'s transactions up to nonce ${start + 19}, but the journal ${journal} records them only up to nonce ${start + 11} (since nonce ${start}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
+      );
+      expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 20);
     });
 
     it("stops at the first refusal, naming the transaction", async function () {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -96,7 +97,14 @@ describe("sakshya cert (command line)", function () {
     const revoked = await cli(["--json", "cert", "verify", certificate("000104")]);
     expect(revoked.code).to.equal(1);
     expect(JSON.parse(revoked.stdout).verdicts[0]).to.include({ valid: false, status: "revoked" });
-    await expectNothingSent(cli(["cert", "revoke", certificate("000104"), "--reason", "misconduct", ...issuer]), 2, /already revoked/);
+    // Run again, the same revocation is found on chain and not sent; another reason is named and refused.
+    const again = await expectNothingSent(cli(["cert", "revoke", certificate("000104"), "--reason", "misconduct", ...issuer]), 0, /^$/);
+    expect(again.stdout).to.match(/already on chain, nothing sent/);
+    await expectNothingSent(
+      cli(["cert", "revoke", certificate("000104"), "--reason", "withdrawn", ...issuer]),
+      2,
+      /Document \d+ of batch 0x[0-9a-f]{64} is already revoked for "misconduct", not "withdrawn"; nothing was sent\./,
+    );
     await expectNothingSent(cli(["cert", "revoke", certificate("000105"), "--reason", "because", ...issuer]), 2, /Unknown reason "because"/);
 
     // Only governance undoes a revocation, with the decision's reason.
@@ -113,6 +121,38 @@ describe("sakshya cert (command line)", function () {
     const foreignFile = path.join(work, "foreign.json");
     fs.writeFileSync(foreignFile, JSON.stringify(foreign));
     expect((await cli(["cert", "verify", foreignFile])).code, "another registry cannot be judged: could not check").to.equal(2);
+
+    // In a folder, one certificate of another deployment is "could not check"; the rest are still verified.
+    const mixed = path.join(work, "mixed");
+    fs.mkdirSync(mixed);
+    fs.copyFileSync(foreignFile, path.join(mixed, "foreign.json"));
+    fs.copyFileSync(certificate("000101"), path.join(mixed, "valid.json"));
+    const partly = await cli(["cert", "verify", mixed]);
+    expect(partly.code, partly.stderr).to.equal(2);
+    expect(partly.stdout).to.match(/^\? .*foreign\.json: could not check: issued in registry 0x1212/m);
+    expect(partly.stdout).to.match(/^✓ .*valid\.json: valid/m);
+    expect(partly.stdout).to.match(/1 of 2 valid, 1 could not be checked/);
+    const altered = JSON.parse(fs.readFileSync(certificate("000102"), "utf8"));
+    altered.fields.cgpa = 9.99;
+    fs.writeFileSync(path.join(mixed, "tampered.json"), JSON.stringify(altered));
+    expect((await cli(["cert", "verify", mixed])).code, "an invalid one outranks one not checked").to.equal(1);
+  });
+
+  it("walks folders once: a symbolic-link loop is refused, a FIFO skipped with a notice, a file reached twice counted once", async () => {
+    const folder = path.join(work, "walk");
+    fs.mkdirSync(path.join(folder, "inner"), { recursive: true });
+    fs.copyFileSync(certificate("000101"), path.join(folder, "a.json"));
+    fs.copyFileSync(certificate("000102"), path.join(folder, "inner", "b.json"));
+    fs.symlinkSync(path.join(folder, "a.json"), path.join(folder, "inner", "same-as-a.json"));
+    execFileSync("mkfifo", [path.join(folder, "pipe.json")]);
+    const walked = await cli(["cert", "verify", folder, path.join(folder, "a.json")]);
+    expect(walked.code, walked.stderr).to.equal(0);
+    expect(walked.stdout).to.match(/2 of 2 valid/);
+    expect(walked.stderr).to.match(/note: skipped .*pipe\.json: not a regular file/);
+
+    fs.symlinkSync(folder, path.join(folder, "inner", "loop"));
+    await expectNothingSent(cli(["cert", "verify", folder]), 2, /inner\/loop links back to a folder above it: a symbolic-link loop/);
+    await expectNothingSent(cli(["cert", "verify", path.join(folder, "pipe.json")]), 2, /pipe\.json" is not a regular file or a folder/);
   });
 
   it("says it could not check when the chain is unreachable, never that a certificate is invalid", async () => {

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { getBytes, id } from "ethers";
-import { buildBatch } from "../src/certificates/batch";
+import { BatchRejectedError, buildBatch } from "../src/certificates/batch";
 import { toBitmap } from "../src/certificates/client";
 import { computeTargetHash, redact } from "../src/certificates/document";
 import { processProof } from "../src/certificates/merkle";
@@ -184,5 +184,29 @@ describe("CertificateRegistry properties", function () {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("certificate identities", () => {
+  it("are the same record whatever the case, spacing or Unicode form of the identity fields", async () => {
+    const keccak = await loadKeccak();
+    const schema = parseSchema(
+      { id: "names/1", title: "identity test", fields: { name: { type: "string", required: true }, born: { type: "date", required: true } }, identity: ["name", "born"] },
+      "identity schema",
+    );
+    const records = [
+      // য় as one code point (U+09DF) and as য + nukta (U+09AF U+09BC): one person, written two ways.
+      { line: 2, values: { name: "অমিত রা\u09DF", born: "2001-02-28" } },
+      { line: 3, values: { name: "  অমিত   রা\u09AF\u09BC ", born: "2001-02-28" } },
+    ];
+    expect(() => buildBatch({ records, schema, issuer: "wbu", anchor: { chainId: 1, registry: `0x${"1".repeat(40)}` }, expiresAt: 0 }, keccak)).to.throw(
+      BatchRejectedError,
+      /line 3: duplicate of line 2 \(name, born\)/,
+    );
+    const latin = [
+      { line: 2, values: { name: "Amit Ray", born: "2001-02-28" } },
+      { line: 3, values: { name: "AMIT  RAY", born: "2001-02-28" } },
+    ];
+    expect(() => buildBatch({ records: latin, schema, issuer: "wbu", anchor: { chainId: 1, registry: `0x${"1".repeat(40)}` }, expiresAt: 0 }, keccak)).to.throw(/duplicate of line 2/);
   });
 });

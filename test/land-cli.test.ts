@@ -56,6 +56,13 @@ describe("sakshya land (command line)", function () {
     await expectNothingSent(cli(["land", "register", U1, ...base, "--area", "4047", "--owner", `${card("asha")}=100%`, ...as("registrar")]), 2, /organisation 2 lacks capability manage-parcels/);
     await ok(["land", "register", U1, ...base, "--area", "4047", "--owner", `${card("asha")}=100%`, ...as("survey")], /registered parcel WB170400000101 \(tx/);
     await ok(["land", "register", U1, ...base, "--area", "4047", "--owner", `${card("asha")}=100%`, ...as("survey")], /already on chain, nothing sent/);
+    // "Already on chain" only for exactly what was asked: another land use or Record of Rights is named, exit 2.
+    const other = await expectNothingSent(
+      cli(["land", "register", U1, ...base.slice(0, -1), "RoR 101 v9", "--use", "homestead", "--area", "4047", "--owner", `${card("asha")}=100%`, ...as("survey")]),
+      2,
+      /Parcel WB170400000101 is already on chain with other details \(land use agricultural on chain, homestead asked; Record of Rights hash 0x[0-9a-f]{64} on chain, 0x[0-9a-f]{64} asked\); nothing was sent\./,
+    );
+    expect(other.stdout).to.equal("");
     await ok(["land", "register", U2, ...base, "--area", "2500", "--use", "homestead", "--owner", `${card("bina")}=60%`, "--owner", `${card("asha")}=40%`, ...as("survey")]);
     const shown = await ok(["land", "show", U2], /Parcel WB170400000102: active/);
     expect(shown.stdout).to.match(/2500 m², homestead; district 17, block 4, village 100234/);
@@ -66,6 +73,11 @@ describe("sakshya land (command line)", function () {
     const deed = ["--deed", "Sale deed 101/2026", "--from", `${card("asha")}=100%`, "--to", `${card("dev")}=100%`];
     await ok(["land", "deed", U1, ...deed, ...as("registrar")], /may be decided at once/);
     await ok(["land", "deed", U1, ...deed, ...as("registrar")], /already on chain, nothing sent/);
+    await expectNothingSent(
+      cli(["land", "deed", U1, "--deed", "Sale deed 101/2026", "--from", `${card("asha")}=100%`, "--to", `${card("bina")}=100%`, ...as("registrar")]),
+      2,
+      /The sale under 0x[0-9a-f]{64} of parcel WB170400000101 is already on chain with other details \(transferees' hash 0x[0-9a-f]{64} on chain, 0x[0-9a-f]{64} asked\)/,
+    );
     const deedHash = hashOf("Sale deed 101/2026");
     await expectNothingSent(cli(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("otherOfficer")]), 2, /does not act in jurisdiction district 17, block 4/);
     await ok(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("officer")], /approved mutation/);

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -88,6 +90,23 @@ describe("sakshya site (command line)", function () {
     try {
       const clean = await ok(["site", "verify", server.url, "--site", "portal.wb.gov.in"], /✓ index.html\n[\s\S]*○ news\/index.html  not covered: matches an exclusion[\s\S]*✓ portal.wb.gov.in matches release 1/);
       expect(clean.stdout).to.match(/✓ \/\n/);
+
+      // A site whose every path redirects to another host: named once as a redirect, not as every file modified;
+      // followed when that host is one the site is declared to be served under.
+      const port = new URL(server.url).port;
+      const redirector = http.createServer((request, response) => response.writeHead(301, { location: `http://localhost:${port}${request.url}` }).end());
+      await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+      try {
+        const away = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/`;
+        const moved = await cli(["site", "verify", away, "--site", "portal.wb.gov.in"]);
+        expect(moved.code).to.equal(1);
+        expect(moved.stdout).to.match(new RegExp(`^✗ \\d+ paths redirect to another site, http://localhost:${port} \\(e\\.g\\. .* → http://localhost:${port}/.*\\); not followed$`, "m"));
+        expect(moved.stdout.match(/^✗ .*redirect.*not followed$/gm), "one line for every path sent to one other site").to.have.length(1);
+        expect(moved.stdout).to.not.match(/modified/);
+        await ok(["site", "verify", away, "--site", "portal.wb.gov.in", "--alias", "localhost"], /✓ portal.wb.gov.in matches release 1/);
+      } finally {
+        redirector.close();
+      }
       fs.writeFileSync(path.join(portal, "about", "index.html"), '<h1>Hacked</h1><script src="https://evil.example/x.js"></script>');
       const tampered = await cli(["site", "verify", server.url, "--site", "portal.wb.gov.in", "--json"]);
       expect(tampered.code).to.equal(1);
@@ -98,6 +117,14 @@ describe("sakshya site (command line)", function () {
       const folder = await cli(["site", "verify", portal]);
       expect(folder.code).to.equal(1);
       expect(folder.stdout).to.match(/✗ about\/index.html  modified: \d+ bytes, published \d+\n/);
+
+      // A file whose name holds a newline cannot forge a "✓ … matches" line: the name is printed escaped.
+      const forged = "x\n✓ portal.wb.gov.in matches release 1 (p1): all files verified.";
+      fs.writeFileSync(path.join(portal, forged), "");
+      const escaped = await cli(["site", "verify", portal]);
+      expect(escaped.stdout).to.contain("x\\n✓ portal.wb.gov.in matches");
+      expect(escaped.stdout).to.not.match(/^✓ portal\.wb\.gov\.in matches/m);
+      fs.rmSync(path.join(portal, forged));
 
       const log = path.join(work, "monitor.log");
       const monitor = await cli(["site", "monitor", server.url, "--site", "portal.wb.gov.in", "--interval", "0.2", "--checks", "2", "--log", log]);

@@ -10,9 +10,10 @@ import { AlertSinks } from "../src/websites/alerts";
 import { pageReferences } from "../src/websites/html";
 import { writeSubresourceIntegrity } from "../src/websites/integrity";
 import { SiteLocation } from "../src/websites/location";
-import { WELL_KNOWN_MANIFEST, listFiles, siteIdOf } from "../src/websites/manifest";
+import { walkFiles } from "../src/io/walk";
+import { WELL_KNOWN_MANIFEST, siteIdOf } from "../src/websites/manifest";
 import { monitorSite, type MonitorEvent } from "../src/websites/monitor";
-import type { FileFinding, SiteReport } from "../src/websites/report";
+import { reportLines, type FileFinding, type SiteReport } from "../src/websites/report";
 import { serveFolder, type Intercept, type StaticServer } from "../src/websites/static-server";
 import { verifyFolder, verifyServed } from "../src/websites/verify";
 import { rejects } from "./fixtures";
@@ -42,7 +43,7 @@ describe("site verification", function () {
     suite = await siteSuite();
     portal = siteFolder({});
     fs.cpSync(SAMPLE_PORTAL, portal, { recursive: true });
-    writeSubresourceIntegrity(listFiles(portal), SITE);
+    writeSubresourceIntegrity(walkFiles(portal), SITE);
     await suite.release(portal, SITE, "2026.11.1", ["news/**"]);
     server = await serveFolder(portal, { intercept: (p, r) => intercept?.(p, r) ?? false });
   });
@@ -83,14 +84,15 @@ describe("site verification", function () {
       intercept = (p, r) => (p === "/images/emblem.svg" ? (r.writeHead(302, { location: "https://evil.example/emblem.svg" }), r.end(), true) : false);
       const report = await whileChanged("services/certificates.html", defaced, () => whileChanged("js/app.js", null, () => served()));
       expect(report.verdict).to.equal("tampered");
-      expect(states(report)).to.deep.include({ "services/certificates.html": "modified", "js/app.js": "missing", "images/emblem.svg": "modified" });
-      expect(finding(report, "images/emblem.svg")?.detail).to.equal("redirects to https://evil.example/emblem.svg");
+      expect(states(report)).to.deep.include({ "services/certificates.html": "modified", "js/app.js": "missing", "images/emblem.svg": "redirected" });
+      expect(finding(report, "images/emblem.svg")?.detail).to.equal("https://evil.example/emblem.svg");
+      expect(reportLines(report)).to.include("✗ 1 path redirects to another site, https://evil.example (e.g. images/emblem.svg → https://evil.example/emblem.svg); not followed");
       expect(report.injected).to.deep.equal([
         { page: "services/certificates.html", kind: "script", url: "https://evil.example/x.js" },
         { page: "services/certificates.html", kind: "frame", url: `${server.url}phish.html` },
         { page: "services/certificates.html", kind: "form", url: "https://evil.example/collect" },
       ]);
-      expect(report.summary).to.equal("it.wb.gov.in does not match release 1 (2026.11.1): 2 modified, 1 missing, 1 injected script, 1 injected frame, 1 injected form.");
+      expect(report.summary).to.equal("it.wb.gov.in does not match release 1 (2026.11.1): 1 modified, 1 missing, 1 redirected, 1 injected script, 1 injected frame, 1 injected form.");
     });
 
     it("checks pages under an exclusion for scripts, frames and forms, but lets their text and images change", async () => {
@@ -397,13 +399,13 @@ describe("site pages and integrity (offline)", () => {
       "a.js": "alert(1)",
       "s.css": "body{}",
     });
-    const report = writeSubresourceIntegrity(listFiles(dir), SITE);
+    const report = writeSubresourceIntegrity(walkFiles(dir), SITE);
     const sri = (text: string) => `sha384-${createHash("sha384").update(text).digest("base64")}`;
     expect(fs.readFileSync(path.join(dir, "index.html"), "utf8")).to.equal(
       `<link integrity="${sri("body{}")}" rel="stylesheet" href="s.css"><script integrity="${sri("alert(1)")}" src="/a.js" defer></script><script src="https://cdn.example/x.js"></script><script src="gone.js"></script>`,
     );
     expect(fs.readFileSync(path.join(dir, "legacy.html"))).to.deep.equal(Buffer.from(`<p>caf\xe9</p><script integrity="${sri("alert(1)")}" src="a.js"></script>`, "latin1"));
     expect(report).to.deep.equal({ pages: ["index.html", "legacy.html"], tags: 3, external: [{ page: "index.html", url: "https://cdn.example/x.js" }], missing: [{ page: "index.html", url: "gone.js" }] });
-    expect(writeSubresourceIntegrity(listFiles(dir), SITE).pages).to.deep.equal([]);
+    expect(writeSubresourceIntegrity(walkFiles(dir), SITE).pages).to.deep.equal([]);
   });
 });

@@ -3,7 +3,8 @@ import path from "node:path";
 import { Command } from "commander";
 import { SingleBar } from "cli-progress";
 import { action, type ActionIo } from "../../src/cli/action";
-import { isoTime, reportWrite as reportWriteTo } from "../../src/cli/output";
+import { parseDate } from "../../src/cli/arguments";
+import { isoTime, reportWrite as reportWriteTo, skipped } from "../../src/cli/output";
 import { buildBatch, writeBatch } from "../../src/certificates/batch";
 import { CertificateClient, type BatchRef, type WriteResult } from "../../src/certificates/client";
 import { parseCertificate, redact } from "../../src/certificates/document";
@@ -12,12 +13,12 @@ import { IssuedLedger } from "../../src/certificates/ledger";
 import { QR_DIR, writeQrCode } from "../../src/certificates/qr";
 import { readRecords } from "../../src/certificates/records";
 import { readSchema } from "../../src/certificates/schema";
-import { collectCertificateFiles, verifyCertificates } from "../../src/certificates/verify";
+import { collectCertificateFiles, couldNotCheck, verdictsExitCode, verifyCertificates } from "../../src/certificates/verify";
 import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
-import { ExitCode, InputError } from "../../src/errors";
+import { InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 
 const DEFAULT_LEDGER = "certificates-ledger.json";
@@ -32,9 +33,7 @@ function progress(io: ActionIo, label: string, total: number): ((done: number) =
 
 function parseExpiry(value: string | undefined): number {
   if (value === undefined) return 0;
-  const match = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
-  if (Number.isNaN(match)) throw new InputError(`--expires must be a date (YYYY-MM-DD), not "${value}".`);
-  const seconds = match / 1000;
+  const seconds = parseDate(value, "--expires");
   if (seconds <= Date.now() / 1000) throw new InputError(`--expires ${value} is not in the future.`);
   return seconds;
 }
@@ -159,7 +158,7 @@ export function certCommand(): Command {
         const context = await io.open();
         const signer = await context.wallet();
         const client = new CertificateClient(context.deployment, context.provider, signer);
-        const { manifest, result } = await issueBatchFolder(dir, client, context.directory(), await signer.getAddress(), IssuedLedger.open(o.ledger));
+        const { manifest, result } = await issueBatchFolder(dir, client, context.directory(), await signer.getAddress(), o.ledger, context.deadlines.inclusionMs);
         reportWrite(io, `issued batch ${manifest.root} (${manifest.documentCount} documents)`, result, { root: manifest.root });
       }),
     );
@@ -238,6 +237,7 @@ export function certCommand(): Command {
           throw new InputError(`${file} does not exist.`);
         }
         const names = o.hide.split(",").map((n) => n.trim()).filter(Boolean);
+        if (names.length === 0) throw new InputError("Name at least one field to hide, e.g. --hide dateOfBirth,cgpa.");
         const redacted = redact(parseCertificate(text, path.basename(file)), names, await loadKeccak());
         fs.writeFileSync(o.out, `${JSON.stringify(redacted, null, 1)}\n`);
         io.out.result({ out: o.out, hidden: names }, [`✓ Wrote ${o.out} with ${names.join(", ")} hidden`]);
@@ -250,19 +250,21 @@ export function certCommand(): Command {
     .argument("<targets...>", "certificate files or folders")
     .action(
       action(async (io, [targets]) => {
-        const files = (targets as unknown as string[]).flatMap(collectCertificateFiles);
+        const files = collectCertificateFiles(targets as unknown as string[], skipped);
         const context = await io.open();
         const client = new CertificateClient(context.deployment, context.provider);
         const directory = context.directory();
         const bar = progress(io, "verifying", files.length);
         const verdicts = await verifyCertificates(files, client, (code) => directory.organisationIdOf(code), await loadKeccak(), bar);
         bar.stop();
-        const invalid = verdicts.filter((v) => !v.valid).length;
-        io.out.result({ checked: verdicts.length, valid: verdicts.length - invalid, invalid, verdicts }, [
-          ...verdicts.map((v) => `${v.valid ? "✓" : "✗"} ${v.file}: ${v.reason}`),
-          `${verdicts.length - invalid} of ${verdicts.length} valid${verdicts[0]?.onChain ? ` (checked at ${isoTime(Math.floor(Date.now() / 1000))})` : ""}`,
+        const unchecked = verdicts.filter(couldNotCheck).length;
+        const valid = verdicts.filter((v) => v.valid).length;
+        const invalid = verdicts.length - valid - unchecked;
+        io.out.result({ checked: verdicts.length - unchecked, valid, invalid, couldNotCheck: unchecked, verdicts }, [
+          ...verdicts.map((v) => `${v.valid ? "✓" : couldNotCheck(v) ? "?" : "✗"} ${v.file}: ${v.reason}`),
+          `${valid} of ${verdicts.length} valid${unchecked > 0 ? `, ${unchecked} could not be checked` : ""}${verdicts.some((v) => v.onChain) ? ` (checked at ${isoTime(Math.floor(Date.now() / 1000))})` : ""}`,
         ]);
-        return invalid > 0 ? ExitCode.No : ExitCode.Ok;
+        return verdictsExitCode(verdicts);
       }),
     );
 

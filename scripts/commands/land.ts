@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Command } from "commander";
 import { action, type ActionIo } from "../../src/cli/action";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
+import { parseDate } from "../../src/cli/arguments";
 import { isoTime, reportWrite, table } from "../../src/cli/output";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
@@ -24,11 +25,9 @@ function parseWhole(value: string, what: string, max = Number.MAX_SAFE_INTEGER):
   return Number(value);
 }
 
-function parseDate(value: string | undefined, what: string): number {
-  if (value === undefined) return 0;
-  const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
-  if (Number.isNaN(time)) throw new InputError(`${what} must be a date (YYYY-MM-DD), not "${value}".`);
-  return time / 1000;
+/** A day that exists, or 0 (none) when not given. */
+function optionalDate(value: string | undefined, what: string): number {
+  return value === undefined ? 0 : parseDate(value, what);
 }
 
 function parseHash(value: string, what: string): string {
@@ -215,7 +214,7 @@ export function landCommand(): Command {
       const result = await client.registerDeed(deedHash, ulpin, kind, transfer);
       reportWrite(io.out, `registered ${o.kind} deed ${deedHash} on ${ulpin}`, result, { ulpin, deedHash });
       const m = await client.requireMutation(deedHash, ulpin);
-      if (!io.out.json) process.stdout.write(`${mutationLines(m).slice(1).join("\n")}\n`);
+      io.out.lines(mutationLines(m).slice(1));
     }),
   );
 
@@ -325,7 +324,7 @@ export function landCommand(): Command {
       const ulpin = parseUlpin(raw);
       const order = documentHash(o, "order", "court order");
       const client = await landClient(io, true);
-      reportWrite(io.out, `froze parcel ${ulpin}`, await client.freeze(ulpin, order, parseDate(o.until, "--until")), { ulpin, order });
+      reportWrite(io.out, `froze parcel ${ulpin}`, await client.freeze(ulpin, order, optionalDate(o.until, "--until")), { ulpin, order });
     }),
   );
 

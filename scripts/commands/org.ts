@@ -1,10 +1,11 @@
 import { Command } from "commander";
 import { action } from "../../src/cli/action";
+import { parseTime } from "../../src/cli/arguments";
 import { isoTime, table } from "../../src/cli/output";
 import { parseAddress, type OrganisationDetail, type OrganisationView } from "../../src/directory/client";
 import { parseEnode, parseNodeReference } from "../../src/directory/enode";
 import { CAPABILITY_NAMES, KINDS, parseJurisdiction, parseJurisdictions } from "../../src/directory/vocabulary";
-import { ExitCode, InputError } from "../../src/errors";
+import { ExitCode } from "../../src/errors";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 
 type MetadataOptions = DocumentOptions;
@@ -190,7 +191,7 @@ export function orgCommand(): Command {
       action<{ cutoff?: string }>(async ({ out, open }, [account], o) => {
         const address = parseAddress(account);
         const context = await open();
-        const cutoff = o.cutoff === undefined ? (await context.provider.getBlock("latest"))!.timestamp : parseTime(o.cutoff);
+        const cutoff = o.cutoff === undefined ? (await context.provider.getBlock("latest"))!.timestamp : parseTime(o.cutoff, "--cutoff");
         const directory = await context.writableDirectory();
         out.outcome(`Marked ${address} compromised from ${isoTime(cutoff)}`, await directory.compromiseAccount(address, cutoff), {
           account: address,
@@ -227,9 +228,4 @@ export function orgCommand(): Command {
   return org;
 }
 
-function parseTime(value: string): number {
-  if (/^\d+$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InputError(`"${value}" is not a time: give an ISO date-time or Unix seconds.`);
-  return Math.floor(ms / 1000);
-}
+

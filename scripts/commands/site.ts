@@ -1,14 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
+import { deadlinesFrom } from "../../src/chain/deadlines";
 import { action, type ActionIo } from "../../src/cli/action";
-import { isoTime, reportWrite, table } from "../../src/cli/output";
+import { isoTime, reportWrite, skipped, table } from "../../src/cli/output";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { AlertSinks, alertPayload } from "../../src/websites/alerts";
 import { WebsiteClient } from "../../src/websites/client";
 import { writeSubresourceIntegrity, type IntegrityReport } from "../../src/websites/integrity";
-import { WELL_KNOWN_MANIFEST, buildManifest, listFiles, manifestHash, manifestText, normaliseDomain, readManifestFile, siteIdOf } from "../../src/websites/manifest";
+import { walkFiles } from "../../src/io/walk";
+import { WELL_KNOWN_MANIFEST, buildManifest, manifestHash, manifestText, normaliseDomain, readManifestFile, siteIdOf } from "../../src/websites/manifest";
 import { monitorLines, monitorSite } from "../../src/websites/monitor";
 import { reportLines, type Verdict } from "../../src/websites/report";
 import { verifyFolder, verifyServed } from "../../src/websites/verify";
@@ -53,6 +55,9 @@ function integrityLines(report: IntegrityReport): string[] {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `--alias` host names, each checked to be a domain name (or an address) and lower-cased. */
+const aliases = (hosts: readonly string[]) => hosts.map((host) => normaliseDomain(host));
+
 export function siteCommand(): Command {
   const site = new Command("site").description("government websites: release manifests, publishing, verification and monitoring");
 
@@ -70,8 +75,8 @@ export function siteCommand(): Command {
         if (!o.out && !o.emit) throw new InputError("Say where the manifest goes: --out <file>, --emit, or both.");
         if (Buffer.byteLength(o.release) > 31) throw new InputError(`The release label "${o.release}" is longer than 31 bytes.`);
         const started = Date.now();
-        const integrity = o.sri ? writeSubresourceIntegrity(listFiles(dir), o.site) : undefined;
-        const manifest = buildManifest(dir, { site: o.site, release: o.release, exclude: o.exclude }, await loadKeccak());
+        const integrity = o.sri ? writeSubresourceIntegrity(walkFiles(dir, skipped), o.site) : undefined;
+        const manifest = buildManifest(dir, { site: o.site, release: o.release, exclude: o.exclude, onSkip: o.sri ? undefined : skipped }, await loadKeccak());
         const text = manifestText(manifest);
         const written = [...(o.out ? [o.out] : []), ...(o.emit ? [path.join(dir, WELL_KNOWN_MANIFEST)] : [])];
         for (const file of written) {
@@ -118,7 +123,7 @@ export function siteCommand(): Command {
         const release = await client.release(manifest.siteId, result.releaseId);
         reportWrite(io.out, `published ${manifest.site} release ${result.releaseId} (${manifest.release}, ${manifest.fileCount} files)`, result, { releaseId: result.releaseId, status: release?.status });
         if (!io.out.json) {
-          process.stdout.write(release?.status === "approved" && (await client.site(manifest.siteId))?.current === result.releaseId ? "  it is the current release\n" : `  pending: ${release?.approvals ?? 0} of ${site.threshold} approvals\n`);
+          io.out.lines([release?.status === "approved" && (await client.site(manifest.siteId))?.current === result.releaseId ? "  it is the current release" : `  pending: ${release?.approvals ?? 0} of ${site.threshold} approvals`]);
         }
       }),
     );
@@ -179,10 +184,10 @@ export function siteCommand(): Command {
     .description("check a build folder or a served site (URL) against the site's current release on chain (exit 0 matches, 1 tampered, 2 could not check)")
     .option("--site <domain>", "the site's domain (default: the URL's host, or the folder's manifest)")
     .option("--manifest <file>", `the current release's manifest, when the site does not serve it at ${WELL_KNOWN_MANIFEST}`)
-    .option("--timeout <seconds>", "give up on a request after this long", "10")
+    .option("--alias <host>", "another host name the site is served under; redirects to it are followed (repeatable)", collect, [])
     .action(
-      action<{ site?: string; manifest?: string; timeout: string }>(async (io, [target], o) => {
-        const options = { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: parseSeconds(o.timeout, "--timeout") * 1000 };
+      action<{ site?: string; manifest?: string; alias: string[] }>(async (io, [target], o) => {
+        const options = { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: deadlinesFrom(io.global.timeout).requestMs, onSkip: skipped, aliases: aliases(o.alias) };
         if (!isUrl(target) && !fs.existsSync(target) && /^[\w-]+(\.[\w-]+)+$/.test(target)) {
           throw new InputError(`${target} is neither a URL nor a folder; to check the live site, give its URL, e.g. https://${target}/.`);
         }
@@ -202,10 +207,10 @@ export function siteCommand(): Command {
     .option("--manifest <file>", `the current release's manifest, when the site does not serve it at ${WELL_KNOWN_MANIFEST}`)
     .option("--log <file>", "append every check to this file as a line of JSON")
     .option("--webhook <url>", "POST each alert (and the restoration) as JSON to this URL")
-    .option("--timeout <seconds>", "give up on a request after this long", "10")
     .option("--checks <n>", "stop after this many checks (default: run until interrupted)")
+    .option("--alias <host>", "another host name the site is served under; redirects to it are followed (repeatable)", collect, [])
     .action(
-      action<{ interval: string; site?: string; manifest?: string; log?: string; webhook?: string; timeout: string; checks?: string }>(async (io, [url], o) => {
+      action<{ interval: string; site?: string; manifest?: string; log?: string; webhook?: string; checks?: string; alias: string[] }>(async (io, [url], o) => {
         const intervalMs = parseSeconds(o.interval, "--interval") * 1000;
         const maxChecks = o.checks === undefined ? undefined : parseCount(o.checks);
         if (o.webhook && !isUrl(o.webhook)) throw new InputError(`The webhook "${o.webhook}" is not an http or https URL.`);
@@ -217,12 +222,12 @@ export function siteCommand(): Command {
         try {
           const last = await monitorSite(
             url,
-            { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: parseSeconds(o.timeout, "--timeout") * 1000, intervalMs, maxChecks, signal: stop.signal },
+            { site: o.site, manifest: givenManifest(o.manifest), timeoutMs: deadlinesFrom(io.global.timeout).requestMs, aliases: aliases(o.alias), intervalMs, maxChecks, signal: stop.signal },
             client,
             await loadKeccak(),
             async (event) => {
               if (io.out.json) process.stdout.write(`${JSON.stringify(alertPayload(event))}\n`);
-              else process.stdout.write(`${monitorLines(event).join("\n")}\n`);
+              else io.out.lines(monitorLines(event));
               await sinks.deliver(event);
             },
           );

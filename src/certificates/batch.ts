@@ -72,9 +72,12 @@ export interface BuiltBatch {
   certificate(index: number): CertificateFile;
 }
 
-/** Hash of the fields that identify a record, normalised so that case and spacing do not hide a duplicate. */
+/**
+ * Hash of the fields that identify a record, normalised so that neither case, spacing nor the way a script's letters
+ * were typed hides a duplicate: Unicode NFC first ("য়" typed as one character or as য + nukta is the same letter).
+ */
 export function identityHash(schema: CertificateSchema, issuer: string, fields: Record<string, FieldValue>, keccak: Keccak): string {
-  const key = schema.identity.map((name) => String(fields[name]).trim().replace(/\s+/g, " ").toLowerCase());
+  const key = schema.identity.map((name) => String(fields[name]).normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase());
   return hex(keccak(Buffer.from(canonicalJson(["sakshya-identity/1", schema.id, issuer, key]), "utf8")));
 }
 
@@ -201,12 +204,8 @@ export interface WriteOptions {
 const THREADED_FROM = 2_000;
 
 export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onProgress, threads }: WriteOptions = {}): Promise<void> {
-  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
-    throw new InputError(`${outDir} already exists and is not empty; choose a new folder for the batch.`);
-  }
-  const staging = `${outDir.replace(/[\\/]+$/, "")}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.join(staging, CERTIFICATES_DIR), { recursive: true });
+  const staging = claimStaging(outDir);
+  fs.mkdirSync(path.join(staging, CERTIFICATES_DIR));
   if (extra) fs.mkdirSync(path.join(staging, extra.folder));
   const total = batch.manifest.documentCount;
   const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
@@ -227,13 +226,72 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onP
     }
     await writer?.close();
     fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
-    fs.rmSync(outDir, { recursive: true, force: true });
-    fs.renameSync(staging, outDir);
+    fs.rmSync(path.join(staging, OWNER_FILE));
+    // rename(2) replaces an empty folder and refuses a non-empty one: a batch never lands on top of another.
+    try {
+      fs.renameSync(staging, outDir);
+    } catch {
+      throw new InputError(`${outDir} was filled by something else while the batch was written; nothing was written there.`);
+    }
+    fs.chmodSync(outDir, 0o755);
     onProgress?.(total, total);
   } catch (error) {
     await writer?.close().catch(() => undefined);
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Names the process writing a staging folder, so a later run can tell a live writer from a dead one's leftovers. */
+const OWNER_FILE = ".owner";
+const STAGING_SUFFIX = ".partial";
+
+/**
+ * Claims `<outDir>.partial` for this run: created exclusively (so of two runs writing the same batch folder, the
+ * second is refused), readable by its owner only (it holds names, dates of birth and salts until the batch is
+ * whole). Staging folders left beside it by runs that died are removed first.
+ */
+function claimStaging(outDir: string): string {
+  const out = outDir.replace(/[\\/]+$/, "");
+  if (fs.existsSync(out)) {
+    if (!fs.statSync(out).isDirectory()) throw new InputError(`${out} is a file; choose a new folder for the batch.`);
+    if (fs.readdirSync(out).length > 0) throw new InputError(`${out} already exists and is not empty; choose a new folder for the batch.`);
+  }
+  const parent = path.dirname(path.resolve(out));
+  if (!fs.existsSync(parent)) throw new InputError(`The folder ${path.dirname(out)} does not exist; create it first.`);
+  removeDeadStaging(parent);
+  const staging = `${out}${STAGING_SUFFIX}`;
+  try {
+    fs.mkdirSync(staging, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new InputError(`Another cert batch is writing ${out} now; wait for it, or choose another folder.`);
+    throw error;
+  }
+  fs.writeFileSync(path.join(staging, OWNER_FILE), String(process.pid));
+  return staging;
+}
+
+/** Removes `*.partial` staging folders in `dir` whose writer is no longer running. */
+function removeDeadStaging(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith(STAGING_SUFFIX)) continue;
+    const staging = path.join(dir, name);
+    let owner: number;
+    try {
+      owner = Number(fs.readFileSync(path.join(staging, OWNER_FILE), "utf8"));
+    } catch {
+      continue; // not ours, or finished this instant
+    }
+    if (Number.isInteger(owner) && owner > 0 && !processRuns(owner)) fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -2,7 +2,7 @@ import { getBytes, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
-import { InputError } from "../errors";
+import { ChainError, InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { BatchManifest } from "./batch";
 import { reasonName, statusName, type ReasonName, type StatusName } from "./vocabulary";
@@ -83,6 +83,13 @@ export class CertificateClient extends ContractClient {
     };
   }
 
+  /** Whether the organisation issued this batch and it is not revoked as a whole (by a mark that counts). */
+  async standing(batch: BatchRef): Promise<boolean> {
+    if (!(await this.batch(batch))) return false;
+    const [revocation] = await this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root));
+    return !(revocation.value !== 0n && revocation.counts);
+  }
+
   /** Refuses a batch built for another registry or chain: its certificates would point somewhere else. */
   requireAnchoredHere(manifest: BatchManifest): void {
     const { chainId, registry } = manifest.anchor;
@@ -98,41 +105,81 @@ export class CertificateClient extends ContractClient {
     this.requireAnchoredHere(manifest);
     const existing = await this.batch({ issuerOrgId, root: manifest.root });
     if (existing) {
-      if (existing.documentCount !== manifest.documentCount) {
-        throw new InputError(`Root ${manifest.root} is on chain with ${existing.documentCount} documents, not ${manifest.documentCount}.`);
-      }
-      return ALREADY_DONE;
+      return this.sameAsAsked(`Batch ${manifest.root}`, { documents: manifest.documentCount, expiry: manifest.expiresAt }, { documents: existing.documentCount, expiry: existing.expiresAt });
     }
     return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
   }
 
-  revokeBatch({ issuerOrgId, root }: BatchRef, reason: number): Promise<WriteResult> {
-    return this.send("revokeBatch", [issuerOrgId, root, reason]);
+  /** Revokes a batch; already done when it stands revoked for this reason, refused when for another. */
+  async revokeBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
+    const [revocation] = await this.batchMarks(batch);
+    if (this.markedAlready(revocation, reason, `Batch ${batch.root} is already revoked`)) return ALREADY_DONE;
+    return this.send("revokeBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
-  suspendBatch({ issuerOrgId, root }: BatchRef, reason: number): Promise<WriteResult> {
-    return this.send("suspendBatch", [issuerOrgId, root, reason]);
+  async suspendBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
+    const [, suspension] = await this.batchMarks(batch);
+    if (this.markedAlready(suspension, reason, `Batch ${batch.root} is already suspended`)) return ALREADY_DONE;
+    return this.send("suspendBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
-  reinstateBatch({ issuerOrgId, root }: BatchRef): Promise<WriteResult> {
-    return this.send("reinstateBatch", [issuerOrgId, root]);
+  async reinstateBatch(batch: BatchRef): Promise<WriteResult> {
+    const [, suspension] = await this.batchMarks(batch);
+    if (suspension.value === 0n || !suspension.counts) return ALREADY_DONE;
+    return this.send("reinstateBatch", [batch.issuerOrgId, batch.root]);
   }
 
-  /** One document goes through the cheaper single-document call; several through one bitmap call. */
-  revokeDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
-    if (indices.length === 1) return this.send("revokeDocument", [issuerOrgId, root, indices[0], reason]);
-    const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("revokeDocuments", [issuerOrgId, root, firstWord, bitmap, reason]);
+  /**
+   * Revokes the documents not yet revoked: one through the cheaper single-document call, several through one bitmap
+   * call. Already done when all are revoked for this reason; refused, naming one, when any is for another.
+   */
+  async revokeDocuments(batch: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
+    const todo = await this.stillToMark(batch, indices, "revoked", reason);
+    if (todo.length === 0) return ALREADY_DONE;
+    if (todo.length === 1) return this.send("revokeDocument", [batch.issuerOrgId, batch.root, todo[0], reason]);
+    const { firstWord, bitmap } = toBitmap(todo);
+    return this.send("revokeDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap, reason]);
   }
 
-  suspendDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
-    const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("suspendDocuments", [issuerOrgId, root, firstWord, bitmap, reason]);
+  async suspendDocuments(batch: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
+    const todo = await this.stillToMark(batch, indices, "suspended", reason);
+    if (todo.length === 0) return ALREADY_DONE;
+    const { firstWord, bitmap } = toBitmap(todo);
+    return this.send("suspendDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap, reason]);
   }
 
-  reinstateDocuments({ issuerOrgId, root }: BatchRef, indices: readonly number[]): Promise<WriteResult> {
-    const { firstWord, bitmap } = toBitmap(indices);
-    return this.send("reinstateDocuments", [issuerOrgId, root, firstWord, bitmap]);
+  /** Lifts the suspensions that hold; already done when none of the documents is suspended. */
+  async reinstateDocuments(batch: BatchRef, indices: readonly number[]): Promise<WriteResult> {
+    const views = await this.statuses(indices.map((index) => ({ ...batch, index })));
+    const todo = indices.filter((_, i) => views[i].status === "suspended");
+    if (todo.length === 0) return ALREADY_DONE;
+    const { firstWord, bitmap } = toBitmap(todo);
+    return this.send("reinstateDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap]);
+  }
+
+  private batchMarks(batch: BatchRef) {
+    return this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root)).catch((error: unknown) => {
+      // An unknown batch has no marks: the write itself then gives the registry's sentence.
+      if (error instanceof ChainError && /issued no batch/.test(error.message)) return [{ value: 0n, counts: false }, { value: 0n, counts: false }] as const;
+      throw error;
+    });
+  }
+
+  /** True when a mark that counts already says `reason`; a mark that counts with another reason is refused. */
+  private markedAlready(mark: { value: bigint; counts: boolean }, reason: number, already: string): boolean {
+    if (mark.value === 0n || !mark.counts) return false;
+    if (Number(mark.value) === reason) return true;
+    throw new InputError(`${already} for "${reasonName(Number(mark.value))}", not "${reasonName(reason)}"; nothing was sent.`);
+  }
+
+  /** The documents that do not yet have `status`; one that has it for another reason is refused, by name. */
+  private async stillToMark(batch: BatchRef, indices: readonly number[], status: "revoked" | "suspended", reason: number): Promise<number[]> {
+    const views = await this.statuses(indices.map((index) => ({ ...batch, index })));
+    const other = views.findIndex((v) => v.status === status && v.reason !== reasonName(reason));
+    if (other >= 0) {
+      throw new InputError(`Document ${indices[other]} of batch ${batch.root} is already ${status} for "${views[other].reason}", not "${reasonName(reason)}"; nothing was sent.`);
+    }
+    return indices.filter((_, i) => views[i].status !== status);
   }
 
   /**

@@ -6,7 +6,7 @@ import { decodeCode } from "../directory/vocabulary";
 import { readManifest, type BatchManifest } from "./batch";
 import type { BatchRef, CertificateClient, DocumentRef, WriteResult } from "./client";
 import { parseCertificate } from "./document";
-import type { IssuedLedger } from "./ledger";
+import { IssuedLedger } from "./ledger";
 
 /** The organisation a key signs for, by id and directory code, or an error naming why it cannot issue. */
 export async function organisationOf(directory: DirectoryClient, account: string): Promise<{ orgId: number; code: string }> {
@@ -19,24 +19,50 @@ export async function organisationOf(directory: DirectoryClient, account: string
 export type IssuerResolver = (code: string) => Promise<number>;
 
 /**
- * Anchors a built batch folder, then records its identities in the ledger. Re-running after a crash (or twice) is
- * safe: a root already on chain is reported as already issued and the ledger is brought up to date.
+ * Anchors a built batch folder, then records its identities in the ledger, all under the ledger's lock. Re-running
+ * after a crash (or twice) is safe: a root already on chain is reported as already issued and the ledger is brought
+ * up to date. A batch holding records that another standing batch of the issuer already issued is refused here,
+ * whenever and however often it was built: building checks the ledger as it was then, issuing as it is now.
  */
 export async function issueBatchFolder(
   dir: string,
   certificates: CertificateClient,
   directory: DirectoryClient,
   signer: string,
-  ledger: IssuedLedger,
+  ledgerFile: string,
+  lockWaitMs: number,
 ): Promise<{ manifest: BatchManifest; result: WriteResult }> {
   const manifest = readManifest(dir);
   const { orgId, code } = await organisationOf(directory, signer);
   if (code !== manifest.issuer) {
     throw new InputError(`The batch names issuer "${manifest.issuer}", but ${signer} signs for "${code}".`);
   }
-  const result = await certificates.issue(manifest, orgId);
-  ledger.recordBatch(manifest.root, manifest.identities);
-  return { manifest, result };
+  return IssuedLedger.update(ledgerFile, lockWaitMs, async (ledger) => {
+    await refuseReissue(manifest, orgId, ledger, certificates);
+    const result = await certificates.issue(manifest, orgId);
+    ledger.recordBatch(manifest.root, manifest.identities);
+    return { manifest, result };
+  });
+}
+
+/**
+ * Refuses a batch whose records the ledger names as issued in another batch that stands on chain: issued by this
+ * organisation and not revoked as a whole. A batch revoked as a whole (issued in error) frees its records.
+ */
+async function refuseReissue(manifest: BatchManifest, orgId: number, ledger: IssuedLedger, certificates: CertificateClient): Promise<void> {
+  const clashes = new Map<string, number[]>();
+  manifest.identities.forEach((identity, index) => {
+    const root = ledger.issuedIn(identity);
+    if (root !== undefined && root !== manifest.root) clashes.set(root, [...(clashes.get(root) ?? []), index]);
+  });
+  for (const [root, indices] of clashes) {
+    if (await certificates.standing({ issuerOrgId: orgId, root })) {
+      const shown = indices.slice(0, 5).join(", ") + (indices.length > 5 ? ", …" : "");
+      throw new InputError(
+        `${indices.length} record(s) of this batch (document ${shown}) were already issued in batch ${root}, which stands on chain; nothing was sent. Revoke that batch, or correct records with "cert correct".`,
+      );
+    }
+  }
 }
 
 /** Groups certificate files by batch (issuer and root): what `revoke`, `suspend` and `reinstate` act on. */

@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors";
+import { acquireLock, writeDurably } from "../io/durable";
 
 const ledgerFile = z.object({
   format: z.literal("sakshya-ledger/1"),
@@ -12,6 +12,8 @@ const ledgerFile = z.object({
 /**
  * The issuer's own record of what it has issued, kept beside its batches: identity hashes only, never the
  * data, so that a new batch can be checked for records issued before without anything personal being stored.
+ * Every change is made under a lock, on the file as it is on disk then, and written atomically and durably, so
+ * runs at the same time never lose each other's entries and a crash never leaves half a ledger.
  */
 export class IssuedLedger {
   private constructor(
@@ -21,9 +23,15 @@ export class IssuedLedger {
 
   static open(file: string): IssuedLedger {
     if (!fs.existsSync(file)) return new IssuedLedger(file, new Map());
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new InputError(`The ledger ${file} cannot be read (is it a folder?).`);
+    }
     let json: unknown;
     try {
-      json = JSON.parse(fs.readFileSync(file, "utf8"));
+      json = JSON.parse(text);
     } catch {
       throw new InputError(`The ledger ${file} is not valid JSON.`);
     }
@@ -32,17 +40,29 @@ export class IssuedLedger {
     return new IssuedLedger(file, new Map(Object.entries(parsed.data.records)));
   }
 
+  /**
+   * Runs `change` on the ledger as it is on disk, holding the ledger's lock (waiting up to `waitMs` for another run
+   * to let go of it), and saves what it leaves. Whatever `change` throws leaves the file as it was.
+   */
+  static async update<T>(file: string, waitMs: number, change: (ledger: IssuedLedger) => Promise<T>): Promise<T> {
+    const release = await acquireLock(file, waitMs, `Another run held the ledger ${file} for ${Math.round(waitMs / 1000)} s; try again when it has finished.`);
+    try {
+      const ledger = IssuedLedger.open(file);
+      const result = await change(ledger);
+      writeDurably(file, JSON.stringify({ format: "sakshya-ledger/1", records: Object.fromEntries(ledger.records) }));
+      return result;
+    } finally {
+      await release();
+    }
+  }
+
   /** Root of the batch that already issued this identity, if any. */
   issuedIn(identity: string): string | undefined {
     return this.records.get(identity);
   }
 
-  /** Records a batch's identities (again, harmlessly, if it was recorded before) and saves atomically. */
+  /** Records a batch's identities (again, harmlessly, if it was recorded before); saved when the update ends. */
   recordBatch(root: string, identities: readonly string[]): void {
     for (const identity of identities) this.records.set(identity, root);
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify({ format: "sakshya-ledger/1", records: Object.fromEntries(this.records) }));
-    fs.renameSync(temporary, this.file);
   }
 }

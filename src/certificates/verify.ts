@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ChainError, InputError } from "../errors";
+import { ExitCode, InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
+import { collectFiles, type SkipNotice } from "../io/walk";
 import type { CertificateClient, DocumentStatusView } from "./client";
 import { computeTargetHash, parseCertificate, type CertificateFile } from "./document";
 import { processProof } from "./merkle";
@@ -14,7 +15,7 @@ export interface Verdict {
   readonly file: string;
   readonly valid: boolean;
   /** The registry's status, the off-chain check that failed first, or an issuer the directory does not know. */
-  readonly status: StatusName | OffChainFailure | "unknown-issuer";
+  readonly status: StatusName | OffChainFailure | "unknown-issuer" | typeof OTHER_DEPLOYMENT;
   readonly reason: string;
   readonly root?: string;
   readonly index?: number;
@@ -25,20 +26,24 @@ export interface Verdict {
 export type IssuerLookup = (code: string) => Promise<number | undefined>;
 
 /** Certificate files named directly, or every `.json` under a folder except batch manifests. */
-export function collectCertificateFiles(target: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(target);
-  } catch {
-    throw new InputError(`${target} does not exist.`);
-  }
-  if (stat.isFile()) return [target];
-  const files = (fs.readdirSync(target, { recursive: true, encoding: "utf8" }) as string[])
-    .filter((name) => name.endsWith(".json") && path.basename(name) !== "batch.json")
-    .sort()
-    .map((name) => path.join(target, name));
-  if (files.length === 0) throw new InputError(`${target} holds no certificate files.`);
+export function collectCertificateFiles(targets: readonly string[], onSkip?: SkipNotice): string[] {
+  const files = collectFiles(targets, (relative) => relative.endsWith(".json") && path.posix.basename(relative) !== "batch.json", onSkip);
+  if (files.length === 0) throw new InputError(`${targets.join(", ")} hold${targets.length === 1 ? "s" : ""} no certificate files.`);
   return files;
+}
+
+/** A certificate of another registry or chain: this deployment cannot speak for it, so it is not checked. */
+export const OTHER_DEPLOYMENT = "other-deployment";
+
+/** Not a verdict on the document: it could not be checked here. */
+export function couldNotCheck(verdict: Verdict): boolean {
+  return verdict.status === OTHER_DEPLOYMENT;
+}
+
+/** Exit 1 if any certificate is invalid, else 2 if any could not be checked, else 0. */
+export function verdictsExitCode(verdicts: readonly Verdict[]): ExitCode {
+  if (verdicts.some((v) => !v.valid && !couldNotCheck(v))) return ExitCode.No;
+  return verdicts.some(couldNotCheck) ? ExitCode.CouldNotRun : ExitCode.Ok;
 }
 
 /**
@@ -93,10 +98,16 @@ function checkOffChain(file: string, client: CertificateClient, keccak: Keccak):
   }
   const { proof, anchor } = certificate;
   if (anchor.chainId !== client.deployment.chainId || anchor.registry.toLowerCase() !== client.address.toLowerCase()) {
-    // Not a verdict on the document: it belongs to another deployment, which this one cannot speak for.
-    throw new ChainError(
-      `${file} was issued in registry ${anchor.registry} on chain ${anchor.chainId}; this deployment is ${client.address} on chain ${client.deployment.chainId}. Pass that deployment's file with --deployments.`,
-    );
+    return {
+      verdict: {
+        file,
+        valid: false,
+        status: OTHER_DEPLOYMENT,
+        reason: `could not check: issued in registry ${anchor.registry} on chain ${anchor.chainId}, not this deployment's (${client.address} on chain ${client.deployment.chainId}); check it with that deployment's file (--deployments)`,
+        root: proof.root,
+        index: proof.index,
+      },
+    };
   }
   let computed: string;
   try {

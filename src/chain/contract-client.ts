@@ -34,6 +34,18 @@ export abstract class ContractClient {
     return governance.call(this.address, this.contractInterface.encodeFunctionData(method, args));
   }
 
+  /**
+   * "Already on chain, nothing sent" only when what is on chain is what was asked: otherwise one sentence naming
+   * every difference, and exit 2. Values compare by their printed form.
+   */
+  protected sameAsAsked(what: string, asked: Record<string, unknown>, onChain: Record<string, unknown>): WriteResult {
+    const differences = Object.keys(asked)
+      .filter((field) => String(asked[field]) !== String(onChain[field]))
+      .map((field) => `${field} ${String(onChain[field])} on chain, ${String(asked[field])} asked`);
+    if (differences.length > 0) throw new InputError(`${what} is already on chain with other details (${differences.join("; ")}); nothing was sent.`);
+    return ALREADY_DONE;
+  }
+
   /** Any failure of a read is "could not check", never an answer. */
   protected async read<T>(call: () => Promise<T>): Promise<T> {
     try {

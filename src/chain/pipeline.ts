@@ -1,8 +1,12 @@
 import fs from "node:fs";
+import path from "node:path";
 import { JsonRpcProvider, keccak256, toUtf8Bytes, type TransactionReceipt, type Wallet } from "ethers";
+import { sakshyaHome } from "../config/home";
 import { ChainError, InputError } from "../errors";
+import { acquireLock, appendDurably, writeDurably } from "../io/durable";
+import { DEFAULT_DEADLINES } from "./deadlines";
 import { signTransaction } from "./secp256k1";
-import { asSakshyaError } from "./transact";
+import { ALREADY_KNOWN, asSakshyaError, rpcMessage } from "./transact";
 
 /** What the pipeline needs of a provider: ethers' JSON-RPC provider, or Hardhat's in a deployment task. */
 export type PipelineProvider = Pick<JsonRpcProvider, "getNetwork" | "getTransactionCount" | "getTransactionReceipt" | "estimateGas" | "send">;
@@ -24,6 +28,8 @@ export interface PipelineOptions {
   readonly onProgress?: (confirmed: number, total: number) => void;
   /** Stops waiting (an interrupted run): what was sent stays in the journal for the rerun. */
   readonly signal?: AbortSignal;
+  /** Longest wait with transactions in flight and none mined; then the run stops, resumable. */
+  readonly stallMs?: number;
 }
 
 export interface PipelineResult {
@@ -46,23 +52,20 @@ interface JournalHeader {
   readonly job: string;
   readonly from: string;
   readonly chainId: string;
+  /** The account's next nonce when the job began: every later nonce the chain shows must be in the journal. */
+  readonly firstNonce?: number;
 }
-
-/** How nodes answer a transaction they already hold (Besu "Known transaction", Geth "already known"). */
-const ALREADY_KNOWN = /^(known transaction|already known)/i;
-
-const rpcMessage = (error: unknown): string => String((error as { error?: { message?: unknown } })?.error?.message ?? "");
 
 /** What identifies a job, so a journal is never replayed against different work. */
 function jobDigest(items: readonly PipelineItem[]): string {
   return keccak256(toUtf8Bytes(JSON.stringify(items.map((i) => [i.to ?? null, i.data ?? "0x", String(i.value ?? 0n)]))));
 }
 
-/** Starts a journal with its header, or reads the entries of one that belongs to this job. */
-function openJournal(file: string, header: JournalHeader): JournalEntry[] {
+/** Starts a journal with its header, or reads the header and entries of one that belongs to this job. */
+function openJournal(file: string, header: JournalHeader): { found: JournalHeader; entries: JournalEntry[] } {
   if (!fs.existsSync(file)) {
-    fs.writeFileSync(file, `${JSON.stringify(header)}\n`);
-    return [];
+    writeDurably(file, `${JSON.stringify(header)}\n`, 0o600);
+    return { found: header, entries: [] };
   }
   const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
   let found: JournalHeader;
@@ -75,13 +78,29 @@ function openJournal(file: string, header: JournalHeader): JournalEntry[] {
     throw new InputError(`The journal ${file} belongs to a different job, account or chain; use a new journal file.`);
   }
   // A line cut short by an interruption was never followed by its broadcast, so it is safe to drop.
-  return lines.slice(1).flatMap((line) => {
+  const entries = lines.slice(1).flatMap((line) => {
     try {
       return [JSON.parse(line) as JournalEntry];
     } catch {
       return [];
     }
   });
+  return { found, entries };
+}
+
+/**
+ * Refuses to resume when the chain holds more of the account's transactions than the journal accounts for: the
+ * journal's tail was lost (a crash before it reached the disk, a restored copy), or the key was used elsewhere.
+ * Signing the unrecorded items again would send them twice.
+ */
+function requireJournalCovers(file: string, header: JournalHeader, entries: readonly JournalEntry[], chainNext: number): void {
+  if (header.firstNonce === undefined) return;
+  const journalNext = Math.max(header.firstNonce, ...entries.map((e) => e.nonce + 1));
+  if (chainNext > journalNext) {
+    throw new ChainError(
+      `The chain shows ${header.from}'s transactions up to nonce ${chainNext - 1}, but the journal ${file} records them only up to ${journalNext - 1 < header.firstNonce ? "none" : `nonce ${journalNext - 1}`} (since nonce ${header.firstNonce}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
+    );
+  }
 }
 
 /**
@@ -96,14 +115,34 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
   if (!Number.isInteger(window) || window < 1 || window > 200) throw new InputError(`The window must be 1 to 200 transactions, not ${window}.`);
   const from = wallet.address;
   const chainId = (await provider.getNetwork()).chainId;
-  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId) };
-  const journaled = options.journal ? openJournal(options.journal, header) : [];
+  const release = await acquireLock(
+    path.join(sakshyaHome(), "keys", `${chainId}-${from.toLowerCase()}.lock`),
+    options.stallMs ?? DEFAULT_DEADLINES.inclusionMs,
+    `Another run on this machine is sending with key ${from}; try again when it has finished.`,
+  );
+  try {
+    return await pipeline(wallet, provider, items, options, window, chainId);
+  } finally {
+    await release();
+  }
+}
+
+async function pipeline(wallet: Wallet, provider: PipelineProvider, items: readonly PipelineItem[], options: PipelineOptions, window: number, chainId: bigint): Promise<PipelineResult> {
+  const from = wallet.address;
+  let confirmedNonce = await provider.getTransactionCount(from, "latest");
+  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), firstNonce: confirmedNonce };
+  let journaled: JournalEntry[] = [];
+  if (options.journal) {
+    const opened = openJournal(options.journal, header);
+    requireJournalCovers(options.journal, opened.found, opened.entries, await provider.getTransactionCount(from, "pending"));
+    journaled = opened.entries;
+  }
+  // Each window's entries reach the disk before any of them is handed to the node.
   const record = (entries: JournalEntry[]) => {
-    if (options.journal && entries.length > 0) fs.appendFileSync(options.journal, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    if (options.journal && entries.length > 0) appendDurably(options.journal, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
   };
 
   const receipts: Array<TransactionReceipt | undefined> = new Array(items.length);
-  let confirmedNonce = await provider.getTransactionCount(from, "latest");
   const inFlight: JournalEntry[] = [];
   const rebroadcast: JournalEntry[] = [];
   const unsent = new Set(items.keys());
@@ -180,6 +219,8 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
 
   /** Waits until at most `leave` transactions await a block, collecting the receipts of the mined ones. */
   async function settle(leave: number): Promise<void> {
+    const stallMs = options.stallMs ?? DEFAULT_DEADLINES.inclusionMs;
+    let lastProgress = Date.now();
     for (;;) {
       confirmedNonce = await provider.getTransactionCount(from, "latest");
       const mined = inFlight.filter((e) => e.nonce < confirmedNonce);
@@ -193,8 +234,12 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
         const done = new Set(mined);
         inFlight.splice(0, inFlight.length, ...inFlight.filter((e) => !done.has(e)));
         options.onProgress?.(confirmed, items.length);
+        lastProgress = Date.now();
       }
       if (inFlight.length <= leave) return;
+      if (Date.now() - lastProgress > stallMs) {
+        throw new ChainError(`${inFlight.length} transaction(s) were sent and none was mined in ${Math.round(stallMs / 1000)} s; run again with the same journal to resume.`);
+      }
       if (options.signal?.aborted) throw new ChainError(`Interrupted with ${inFlight.length} transaction(s) sent and not yet mined; run again to resume.`);
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
     }

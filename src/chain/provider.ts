@@ -1,18 +1,17 @@
-import { FetchRequest, JsonRpcProvider, Network } from "ethers";
-import type { Deployment } from "../config/deployments";
+import { FetchRequest, Interface, JsonRpcProvider, Network } from "ethers";
+import type { Deployment, SuiteContractName } from "../config/deployments";
 import type { NetworkTarget } from "../config/networks";
 import { ChainError } from "../errors";
-
-const RPC_TIMEOUT_MS = 15_000;
+import { DEFAULT_DEADLINES } from "./deadlines";
 
 /**
  * Connects to the target's RPC endpoint and proves it is the chain the deployment describes before anything
  * is read or sent: a wrong or unreachable chain stops the command with "could not run", never a false answer.
  */
-export async function connect(target: NetworkTarget, deployment?: Deployment): Promise<JsonRpcProvider> {
+export async function connect(target: NetworkTarget, deployment?: Deployment, requestMs = DEFAULT_DEADLINES.requestMs): Promise<JsonRpcProvider> {
   const expected = deployment?.chainId ?? target.expectedChainId;
   const request = new FetchRequest(target.rpcUrl);
-  request.timeout = RPC_TIMEOUT_MS;
+  request.timeout = requestMs;
   const provider = new JsonRpcProvider(request, expected, {
     staticNetwork: expected === undefined ? undefined : Network.from(expected),
     pollingInterval: 100,
@@ -24,9 +23,10 @@ export async function connect(target: NetworkTarget, deployment?: Deployment): P
   let actual: number;
   try {
     actual = Number(await provider.send("eth_chainId", []));
-  } catch {
+  } catch (error) {
     provider.destroy();
-    throw new ChainError(`Could not reach the RPC endpoint at ${target.rpcUrl}.`);
+    const silent = (error as { code?: unknown })?.code === "TIMEOUT";
+    throw new ChainError(silent ? `The RPC endpoint at ${target.rpcUrl} did not answer within ${requestMs / 1000} s.` : `Could not reach the RPC endpoint at ${target.rpcUrl}.`);
   }
   const mismatch = [target.expectedChainId, deployment?.chainId].find((id) => id !== undefined && id !== actual);
   if (mismatch !== undefined) {
@@ -34,4 +34,44 @@ export async function connect(target: NetworkTarget, deployment?: Deployment): P
     throw new ChainError(`The RPC endpoint at ${target.rpcUrl} serves chain ${actual}, not the expected chain ${mismatch}.`);
   }
   return provider;
+}
+
+const VERSIONED = new Interface(["function version() view returns (string)"]);
+
+/**
+ * Proves the deployment file describes this chain as it is now, before anything is read or signed: every contract
+ * it names has code, and every registry answers `version()`. A chain that was reset (a restarted development node,
+ * a rebuilt network) keeps its id, so the id check alone would let commands send to empty addresses and print ✓.
+ */
+export async function requireSuite(provider: JsonRpcProvider, deployment: Deployment, file: string): Promise<void> {
+  const contracts = (Object.entries(deployment.contracts) as Array<[SuiteContractName, { address: string } | undefined]>).filter(
+    (entry): entry is [SuiteContractName, { address: string }] => entry[1] !== undefined,
+  );
+  const stale = (what: string) =>
+    new ChainError(`The deployment file ${file} is stale for this chain: ${what}. The chain was reset or rebuilt since it was written; deploy again, or pass the right --deployments.`);
+  let codes: string[];
+  try {
+    codes = await Promise.all(contracts.map(([, { address }]) => provider.getCode(address)));
+  } catch {
+    throw new ChainError(`Could not read the suite's contracts from the RPC endpoint.`);
+  }
+  const empty = contracts.filter((_, i) => codes[i] === "0x");
+  if (empty.length > 0) throw stale(empty.map(([name, { address }]) => `${name} has no code at ${address}`).join(", "));
+  const registries = contracts.filter(([name]) => name !== "SakshyaAuthority");
+  const versions = await Promise.all(
+    registries.map(([, { address }]) =>
+      provider.call({ to: address, data: VERSIONED.encodeFunctionData("version") }).then(
+        (data) => {
+          try {
+            return String(VERSIONED.decodeFunctionResult("version", data)[0]);
+          } catch {
+            return undefined;
+          }
+        },
+        () => undefined,
+      ),
+    ),
+  );
+  const foreign = registries.filter((_, i) => !versions[i]);
+  if (foreign.length > 0) throw stale(foreign.map(([name, { address }]) => `the contract at ${address} is not a Sakshya ${name}`).join(", "));
 }

@@ -1,12 +1,14 @@
 import type { JsonRpcProvider } from "ethers";
 import { SakshyaAuthority__factory, type SakshyaAuthority } from "../../typechain-types";
-import { connect } from "../chain/provider";
+import { deadlinesFrom, type Deadlines } from "../chain/deadlines";
+import { connect, requireSuite } from "../chain/provider";
+import { JournaledWallet } from "../chain/sender";
+import { sakshyaHome } from "../config/home";
 import { defaultDeploymentPath, readDeployment, type Deployment } from "../config/deployments";
 import { resolveNetwork, type NetworkTarget } from "../config/networks";
 import { DirectoryClient } from "../directory/client";
 import { Governance } from "../governance/governed";
 import { resolveSigner, type SignerOptions } from "../keys/signer";
-import { LegacyWallet } from "../chain/legacy-wallet";
 
 /** Options every command accepts. */
 export interface GlobalOptions extends SignerOptions {
@@ -14,6 +16,8 @@ export interface GlobalOptions extends SignerOptions {
   rpcUrl?: string;
   deployments?: string;
   json?: boolean;
+  /** Seconds any one request may take; a sent transaction may take eight times as long. */
+  timeout?: string;
 }
 
 /**
@@ -21,20 +25,30 @@ export interface GlobalOptions extends SignerOptions {
  * Read-only commands never ask for a key.
  */
 export class CommandContext {
-  private signer?: LegacyWallet;
+  private signer?: Promise<JournaledWallet>;
 
   private constructor(
     readonly options: GlobalOptions,
     readonly target: NetworkTarget,
     readonly deployment: Deployment,
     readonly provider: JsonRpcProvider,
+    readonly deadlines: Deadlines,
   ) {}
 
+  /** Connects, proves the chain is the deployment's and that its contracts are there, before any command reads. */
   static async open(options: GlobalOptions): Promise<CommandContext> {
+    const deadlines = deadlinesFrom(options.timeout);
     const target = resolveNetwork(options);
-    const deployment = readDeployment(options.deployments ?? defaultDeploymentPath(target.name));
-    const provider = await connect(target, deployment);
-    return new CommandContext(options, target, deployment, provider);
+    const file = options.deployments ?? defaultDeploymentPath(target.name);
+    const deployment = readDeployment(file);
+    const provider = await connect(target, deployment, deadlines.requestMs);
+    try {
+      await requireSuite(provider, deployment, file);
+    } catch (error) {
+      provider.destroy();
+      throw error;
+    }
+    return new CommandContext(options, target, deployment, provider, deadlines);
   }
 
   directory(): DirectoryClient {
@@ -55,12 +69,23 @@ export class CommandContext {
     return new Governance(SakshyaAuthority__factory.connect(this.deployment.contracts.SakshyaAuthority.address, signer), signer);
   }
 
-  async wallet(): Promise<LegacyWallet> {
-    this.signer ??= await resolveSigner(this.options, this.provider, this.deployment.chainId);
+  /**
+   * The signing key, held for this run alone: opening it waits for any other run using the key on this machine and
+   * settles what earlier runs left unconfirmed, so the command then reads the chain as those runs left it.
+   */
+  wallet(): Promise<JournaledWallet> {
+    this.signer ??= resolveSigner(this.options, this.provider, this.deployment.chainId).then((key) =>
+      JournaledWallet.open(key.privateKey, this.provider, this.deployment.chainId, {
+        home: sakshyaHome(),
+        deadlines: this.deadlines,
+        notify: (message) => process.stderr.write(`note: ${message}\n`),
+      }),
+    );
     return this.signer;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.signer?.then((wallet) => wallet.close()).catch(() => undefined);
     this.provider.destroy();
   }
 }

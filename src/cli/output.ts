@@ -1,4 +1,6 @@
 import type { WriteResult } from "../chain/contract-client";
+import { printable } from "../io/printable";
+import type { SkipNotice } from "../io/walk";
 import type { Outcome } from "../governance/governed";
 
 type Printable = object;
@@ -7,10 +9,18 @@ type Printable = object;
 export class Output {
   constructor(readonly json: boolean) {}
 
-  /** Prints `data` as JSON, or the human `lines`. */
+  /**
+   * Prints `data` as JSON, or the human `lines`. Every line goes through {@link printable}: a name holding a newline
+   * or a terminal escape cannot forge a line of the report.
+   */
   result(data: Printable, lines: string[]): void {
     if (this.json) process.stdout.write(`${JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
-    else if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+    else if (lines.length > 0) process.stdout.write(`${lines.map(printable).join("\n")}\n`);
+  }
+
+  /** Human lines only (nothing in JSON mode), printed as {@link result} prints them. */
+  lines(lines: string[]): void {
+    if (!this.json) this.result({}, lines);
   }
 
   /** Reports a governance write: done now (with its transaction) or scheduled (with its operation id). */
@@ -30,6 +40,9 @@ export class Output {
     }
   }
 }
+
+/** A notice on stderr for each thing a folder walk passed over. */
+export const skipped: SkipNotice = (file, why) => process.stderr.write(`note: skipped ${printable(file)}: ${why}\n`);
 
 /** Formats rows as left-aligned columns under a header. */
 export function table(header: string[], rows: string[][]): string[] {

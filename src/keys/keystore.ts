@@ -42,8 +42,9 @@ export async function importPrivateKey(privateKey: string, password: string): Pr
 export function keystoreAddress(file: string): string {
   const json = readKeystoreFile(file);
   const parsed = JSON.parse(json) as { address?: unknown };
-  if (typeof parsed.address !== "string") throw new InputError(`The keystore ${file} does not name its address.`);
-  return getAddress(parsed.address.startsWith("0x") ? parsed.address : `0x${parsed.address}`);
+  const address = typeof parsed.address === "string" ? (parsed.address.startsWith("0x") ? parsed.address : `0x${parsed.address}`) : "";
+  if (!isHexString(address, 20)) throw new InputError(`The keystore ${file} does not name its address.`);
+  return getAddress(address.toLowerCase());
 }
 
 function readKeystoreFile(file: string): string {
@@ -53,11 +54,13 @@ function readKeystoreFile(file: string): string {
   } catch {
     throw new InputError(`No keystore file at ${file}.`);
   }
+  let parsed: unknown;
   try {
-    JSON.parse(json);
+    parsed = JSON.parse(json);
   } catch {
     throw new InputError(`The keystore ${file} is not valid JSON.`);
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new InputError(`The keystore ${file} is not an encrypted key: it holds no JSON object.`);
   return json;
 }
 

@@ -222,17 +222,24 @@ export class LandClient extends ContractClient {
 
   async registerParcel(record: ParcelRecord, owners: readonly Owner[], snapshots: SnapshotFolders): Promise<WriteResult> {
     const existing = await this.parcel(record.ulpin);
-    if (existing) {
-      const same =
-        existing.ownersHash === ownersHash(owners) &&
-        existing.area === record.area &&
-        existing.district === record.district &&
-        existing.block === record.block &&
-        existing.village === record.village;
-      if (same) return ALREADY_DONE;
-      throw new InputError(`Parcel ${record.ulpin} is already on chain with other details (version ${existing.version}).`);
-    }
+    if (existing) return this.sameParcel(existing, record, owners);
     return this.send("registerParcel", [toContractRecord(record), owners, await this.absences([record.ulpin], snapshots)]);
+  }
+
+  /** A parcel on chain is "already done" only with every detail asked: owners, area, place, land use, Record of Rights. */
+  private sameParcel(existing: ParcelView, record: ParcelRecord, owners: readonly Owner[]): WriteResult {
+    const view = (p: { area: number; district: number; block: number; village: number }, landUse: string, recordHash: string, owners: string) => ({
+      "owner list hash": owners.toLowerCase(),
+      area: p.area,
+      "district/block/village": `${p.district}/${p.block}/${p.village}`,
+      "land use": landUse,
+      "Record of Rights hash": recordHash.toLowerCase(),
+    });
+    return this.sameAsAsked(
+      `Parcel ${record.ulpin}`,
+      view(record, landUseName(record.landUse), record.recordHash, ownersHash(owners)),
+      view(existing, existing.landUse, existing.recordHash, existing.ownersHash),
+    );
   }
 
   async changeLandUse(ulpin: string, landUse: number, recordHash: string): Promise<WriteResult> {
@@ -268,20 +275,25 @@ export class LandClient extends ContractClient {
   // ---------------------------------------------------------------- mutations
 
   async registerDeed(deedHash: string, ulpin: string, kind: number, transfer: Transfer): Promise<WriteResult> {
-    if (await this.sameMutation(deedHash, ulpin, kind)) return ALREADY_DONE;
+    if (await this.sameMutation(deedHash, ulpin, kind, transfer)) return ALREADY_DONE;
     return this.send("registerDeed", [deedHash, ulpinBytes(ulpin), kind, transfer.from, transfer.to]);
   }
 
   async openSuccession(certificateHash: string, ulpin: string, transfer: Transfer): Promise<WriteResult> {
-    if (await this.sameMutation(certificateHash, ulpin, 3)) return ALREADY_DONE;
+    if (await this.sameMutation(certificateHash, ulpin, 3, transfer)) return ALREADY_DONE;
     return this.send("openSuccession", [certificateHash, ulpinBytes(ulpin), transfer.from, transfer.to]);
   }
 
-  /** True if `deedHash` already opened this mutation of this parcel; another kind under the same deed is refused. */
-  private async sameMutation(deedHash: string, ulpin: string, kind: number): Promise<boolean> {
+  /**
+   * True if `deedHash` already opened this mutation of this parcel with this transfer; another kind or another
+   * transfer under the same deed is refused, naming the difference.
+   */
+  private async sameMutation(deedHash: string, ulpin: string, kind: number, transfer: Transfer): Promise<boolean> {
     const existing = await this.mutation(ulpin, deedHash);
     if (!existing) return false;
-    if (existing.kind !== mutationKindName(kind)) throw new InputError(`${deedHash} already opened a ${existing.kind} of parcel ${ulpin}.`);
+    const registered = await this.transfer(ulpin, deedHash);
+    const view = (kindName: string, t: Transfer) => ({ kind: kindName, "transferors' hash": ownersHash(t.from), "transferees' hash": ownersHash(t.to) });
+    this.sameAsAsked(`The ${existing.kind} under ${deedHash} of parcel ${ulpin}`, view(mutationKindName(kind), transfer), view(existing.kind, registered));
     return true;
   }
 
@@ -423,10 +435,7 @@ export class LandClient extends ContractClient {
 
   async materialise(root: string, record: ParcelRecord, owners: readonly Owner[], proof: readonly string[]): Promise<WriteResult> {
     const existing = await this.parcel(record.ulpin);
-    if (existing) {
-      if (existing.ownersHash === ownersHash(owners) && existing.area === record.area) return ALREADY_DONE;
-      throw new InputError(`Parcel ${record.ulpin} is already on chain and differs from its snapshot entry.`);
-    }
+    if (existing) return this.sameParcel(existing, record, owners);
     return this.send("materialise", [root, toContractRecord(record), owners, proof]);
   }
 }

@@ -36,12 +36,14 @@ export class SiteFetcher {
   constructor(
     private readonly timeoutMs: number,
     readonly concurrency: number,
+    private readonly aliases: readonly string[] = [],
   ) {
     this.agents = { "http:": new http.Agent({ keepAlive: true, maxSockets: concurrency }), "https:": new https.Agent({ keepAlive: true, maxSockets: concurrency }) };
   }
 
   /**
-   * GETs `url`, following redirects within its origin. 404 and 410 mean the server does not have the file; any other
+   * GETs `url`, following redirects within the site: its origin, the same host over https, or a host it is also
+   * served under (its aliases). Any other redirect is reported as such, never followed. 404 and 410 mean the server does not have the file; any other
    * failure (timeouts, refused connections, 5xx, 429, 401, 403) says nothing about the content and is "unreachable",
    * so a network fault is never reported as tampering.
    */
@@ -55,7 +57,7 @@ export class SiteFetcher {
         const answer = await this.request(current, options.limit, deadline);
         if (answer.status >= 300 && answer.status < 400 && answer.location !== undefined) {
           const next = new URL(answer.location, current);
-          if (next.origin !== current.origin && !options.anyOrigin) return { state: "redirected", location: next.href };
+          if (!options.anyOrigin && !this.withinSite(current, next)) return { state: "redirected", location: next.href };
           current = next;
           continue;
         }
@@ -67,6 +69,12 @@ export class SiteFetcher {
     } catch (error) {
       return { state: "unreachable", detail: describeFailure(error) };
     }
+  }
+
+  private withinSite(from: URL, to: URL): boolean {
+    if (to.origin === from.origin) return true;
+    const upgrade = from.protocol === "http:" && to.protocol === "https:" && to.hostname === from.hostname;
+    return upgrade || this.aliases.includes(to.hostname.toLowerCase());
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import { SortedMerkleTree } from "../hashing/merkle";
+import { walkFiles, type SkipNotice } from "../io/walk";
 
 /** One file a release serves: its URL path (relative, `/`-separated), SHA-256 of its bytes, and its size. */
 export interface ManifestFile {
@@ -88,54 +89,6 @@ export function normaliseDomain(domain: string): string {
   return host;
 }
 
-/**
- * Every regular file under `dir`, by its path relative to `dir`. Symbolic links are followed, to files and to folders,
- * but a folder reached twice through links (a loop) is refused with the path that closes it.
- */
-export function listFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  let root: string;
-  try {
-    root = fs.realpathSync(dir);
-    if (!fs.statSync(root).isDirectory()) throw new Error("not a folder");
-  } catch {
-    throw new InputError(`${dir} is not a readable folder.`);
-  }
-  const walk = (real: string, relative: string, ancestors: Set<string>) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(real, { withFileTypes: true });
-    } catch {
-      throw new InputError(`Cannot read the folder ${path.join(dir, relative)}.`);
-    }
-    for (const entry of entries) {
-      const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
-      let target = path.join(real, entry.name);
-      if (entry.isSymbolicLink()) {
-        try {
-          target = fs.realpathSync(target);
-        } catch {
-          throw new InputError(`${path.join(dir, childRelative)} is a broken or looping symbolic link.`);
-        }
-      }
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(target);
-      } catch {
-        throw new InputError(`Cannot read ${path.join(dir, childRelative)}.`);
-      }
-      if (stat.isDirectory()) {
-        if (ancestors.has(target)) throw new InputError(`${path.join(dir, childRelative)} links back to a folder above it: a symbolic-link loop.`);
-        walk(target, childRelative, new Set([...ancestors, target]));
-      } else if (stat.isFile()) {
-        files.set(childRelative, target);
-      }
-    }
-  };
-  walk(root, "", new Set([root]));
-  return files;
-}
-
 /** SHA-256 and size of each file, read whole (files of a web release are small; one read beats a stream). */
 export function hashFiles(files: ReadonlyMap<string, string>, dir: string): ManifestFile[] {
   const hashed: ManifestFile[] = [];
@@ -155,10 +108,10 @@ export function hashFiles(files: ReadonlyMap<string, string>, dir: string): Mani
  * The manifest of a build folder: every file not excluded, hashed, and the Merkle root over
  * `StandardMerkleTree` leaves of `[string path, bytes32 sha256, uint256 size]`.
  */
-export function buildManifest(dir: string, options: { site: string; release: string; exclude?: readonly string[] }, keccak: Keccak): SiteManifest {
+export function buildManifest(dir: string, options: { site: string; release: string; exclude?: readonly string[]; onSkip?: SkipNotice }, keccak: Keccak): SiteManifest {
   const exclude = [...(options.exclude ?? [])];
   const excluded = exclusionMatcher(exclude);
-  const listed = listFiles(dir);
+  const listed = walkFiles(dir, options.onSkip);
   for (const relative of [...listed.keys()]) if (excluded(relative)) listed.delete(relative);
   if (listed.size === 0) throw new InputError(`${dir} has no files to publish${exclude.length ? " once the exclusions are applied" : ""}.`);
   const files = hashFiles(listed, dir);

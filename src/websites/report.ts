@@ -5,7 +5,7 @@ import type { ReferenceKind } from "./html";
  * A file's state against the release: `not-covered` files match a declared exclusion (or, over HTTP, are pages the
  * release links to under one); `unreachable` ones could not be fetched, which says nothing about their content.
  */
-export type FileState = "ok" | "modified" | "missing" | "unexpected" | "not-covered" | "unreachable";
+export type FileState = "ok" | "modified" | "missing" | "unexpected" | "redirected" | "not-covered" | "unreachable";
 
 export interface FileFinding {
   readonly path: string;
@@ -57,7 +57,8 @@ export function describeRelease(release: { id: number; version: string }): strin
   return `release ${release.id} (${release.version})`;
 }
 
-const TAMPERED_STATES: readonly FileState[] = ["modified", "missing", "unexpected"];
+/** A path that redirects to another site does not serve the release's file: a difference, like a modified one. */
+const TAMPERED_STATES: readonly FileState[] = ["modified", "missing", "unexpected", "redirected"];
 
 /** The verdict and its sentence from the findings; any difference outweighs files that could not be fetched. */
 export function conclude(
@@ -100,11 +101,35 @@ export function stopped(target: string, site: string, verdict: Exclude<Verdict, 
   return { target, site, verdict, summary, files: [], injected: [], exclude: [], ...extra, checkedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 };
 }
 
-const MARK: Record<FileState, string> = { ok: "✓", modified: "✗", missing: "✗", unexpected: "✗", "not-covered": "○", unreachable: "?" };
+const MARK: Record<FileState, string> = { ok: "✓", modified: "✗", missing: "✗", unexpected: "✗", redirected: "✗", "not-covered": "○", unreachable: "?" };
 
 function findingLine(f: FileFinding): string {
   const state = f.state === "ok" ? "" : `  ${f.state === "not-covered" ? "not covered" : f.state === "unreachable" ? "could not check" : f.state}`;
   return `${MARK[f.state]} ${f.path}${state}${f.detail ? `: ${f.detail}` : ""}`;
+}
+
+/**
+ * Redirects to other sites, named once per site they lead to rather than once per file: a site moved or hijacked
+ * wholesale is one fact, not thousands of modified files.
+ */
+function redirectLines(redirected: readonly FileFinding[]): string[] {
+  const byOrigin = new Map<string, FileFinding[]>();
+  for (const f of redirected) {
+    const origin = originOf(f.detail ?? "");
+    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), f]);
+  }
+  return [...byOrigin].map(([origin, files]) => {
+    const example = files[0];
+    return `✗ ${files.length} path${files.length === 1 ? "" : "s"} redirect${files.length === 1 ? "s" : ""} to another site, ${origin} (e.g. ${example.path || "/"} → ${example.detail}); not followed`;
+  });
+}
+
+function originOf(location: string): string {
+  try {
+    return new URL(location).origin;
+  } catch {
+    return location;
+  }
 }
 
 /** The report as a person reads it: the release, a line per file, injections, and the verdict. */
@@ -114,7 +139,8 @@ export function reportLines(report: SiteReport): string[] {
     ...(report.release ? [`Site ${report.site}, ${describeRelease(report.release)}, root ${report.release.root}`] : []),
     ...(report.exclude.length ? [`  not covered by the release: ${report.exclude.join(", ")}`] : []),
     ...(report.manifest ? [findingLine(report.manifest)] : []),
-    ...report.files.map(findingLine),
+    ...report.files.filter((f) => f.state !== "redirected").map(findingLine),
+    ...redirectLines(report.files.filter((f) => f.state === "redirected")),
     ...report.injected.map((i) => `✗ ${i.page}  injects ${i.kind} ${i.url}`),
     `${mark} ${report.summary}`,
   ];

@@ -8,7 +8,8 @@ import type { WebsiteClient } from "./client";
 import { SiteFetcher, mapConcurrently, type Fetched } from "./fetch";
 import { isHtmlPath, pageReferences, type ReferenceKind } from "./html";
 import { SiteLocation, type Target } from "./location";
-import { WELL_KNOWN_MANIFEST, exclusionMatcher, listFiles, siteIdOf, type ManifestFile } from "./manifest";
+import { walkFiles, type SkipNotice } from "../io/walk";
+import { WELL_KNOWN_MANIFEST, exclusionMatcher, siteIdOf, type ManifestFile } from "./manifest";
 import { conclude, releaseSummary, stopped, type FileFinding, type Injection, type SiteReport } from "./report";
 
 export interface VerifyOptions {
@@ -16,12 +17,16 @@ export interface VerifyOptions {
   readonly site?: string;
   /** A manifest file to check against instead of the site's own copy. */
   readonly manifest?: { readonly text: string; readonly source: string };
+  /** Told of each thing in a folder that is not a regular file, which is passed over. */
+  readonly onSkip?: SkipNotice;
   /** Manifests already tied to chain, by hash (see `ManifestSources.remembered`). */
   readonly remembered?: ReadonlyMap<string, RememberedManifest>;
 }
 
 export interface HttpOptions extends VerifyOptions {
   readonly timeoutMs?: number;
+  /** Other host names the site is served under: a redirect to one of them is followed, like http → https. */
+  readonly aliases?: readonly string[];
   readonly concurrency?: number;
   /** Uncovered pages found by earlier checks, checked again even when no page links to them any more. */
   readonly uncovered?: readonly string[];
@@ -107,7 +112,7 @@ function findInjections(pages: readonly Page[], baseline: Baseline, location: Si
  */
 export async function verifyFolder(dir: string, options: VerifyOptions, client: WebsiteClient, keccak: Keccak): Promise<SiteReport> {
   const started = Date.now();
-  const listed = listFiles(dir);
+  const listed = walkFiles(dir, options.onSkip);
   const ownCopy = listed.get(WELL_KNOWN_MANIFEST);
   const found: FoundManifest = ownCopy ? { state: "served", text: fs.readFileSync(ownCopy, "utf8"), where: WELL_KNOWN_MANIFEST } : { state: "absent", where: WELL_KNOWN_MANIFEST };
   const site = options.site ?? siteFromManifest(options.manifest?.text ?? (found.state === "served" ? found.text : undefined));
@@ -177,7 +182,7 @@ export async function verifyServed(url: string, options: HttpOptions, client: We
 export async function checkServed(url: string, options: HttpOptions, client: WebsiteClient, keccak: Keccak): Promise<{ report: SiteReport; baseline?: Baseline }> {
   const started = Date.now();
   const location = SiteLocation.served(url, options.site);
-  const fetcher = new SiteFetcher(options.timeoutMs ?? 10_000, options.concurrency ?? 16);
+  const fetcher = new SiteFetcher(options.timeoutMs ?? 10_000, options.concurrency ?? 16, options.aliases ?? []);
   try {
     return await checkWith(fetcher, location, options, client, keccak, started);
   } finally {
@@ -241,7 +246,7 @@ function findingFor(expected: ManifestFile, path: string, fetched: Fetched): Fil
     case "absent":
       return { path, state: "missing", detail: String(fetched.status) };
     case "redirected":
-      return { path, state: "modified", detail: `redirects to ${fetched.location}` };
+      return { path, state: "redirected", detail: fetched.location };
     case "unreachable":
       return { path, state: "unreachable", detail: fetched.detail };
   }

@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { serveStandIn } from "../../src/besu/stand-in";
@@ -11,11 +13,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The tool's journal and locks for this test run, apart from a developer's own (~/.sakshya). */
+const TEST_HOME = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-"));
+
 /** The test's environment without the tool's own settings, so a developer's .env cannot change results. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith("SAKSHYA_") || key.endsWith("_RPC_URL")) delete env[key];
-  return env;
+  return { ...env, SAKSHYA_HOME: TEST_HOME };
 }
 
 /** Runs the real command-line tool in a child process, as a user would. */
