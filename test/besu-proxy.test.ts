@@ -240,6 +240,17 @@ describe("Besu stand-in proxy", function () {
       expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 20);
     });
 
+    it("gives up, resumable, when nothing it sent is mined within its deadline", async function () {
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      try {
+        const stalled = await rejection(submitPipelined(wallet(), provider, transfers(3, 5), { stallMs: 300, pollMs: 10 }));
+        expect(stalled.message).to.equal("3 transaction(s) were sent and none was mined in 0.3 s; they may still be mined.");
+        await hre.network.provider.send("evm_mine");
+      } finally {
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+    });
+
     it("stops at the first refusal, naming the transaction", async function () {
       const items: PipelineItem[] = [{ to: stranger.address, gasLimit: 20_000_000n }];
       expect((await rejection(submitPipelined(wallet(), provider, items))).message).to.match(/refused transaction 1 of 1 \(nonce \d+\): .*gas limit/);

@@ -5,6 +5,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import hre from "hardhat";
+import lockfile from "proper-lockfile";
+import { CertificateRegistry__factory } from "../typechain-types";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
 import { serveFaultyRpc } from "./helpers/faulty-rpc";
@@ -37,12 +39,14 @@ describe("sakshya under faults (command line)", function () {
   let deploymentFile: string;
   const issuer = ["--dev-account", "3"];
   let batchNumber = 0;
+  let suite: Awaited<ReturnType<typeof deployedSuite>>;
 
   before(async () => {
     chain = await serveChain();
-    const suite = await deployedSuite();
+    suite = await deployedSuite();
     await suite.directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("wbu"));
     await suite.directory.addAccount(1, suite.others[0].address); // development account 3
+    await suite.directory.addAccount(1, suite.others[1].address); // a second wbu key, sent from in-process
     work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-faults-"));
     deploymentFile = suite.deploymentFile;
   });
@@ -101,6 +105,11 @@ describe("sakshya under faults (command line)", function () {
         expect(silent.stderr).to.match(/did not answer within 1 s/);
         expect(silent.seconds).to.be.below(10);
         // Falls silent mid-command, after the connection and the contract check.
+        // Falls silent while the suite's contracts are being proved: no answer is not "stale", it is no answer.
+        rpc.setFault("silent-after", 2);
+        const proving = await on(rpc.url)(["--timeout", "1", "org", "list"]);
+        expect(proving.code).to.equal(2);
+        expect(proving.stderr).to.match(/^error: The RPC endpoint did not answer in time; nothing more was sent\.$/m);
         rpc.setFault("silent-after", 3);
         const midway = await timed(on(rpc.url)(["--timeout", "1", "org", "list"]));
         expect(midway.code).to.equal(2);
@@ -192,6 +201,102 @@ describe("sakshya under faults (command line)", function () {
       }
       expect(await hre.ethers.provider.getBlockNumber()).to.equal(blockBefore + 1);
       expect(ledgerRoots()).to.include(root);
+    });
+  });
+
+  describe("what the key's journal and lock hold back", () => {
+    const issuerKeyFiles = (home: string) => {
+      const chainId = JSON.parse(fs.readFileSync(deploymentFile, "utf8")).chainId as number;
+      return path.join(home, "keys", `${chainId}-${suite.others[0].address.toLowerCase()}`);
+    };
+
+    it("waits for another run's hold on the key no longer than the deadline, and says so", async () => {
+      const { dir } = await newBatch();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-"));
+      fs.mkdirSync(path.join(home, "keys"));
+      const release = await lockfile.lock(`${issuerKeyFiles(home)}.lock`, { realpath: false, stale: 10_000, update: 2_000 });
+      try {
+        const held = await expectNothingSent(
+          runCli(["--rpc-url", chain.url, "--deployments", deploymentFile, "--timeout", "0.2", "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer], { SAKSHYA_HOME: home }),
+          2,
+          /^error: Another run on this machine is sending with key 0x[0-9a-fA-F]{40}; it still was after 1\.6 s — try again when it has finished\.$/m,
+        );
+        expect(held.stdout).to.equal("");
+      } finally {
+        await release();
+      }
+    });
+
+    it("a damaged journal stops the run with one sentence: it may list transactions still in flight", async () => {
+      const { dir } = await newBatch();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-"));
+      fs.mkdirSync(path.join(home, "keys"));
+      fs.writeFileSync(`${issuerKeyFiles(home)}.json`, "{ half a journ");
+      await expectNothingSent(
+        runCli(["--rpc-url", chain.url, "--deployments", deploymentFile, "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer], { SAKSHYA_HOME: home }),
+        2,
+        /The journal of sent transactions .*\.json is damaged; move it aside to go on/,
+      );
+    });
+
+    it("a transaction of the key this machine did not send is waited for, within the deadline, before anything is read", async () => {
+      const { dir } = await newBatch();
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      try {
+        await suite.others[0].sendTransaction({ to: suite.others[0].address, value: 0n, gasLimit: 21_000n });
+        const waiting = await on(chain.url)(["--timeout", "0.2", "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]);
+        expect(waiting.code).to.equal(2);
+        expect(waiting.stderr).to.match(/^error: Key 0x[0-9a-fA-F]{40} has 1 transaction\(s\) waiting in the node's pool that this machine did not send, still unmined after 1\.6 s; nothing was sent\.$/m);
+        await hre.network.provider.send("evm_mine");
+      } finally {
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+    });
+
+    it("a transaction mined but failed (another key got there first) is reported with the contract's reason, never as done", async () => {
+      const { dir, root } = await newBatch();
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "batch.json"), "utf8"));
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      try {
+        const run = on(chain.url)(["--timeout", "3", "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]);
+        while ((await hre.network.provider.send("eth_getBlockByNumber", ["pending", false])).transactions.length < 1) await new Promise((r) => setTimeout(r, 50));
+        // The second wbu key issues the same root, paying for priority: it is mined first in the same block.
+        const registry = CertificateRegistry__factory.connect(suite.deployment.contracts.CertificateRegistry!.address, suite.others[1]);
+        await registry.issue(root, manifest.documentCount, manifest.expiresAt, { gasLimit: 300_000n, gasPrice: 10n ** 9n });
+        await hre.network.provider.send("evm_mine");
+        const failed = await run;
+        expect(failed.code).to.equal(2);
+        expect(failed.stdout).to.equal("");
+        expect(failed.stderr).to.match(
+          /^error: Transaction 0x[0-9a-f]{64} was mined in block \d+ but failed, so it changed nothing\. Replayed after that block: The contract refused: organisation 1 already issued batch 0x[0-9a-f]{64}/m,
+        );
+      } finally {
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+      expect(ledgerRoots()).to.not.include(root);
+    });
+  });
+
+  describe("records issued once", () => {
+    it("two batches built from the same records before either is issued: the second is refused at issue, until the first is revoked", async () => {
+      const csv = graduates(path.join(work, "twice.csv"), 5000);
+      const build = async (name: string) => {
+        const built = await on(chain.url)(["--json", "cert", "batch", csv, "--schema", SCHEMA, "--issuer", "wbu", "--out", path.join(work, name), "--no-qr", "--ledger", ledgerFile()]);
+        expect(built.code, built.stderr).to.equal(0);
+        return { dir: path.join(work, name), root: JSON.parse(built.stdout).root as string };
+      };
+      const [first, second] = [await build("twice-1"), await build("twice-2")];
+      expect(first.root).to.not.equal(second.root); // fresh salts: the same records, another root
+      expect((await on(chain.url)(["cert", "issue", first.dir, "--ledger", ledgerFile(), ...issuer])).code).to.equal(0);
+      await expectNothingSent(
+        on(chain.url)(["cert", "issue", second.dir, "--ledger", ledgerFile(), ...issuer]),
+        2,
+        new RegExp(`3 record\\(s\\) of this batch \\(document 0, 1, 2\\) were already issued in batch ${first.root}, which stands on chain; nothing was sent\\. To issue them again, revoke that batch first \\(issued-in-error\\)\\.`),
+      );
+      expect((await on(chain.url)(["cert", "revoke", "--batch", first.dir, "--reason", "issued-in-error", ...issuer])).code).to.equal(0);
+      const again = await on(chain.url)(["cert", "issue", second.dir, "--ledger", ledgerFile(), ...issuer]);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(ledgerRoots()).to.include(second.root);
     });
   });
 

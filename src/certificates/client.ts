@@ -2,7 +2,7 @@ import { getBytes, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
-import { ChainError, InputError } from "../errors";
+import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { BatchManifest } from "./batch";
 import { reasonName, statusName, type ReasonName, type StatusName } from "./vocabulary";
@@ -39,6 +39,18 @@ export interface DocumentStatusView {
 }
 
 export type { WriteResult } from "../chain/contract-client";
+
+/** What the registry says of a batch mark that matters here: its reason code, and whether it counts. */
+interface BatchMark {
+  readonly value: bigint;
+  readonly counts: boolean;
+}
+
+/** A batch the organisation never issued has no marks: the write itself then gives the registry's sentence. */
+const NO_MARKS: readonly [BatchMark, BatchMark] = [
+  { value: 0n, counts: false },
+  { value: 0n, counts: false },
+];
 
 /** Documents per status range: 10,000 cost 5.8 million gas (gas snapshot), so 20,000 stay inside the 16.7 million cap. */
 export const STATUS_CALL_SIZE = 20_000;
@@ -85,9 +97,8 @@ export class CertificateClient extends ContractClient {
 
   /** Whether the organisation issued this batch and it is not revoked as a whole (by a mark that counts). */
   async standing(batch: BatchRef): Promise<boolean> {
-    if (!(await this.batch(batch))) return false;
-    const [revocation] = await this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root));
-    return !(revocation.value !== 0n && revocation.counts);
+    const marks = await this.marksOf(batch);
+    return marks !== undefined && !(marks[0].value !== 0n && marks[0].counts);
   }
 
   /** Refuses a batch built for another registry or chain: its certificates would point somewhere else. */
@@ -112,19 +123,19 @@ export class CertificateClient extends ContractClient {
 
   /** Revokes a batch; already done when it stands revoked for this reason, refused when for another. */
   async revokeBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
-    const [revocation] = await this.batchMarks(batch);
+    const [revocation] = (await this.marksOf(batch)) ?? NO_MARKS;
     if (this.markedAlready(revocation, reason, `Batch ${batch.root} is already revoked`)) return ALREADY_DONE;
     return this.send("revokeBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
   async suspendBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
-    const [, suspension] = await this.batchMarks(batch);
+    const [, suspension] = (await this.marksOf(batch)) ?? NO_MARKS;
     if (this.markedAlready(suspension, reason, `Batch ${batch.root} is already suspended`)) return ALREADY_DONE;
     return this.send("suspendBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
   async reinstateBatch(batch: BatchRef): Promise<WriteResult> {
-    const [, suspension] = await this.batchMarks(batch);
+    const [, suspension] = (await this.marksOf(batch)) ?? NO_MARKS;
     if (suspension.value === 0n || !suspension.counts) return ALREADY_DONE;
     return this.send("reinstateBatch", [batch.issuerOrgId, batch.root]);
   }
@@ -157,16 +168,14 @@ export class CertificateClient extends ContractClient {
     return this.send("reinstateDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap]);
   }
 
-  private batchMarks(batch: BatchRef) {
-    return this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root)).catch((error: unknown) => {
-      // An unknown batch has no marks: the write itself then gives the registry's sentence.
-      if (error instanceof ChainError && /issued no batch/.test(error.message)) return [{ value: 0n, counts: false }, { value: 0n, counts: false }] as const;
-      throw error;
-    });
+  /** A batch's revocation and suspension marks, or undefined when the organisation never issued it. */
+  private async marksOf(batch: BatchRef): Promise<readonly [BatchMark, BatchMark] | undefined> {
+    if (!(await this.batch(batch))) return undefined;
+    return this.read(() => this.contract.batchMarks(batch.issuerOrgId, batch.root));
   }
 
   /** True when a mark that counts already says `reason`; a mark that counts with another reason is refused. */
-  private markedAlready(mark: { value: bigint; counts: boolean }, reason: number, already: string): boolean {
+  private markedAlready(mark: BatchMark, reason: number, already: string): boolean {
     if (mark.value === 0n || !mark.counts) return false;
     if (Number(mark.value) === reason) return true;
     throw new InputError(`${already} for "${reasonName(Number(mark.value))}", not "${reasonName(reason)}"; nothing was sent.`);

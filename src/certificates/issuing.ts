@@ -59,7 +59,7 @@ async function refuseReissue(manifest: BatchManifest, orgId: number, ledger: Iss
     if (await certificates.standing({ issuerOrgId: orgId, root })) {
       const shown = indices.slice(0, 5).join(", ") + (indices.length > 5 ? ", …" : "");
       throw new InputError(
-        `${indices.length} record(s) of this batch (document ${shown}) were already issued in batch ${root}, which stands on chain; nothing was sent. Revoke that batch, or correct records with "cert correct".`,
+        `${indices.length} record(s) of this batch (document ${shown}) were already issued in batch ${root}, which stands on chain; nothing was sent. To issue them again, revoke that batch first (issued-in-error).`,
       );
     }
   }

@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import path from "node:path";
 import { JsonRpcProvider, keccak256, toUtf8Bytes, type TransactionReceipt, type Wallet } from "ethers";
 import { sakshyaHome } from "../config/home";
 import { ChainError, InputError } from "../errors";
-import { acquireLock, appendDurably, writeDurably } from "../io/durable";
+import { appendDurably, writeDurably } from "../io/durable";
 import { DEFAULT_DEADLINES } from "./deadlines";
 import { signTransaction } from "./secp256k1";
+import { lockKey } from "./sender";
 import { ALREADY_KNOWN, asSakshyaError, rpcMessage } from "./transact";
 
 /** What the pipeline needs of a provider: ethers' JSON-RPC provider, or Hardhat's in a deployment task. */
@@ -98,7 +98,7 @@ function requireJournalCovers(file: string, header: JournalHeader, entries: read
   const journalNext = Math.max(header.firstNonce, ...entries.map((e) => e.nonce + 1));
   if (chainNext > journalNext) {
     throw new ChainError(
-      `The chain shows ${header.from}'s transactions up to nonce ${chainNext - 1}, but the journal ${file} records them only up to ${journalNext - 1 < header.firstNonce ? "none" : `nonce ${journalNext - 1}`} (since nonce ${header.firstNonce}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
+      `The chain shows ${header.from}'s transactions up to nonce ${chainNext - 1}, but the journal ${file} records ${journalNext === header.firstNonce ? "none of them" : `them only up to nonce ${journalNext - 1}`} (since nonce ${header.firstNonce}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
     );
   }
 }
@@ -115,11 +115,7 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
   if (!Number.isInteger(window) || window < 1 || window > 200) throw new InputError(`The window must be 1 to 200 transactions, not ${window}.`);
   const from = wallet.address;
   const chainId = (await provider.getNetwork()).chainId;
-  const release = await acquireLock(
-    path.join(sakshyaHome(), "keys", `${chainId}-${from.toLowerCase()}.lock`),
-    options.stallMs ?? DEFAULT_DEADLINES.inclusionMs,
-    `Another run on this machine is sending with key ${from}; try again when it has finished.`,
-  );
+  const release = await lockKey(sakshyaHome(), chainId, from, options.stallMs ?? DEFAULT_DEADLINES.inclusionMs);
   try {
     return await pipeline(wallet, provider, items, options, window, chainId);
   } finally {
@@ -238,7 +234,8 @@ async function pipeline(wallet: Wallet, provider: PipelineProvider, items: reado
       }
       if (inFlight.length <= leave) return;
       if (Date.now() - lastProgress > stallMs) {
-        throw new ChainError(`${inFlight.length} transaction(s) were sent and none was mined in ${Math.round(stallMs / 1000)} s; run again with the same journal to resume.`);
+        const next = options.journal ? "run again with the same journal to resume" : "they may still be mined";
+        throw new ChainError(`${inFlight.length} transaction(s) were sent and none was mined in ${stallMs / 1000} s; ${next}.`);
       }
       if (options.signal?.aborted) throw new ChainError(`Interrupted with ${inFlight.length} transaction(s) sent and not yet mined; run again to resume.`);
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));

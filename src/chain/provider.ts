@@ -3,6 +3,7 @@ import type { Deployment, SuiteContractName } from "../config/deployments";
 import type { NetworkTarget } from "../config/networks";
 import { ChainError } from "../errors";
 import { DEFAULT_DEADLINES } from "./deadlines";
+import { asSakshyaError, isNodeRefusal } from "./transact";
 
 /**
  * Connects to the target's RPC endpoint and proves it is the chain the deployment describes before anything
@@ -49,12 +50,9 @@ export async function requireSuite(provider: JsonRpcProvider, deployment: Deploy
   );
   const stale = (what: string) =>
     new ChainError(`The deployment file ${file} is stale for this chain: ${what}. The chain was reset or rebuilt since it was written; deploy again, or pass the right --deployments.`);
-  let codes: string[];
-  try {
-    codes = await Promise.all(contracts.map(([, { address }]) => provider.getCode(address)));
-  } catch {
-    throw new ChainError(`Could not read the suite's contracts from the RPC endpoint.`);
-  }
+  const codes = await Promise.all(contracts.map(([, { address }]) => provider.getCode(address))).catch((error: unknown) => {
+    throw asSakshyaError(error);
+  });
   const empty = contracts.filter((_, i) => codes[i] === "0x");
   if (empty.length > 0) throw stale(empty.map(([name, { address }]) => `${name} has no code at ${address}`).join(", "));
   const registries = contracts.filter(([name]) => name !== "SakshyaAuthority");
@@ -68,7 +66,11 @@ export async function requireSuite(provider: JsonRpcProvider, deployment: Deploy
             return undefined;
           }
         },
-        () => undefined,
+        // A refusal means the contract there is not ours; no answer means nothing, and is reported as such.
+        (error: unknown) => {
+          if (isNodeRefusal(error)) return undefined;
+          throw asSakshyaError(error);
+        },
       ),
     ),
   );

@@ -60,14 +60,10 @@ export class KeySender {
   ) {}
 
   static async open(wallet: Wallet, provider: JsonRpcProvider, chainId: number, options: { home: string; deadlines: Deadlines; notify: Notify }): Promise<KeySender> {
-    const base = path.join(options.home, "keys", `${chainId}-${wallet.address.toLowerCase()}`);
-    const release = await acquireLock(
-      `${base}.lock`,
-      options.deadlines.inclusionMs,
-      `Another run on this machine is sending with key ${wallet.address}; it still was after ${options.deadlines.inclusionMs / 1000} s — try again when it has finished.`,
-    );
+    const release = await lockKey(options.home, chainId, wallet.address, options.deadlines.inclusionMs);
+    const journal = `${keyFiles(options.home, chainId, wallet.address)}.json`;
     try {
-      const sender = new KeySender(wallet, provider, options.deadlines, `${base}.json`, chainId, readJournal(`${base}.json`, wallet.address, chainId), options.notify, release);
+      const sender = new KeySender(wallet, provider, options.deadlines, journal, chainId, readJournal(journal, wallet.address, chainId), options.notify, release);
       await sender.settle();
       return sender;
     } catch (error) {
@@ -106,9 +102,10 @@ export class KeySender {
 
   /** Waits for `entry`'s receipt until the deadline, handing the node the same bytes again if it lost them. */
   private async awaitReceipt(entry: JournalEntry): Promise<TransactionReceipt> {
-    const deadline = Date.now() + this.deadlines.inclusionMs;
+    const started = Date.now();
+    const deadline = started + this.deadlines.inclusionMs;
     let pause = POLL_FIRST_MS;
-    let lastCheck = Date.now();
+    let lastCheck = started;
     let lastFailure = "the node has not mined it yet";
     let told = false;
     for (;;) {
@@ -126,7 +123,7 @@ export class KeySender {
         lastFailure = describeTransportFailure(error);
       }
       if (Date.now() + pause > deadline) throw new OutcomeUnknownError(entry.hash, `${lastFailure} after ${Math.round(this.deadlines.inclusionMs / 1000)} s`);
-      if (!told && Date.now() - (deadline - this.deadlines.inclusionMs) > 3_000) {
+      if (!told && Date.now() - started > 3_000) {
         this.notify(`waiting for transaction ${entry.hash} to be mined…`);
         told = true;
       }
@@ -135,13 +132,17 @@ export class KeySender {
     }
   }
 
-  /** Crosses a mined transaction off; a failed one becomes the contract's sentence where it can be recovered. */
+  /**
+   * Crosses a mined transaction off. One that failed (something mined just before it changed what it found) is
+   * replayed on the state its block left, which gives the contract's reason in most such races.
+   */
   private async settled(entry: JournalEntry, receipt: TransactionReceipt): Promise<TransactionReceipt> {
     this.forget(entry);
     if (receipt.status === 1) return receipt;
+    const failed = `Transaction ${entry.hash} was mined in block ${receipt.blockNumber} but failed, so it changed nothing`;
     const tx = await this.provider.getTransaction(entry.hash).catch(() => null);
-    const replayed = tx ? await this.provider.call({ from: tx.from, to: tx.to, data: tx.data, blockTag: receipt.blockNumber - 1 }).then(() => null, (error: unknown) => asSakshyaError(error)) : null;
-    throw replayed ?? new ChainError(`Transaction ${entry.hash} was mined in block ${receipt.blockNumber} but failed; nothing changed.`);
+    const reason = tx ? await this.provider.call({ from: tx.from, to: tx.to, data: tx.data, blockTag: receipt.blockNumber }).then(() => undefined, (error: unknown) => asSakshyaError(error).message) : undefined;
+    throw new ChainError(reason ? `${failed}. Replayed after that block: ${reason}` : `${failed}.`);
   }
 
   private async rebroadcastIfLost(entry: JournalEntry): Promise<void> {
@@ -162,32 +163,34 @@ export class KeySender {
    * is waited for too, so the command's reading of the chain includes it.
    */
   private async settle(): Promise<void> {
-    for (const entry of [...this.unconfirmed].sort((a, b) => a.nonce - b.nonce)) {
-      try {
-        const receipt = await this.provider.getTransactionReceipt(entry.hash);
-        if (receipt) {
-          this.forget(entry);
-          this.notify(`transaction ${entry.hash} from an earlier run was mined in block ${receipt.blockNumber}`);
-          continue;
-        }
-        const next = await this.provider.getTransactionCount(this.wallet.address, "latest");
-        if (entry.nonce < next) {
-          this.forget(entry);
-          this.notify(`transaction ${entry.hash} from an earlier run was never mined: another transaction of this key took its nonce ${entry.nonce}`);
-          continue;
-        }
-        this.notify(`transaction ${entry.hash} from an earlier run is not mined yet; waiting for it`);
-        await this.rebroadcastIfLost(entry);
-        const receipt2 = await this.awaitReceipt(entry).catch((error: unknown) => {
-          if (error instanceof OutcomeUnknownError || !(error instanceof SakshyaError)) throw error;
-          return undefined; // it failed on chain: nothing changed, and the command decides afresh
-        });
-        if (receipt2) this.notify(`transaction ${entry.hash} from an earlier run was mined in block ${receipt2.blockNumber}`);
-      } catch (error) {
-        throw error instanceof SakshyaError ? error : asSakshyaError(error);
-      }
+    try {
+      for (const entry of [...this.unconfirmed].sort((a, b) => a.nonce - b.nonce)) await this.settleEarlier(entry);
+    } catch (error) {
+      throw asSakshyaError(error);
     }
     await this.awaitForeignPending();
+  }
+
+  private async settleEarlier(entry: JournalEntry): Promise<void> {
+    const earlier = `transaction ${entry.hash} from an earlier run`;
+    const receipt = await this.provider.getTransactionReceipt(entry.hash);
+    if (receipt) {
+      this.forget(entry);
+      return this.notify(`${earlier} was mined in block ${receipt.blockNumber}`);
+    }
+    if (entry.nonce < (await this.provider.getTransactionCount(this.wallet.address, "latest"))) {
+      this.forget(entry);
+      return this.notify(`${earlier} was never mined: another transaction of this key took its nonce ${entry.nonce}`);
+    }
+    this.notify(`${earlier} is not mined yet; waiting for it`);
+    await this.rebroadcastIfLost(entry);
+    try {
+      this.notify(`${earlier} was mined in block ${(await this.awaitReceipt(entry)).blockNumber}`);
+    } catch (error) {
+      // Failed on chain: it changed nothing, and the command decides afresh. An unknown outcome still stops the run.
+      if (error instanceof OutcomeUnknownError || !(error instanceof SakshyaError)) throw error;
+      this.notify(error.message);
+    }
   }
 
   private async awaitForeignPending(): Promise<void> {
@@ -217,6 +220,23 @@ export class KeySender {
   private save(): void {
     writeDurably(this.journalPath, `${JSON.stringify({ format: "sakshya-sent/1", from: this.wallet.address, chainId: this.chainId, unconfirmed: this.unconfirmed }, null, 1)}\n`, 0o600);
   }
+}
+
+/** Where a key's journal and lock live: one pair per chain and key. */
+function keyFiles(home: string, chainId: number | bigint, address: string): string {
+  return path.join(home, "keys", `${chainId}-${address.toLowerCase()}`);
+}
+
+/**
+ * Takes the lock that lets one run at a time on this machine send with `address` on chain `chainId` — the command
+ * line's {@link KeySender} and the pipeline alike — waiting up to `waitMs` for another holder.
+ */
+export function lockKey(home: string, chainId: number | bigint, address: string, waitMs: number): Promise<() => Promise<void>> {
+  return acquireLock(
+    `${keyFiles(home, chainId, address)}.lock`,
+    waitMs,
+    `Another run on this machine is sending with key ${address}; it still was after ${waitMs / 1000} s — try again when it has finished.`,
+  );
 }
 
 function readJournal(file: string, from: string, chainId: number): JournalEntry[] {

@@ -46,9 +46,12 @@ export function isNodeRefusal(error: unknown): boolean {
   return typeof e?.error?.code === "number" || typeof e?.info?.error?.code === "number" || NODE_VERDICTS.has(String(e?.code));
 }
 
+/** How ethers and Node name no answer at all, or an answer that is not JSON-RPC. */
+const TRANSPORT_CODES = new Set(["TIMEOUT", "SERVER_ERROR", "NETWORK_ERROR", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "BAD_DATA", "UNSUPPORTED_OPERATION"]);
+
 /** No answer at all, or one that is not JSON-RPC: what the node did is unknown. */
 export function isTransportFailure(error: unknown): boolean {
-  return !(error instanceof SakshyaError) && !isNodeRefusal(error);
+  return TRANSPORT_CODES.has(String((error as { code?: unknown })?.code));
 }
 
 /** An answer that is not JSON-RPC: asking the same endpoint again will not help. */
@@ -70,7 +73,7 @@ export function asSakshyaError(error: unknown): SakshyaError {
   if (error instanceof SakshyaError) return error;
   const revert = decodeRevert(error);
   if (revert) return revert;
-  if (isTransportFailure(error) && (error as { code?: unknown })?.code !== undefined) {
+  if (isTransportFailure(error)) {
     return new ChainError(`${capitalised(describeTransportFailure(error))}; nothing more was sent.`);
   }
   const message = rpcMessage(error) || (error instanceof Error ? error.message.split("\n")[0] : String(error));

@@ -228,8 +228,8 @@ export class LandClient extends ContractClient {
 
   /** A parcel on chain is "already done" only with every detail asked: owners, area, place, land use, Record of Rights. */
   private sameParcel(existing: ParcelView, record: ParcelRecord, owners: readonly Owner[]): WriteResult {
-    const view = (p: { area: number; district: number; block: number; village: number }, landUse: string, recordHash: string, owners: string) => ({
-      "owner list hash": owners.toLowerCase(),
+    const view = (p: { area: number; district: number; block: number; village: number }, landUse: string, recordHash: string, ownerListHash: string) => ({
+      "owner list hash": ownerListHash.toLowerCase(),
       area: p.area,
       "district/block/village": `${p.district}/${p.block}/${p.village}`,
       "land use": landUse,

@@ -43,9 +43,9 @@ export class SiteFetcher {
 
   /**
    * GETs `url`, following redirects within the site: its origin, the same host over https, or a host it is also
-   * served under (its aliases). Any other redirect is reported as such, never followed. 404 and 410 mean the server does not have the file; any other
-   * failure (timeouts, refused connections, 5xx, 429, 401, 403) says nothing about the content and is "unreachable",
-   * so a network fault is never reported as tampering.
+   * served under (its aliases). Any other redirect is reported as such, never followed. 404 and 410 mean the server
+   * does not have the file; any other failure (timeouts, refused connections, 5xx, 429, 401, 403) says nothing about
+   * the content and is "unreachable", so a network fault is never reported as tampering.
    */
   async get(url: string, options: GetOptions & { anyOrigin: true }): Promise<Exclude<Fetched, { state: "redirected" }>>;
   async get(url: string, options: GetOptions): Promise<Fetched>;
