@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,4 +67,42 @@ export async function measureBatch(documents: number, anchor: Anchor): Promise<B
   const writes = [];
   for (const folder of folders) writes.push(await timeWrites(folder, batch));
   return { documents, parseSeconds, buildSeconds, writes };
+}
+
+/** One run of the real `sakshya cert batch` command, as a user starts it, timed from process start to exit. */
+export interface BatchCommandRow {
+  readonly documents: number;
+  readonly qr: boolean;
+  readonly folder: string;
+  readonly seconds: number;
+}
+
+const BIN = path.join(__dirname, "..", "bin", "sakshya.js");
+
+/**
+ * `sakshya cert batch` of the sample schema, default (QR codes) and `--no-qr`, for each size, in each folder: the
+ * command itself in its own process, so start-up, CSV parsing, writer threads and the final rename all count.
+ */
+export function measureBatchCommand(deploymentFile: string, sizes: readonly number[]): BatchCommandRow[] {
+  const rows: BatchCommandRow[] = [];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-batch-command-"));
+  try {
+    for (const documents of sizes) {
+      const csv = path.join(work, `graduates-${documents}.csv`);
+      fs.writeFileSync(csv, graduatesCsv(documents));
+      for (const folder of [os.tmpdir(), ...(fs.existsSync("/dev/shm") ? ["/dev/shm"] : [])]) {
+        for (const qr of [true, false]) {
+          const out = path.join(fs.mkdtempSync(path.join(folder, "sakshya-bench-")), "batch");
+          const args = [BIN, "--deployments", deploymentFile, "cert", "batch", csv, "--schema", SAMPLE_SCHEMA, "--issuer", "wbu", "--out", out, "--ledger", path.join(work, "ledger.json"), ...(qr ? [] : ["--no-qr"])];
+          const start = process.hrtime.bigint();
+          execFileSync(process.execPath, args, { stdio: "ignore" });
+          rows.push({ documents, qr, folder, seconds: seconds(start) });
+          fs.rmSync(path.dirname(out), { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
 }

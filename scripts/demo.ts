@@ -15,7 +15,6 @@ import { Wallet, type Signer } from "ethers";
 import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../src/certificates/batch";
 import { CertificateClient } from "../src/certificates/client";
 import { redact, type CertificateFile } from "../src/certificates/document";
-import { QR_DIR, writeQrCode } from "../src/certificates/qr";
 import { readRecords } from "../src/certificates/records";
 import { readSchema } from "../src/certificates/schema";
 import { collectCertificateFiles, verifyCertificates, type Verdict } from "../src/certificates/verify";
@@ -128,7 +127,7 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
   const records = readRecords(path.join(samples, "graduates-2026.csv"));
   const batch = buildBatch({ records, schema: readSchema(path.join(samples, "wbu-degree.schema.json")), issuer: "wbu", anchor, expiresAt: 0 }, keccak);
   const out = path.join(workDir, "graduates-2026");
-  await writeBatch(out, batch, { extra: { folder: QR_DIR, write: writeQrCode } });
+  await writeBatch(out, batch, { qr: true });
   console.log(`Built ${batch.manifest.documentCount} certificates with QR codes in ${out}; root ${batch.manifest.root}`);
   const client = new CertificateClient(deployment, universityKey, universityKey);
   const wbu = await directory.resolveOrganisation("wbu");

@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
+import { scanSvg } from "./helpers/qr";
 
 const SAMPLES = path.join(__dirname, "..", "scripts", "samples", "certificates");
 const SCHEMA = path.join(SAMPLES, "wbu-degree.schema.json");
@@ -55,6 +56,12 @@ describe("sakshya cert (command line)", function () {
     expect(JSON.parse(built.stdout).documentCount).to.equal(6);
     expect(fs.readdirSync(path.join(out, "certificates"))).to.have.length(6);
     expect(fs.readdirSync(path.join(out, "qr"))).to.have.length(6);
+    // Each QR code scans back to where to ask about its document, and nothing personal.
+    const first = JSON.parse(fs.readFileSync(certificate("000101"), "utf8"));
+    const hex = (value: string) => value.slice(2).toUpperCase();
+    expect(scanSvg(fs.readFileSync(path.join(out, "qr", "WBU-2026-000101.svg"), "utf8"))).to.equal(
+      `SAKSHYA:C1:${first.anchor.chainId}:${hex(first.anchor.registry)}:${hex(first.proof.root)}:${first.proof.index}:${hex(first.proof.targetHash)}`,
+    );
 
     const issued = await cli(["cert", "issue", out, ...ledger(), ...issuer]);
     expect(issued.code, issued.stderr).to.equal(0);
@@ -153,6 +160,44 @@ describe("sakshya cert (command line)", function () {
     fs.symlinkSync(folder, path.join(folder, "inner", "loop"));
     await expectNothingSent(cli(["cert", "verify", folder]), 2, /inner\/loop links back to a folder above it: a symbolic-link loop/);
     await expectNothingSent(cli(["cert", "verify", path.join(folder, "pipe.json")]), 2, /pipe\.json" is not a regular file or a folder/);
+  });
+
+  it("corrects a certificate: cert correct builds the replacement, cert issue lets it past the ledger, cert supersede finishes it", async () => {
+    const correction = path.join(work, "correction");
+    const correct = (extra: string[]) => cli(["cert", "correct", certificate("000103"), "--schema", SCHEMA, "--out", correction, ...ledger(), ...extra]);
+    await expectNothingSent(correct(["--set", "name=Farhana Begum"]), 2, /The changes leave every field as it is: there is nothing to correct/);
+    await expectNothingSent(correct(["--set", "nickname=Farha"]), 2, /Schema wbu-degree\/1 has no field nickname/);
+    await expectNothingSent(correct(["--set", "cgpa=11"]), 2, /line 1: cgpa 11 is above 10/);
+    await expectNothingSent(cli(["cert", "correct", path.join(work, "redacted.json"), "--schema", SCHEMA, "--set", "cgpa=8.2", "--out", correction]), 2, /This copy has hidden fields/);
+
+    const built = await correct(["--set", "name=Farhana Begum Sheikh"]);
+    expect(built.code, built.stderr).to.equal(0);
+    const replacement = path.join(correction, "certificates", "WBU-2026-000103.json");
+    expect(built.stdout).to.contain(`then: sakshya cert supersede ${replacement}`);
+    const manifest = JSON.parse(fs.readFileSync(path.join(correction, "batch.json"), "utf8"));
+    const original = JSON.parse(fs.readFileSync(certificate("000103"), "utf8"));
+    expect(manifest.corrects).to.deep.equal([{ index: 0, root: original.proof.root, oldIndex: original.proof.index }]);
+
+    // Supersede needs the replacement on chain first; then the ledger's link names the original.
+    await expectNothingSent(cli(["cert", "supersede", replacement, ...ledger(), ...issuer]), 2, /records no correction issued as document 0 of batch/);
+    const issued = await cli(["cert", "issue", correction, ...ledger(), ...issuer]);
+    expect(issued.code, issued.stderr).to.equal(0);
+    const superseded = await cli(["cert", "supersede", replacement, ...ledger(), ...issuer]);
+    expect(superseded.code, superseded.stderr).to.equal(0);
+    expect(superseded.stdout).to.match(new RegExp(`✓ superseded document ${original.proof.index} of ${original.proof.root} by document 0 of ${manifest.root}`));
+    const again = await expectNothingSent(cli(["cert", "supersede", replacement, ...ledger(), ...issuer]), 0, /^$/);
+    expect(again.stdout).to.match(/already on chain, nothing sent/);
+
+    const old = await cli(["cert", "verify", certificate("000103")]);
+    expect(old.code).to.equal(1);
+    expect(old.stdout).to.contain(`superseded by a corrected document: document 0 of batch ${manifest.root}`);
+    expect((await cli(["cert", "verify", replacement])).code).to.equal(0);
+    // Another supersession of the original is refused by name.
+    await expectNothingSent(
+      cli(["cert", "supersede", certificate("000103"), certificate("000102"), ...issuer]),
+      2,
+      new RegExp(`is already superseded by document 0 of batch ${manifest.root}; nothing was sent`),
+    );
   });
 
   it("says it could not check when the chain is unreachable, never that a certificate is invalid", async () => {

@@ -291,7 +291,7 @@ describe("sakshya under faults (command line)", function () {
       await expectNothingSent(
         on(chain.url)(["cert", "issue", second.dir, "--ledger", ledgerFile(), ...issuer]),
         2,
-        new RegExp(`3 record\\(s\\) of this batch \\(document 0, 1, 2\\) were already issued in batch ${first.root}, which stands on chain; nothing was sent\\. To issue them again, revoke that batch first \\(issued-in-error\\)\\.`),
+        new RegExp(`3 record\\(s\\) of this batch \\(document 0, 1, 2\\) were already issued in batch ${first.root}, which stands on chain; nothing was sent\\. To change a record, use "cert correct"; to issue them again, revoke that batch first \\(issued-in-error\\)\\.`),
       );
       expect((await on(chain.url)(["cert", "revoke", "--batch", first.dir, "--reason", "issued-in-error", ...issuer])).code).to.equal(0);
       const again = await on(chain.url)(["cert", "issue", second.dir, "--ledger", ledgerFile(), ...issuer]);
@@ -373,6 +373,15 @@ describe("sakshya under faults (command line)", function () {
       const redacted = await expectNothingSent(on(chain.url)(["cert", "redact", certificate, "--hide", "cgpa", "--out", path.join(work, "missing", "r.json")]), 2, /^error: Could not use ".*missing\/r\.json": it, or a folder on its path, does not exist\.$/m);
       expect(redacted.stderr).to.not.match(/Unexpected/);
       await expectNothingSent(on(chain.url)(["cert", "verify", path.join(work, "missing")]), 2, /missing" does not exist/);
+    });
+
+    it("reports progress on a pipe too, a line at a time (a bar only on a terminal)", async () => {
+      const csv = graduates(path.join(work, "progress.csv"), 20_000, 2_000);
+      const args = ["--rpc-url", chain.url, "--deployments", deploymentFile, "cert", "batch", csv, "--schema", SCHEMA, "--issuer", "wbu", "--out", path.join(work, "progress"), "--no-qr"];
+      const piped = await runCli(args, { SAKSHYA_PROGRESS_SECONDS: "0" });
+      expect(piped.code, piped.stderr).to.equal(0);
+      expect(piped.stderr).to.match(/^hashing: 1,000 of 2,000$/m).and.to.match(/^writing: 1,000 of 2,000$/m);
+      expect(piped.stderr).to.not.match(/\[/, "no bar drawn into a pipe");
     });
 
     it("a killed cert batch leaves a staging folder only its owner can read, removed by the next run; two runs into one folder: one refuses", async () => {

@@ -59,7 +59,9 @@ describe("formats a third party can re-implement (docs/formats.md)", () => {
 
   it("QR payload", () => {
     const { anchor, proof } = VECTORS.certificate.file;
-    expect(VECTORS.qrPayload).to.equal(`sakshya:cert/1?chain=${anchor.chainId}&registry=${anchor.registry}&root=${proof.root}&index=${proof.index}&target=${proof.targetHash}`);
+    const hex = (value: string) => value.slice(2).toUpperCase();
+    expect(VECTORS.qrPayload).to.equal(`SAKSHYA:C1:${anchor.chainId}:${hex(anchor.registry)}:${hex(proof.root)}:${proof.index}:${hex(proof.targetHash)}`);
+    expect(VECTORS.qrPayload).to.match(/^[0-9A-Z $%*+\-./:]+$/, "every character in the QR alphanumeric set");
   });
 
   it("land owner commitment, owners hash and snapshot leaf", () => {

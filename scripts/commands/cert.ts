@@ -5,12 +5,12 @@ import { SingleBar } from "cli-progress";
 import { action, type ActionIo } from "../../src/cli/action";
 import { parseDate } from "../../src/cli/arguments";
 import { isoTime, reportWrite as reportWriteTo, skipped } from "../../src/cli/output";
-import { buildBatch, writeBatch } from "../../src/certificates/batch";
-import { CertificateClient, type BatchRef, type WriteResult } from "../../src/certificates/client";
-import { parseCertificate, redact } from "../../src/certificates/document";
+import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../../src/certificates/batch";
+import { buildCorrection, parseChanges } from "../../src/certificates/correction";
+import { CertificateClient, type BatchRef, type DocumentRef, type WriteResult } from "../../src/certificates/client";
+import { readCertificate, redact } from "../../src/certificates/document";
 import { batchOf, documentOf, documentsOf, issueBatchFolder, organisationOf } from "../../src/certificates/issuing";
 import { IssuedLedger } from "../../src/certificates/ledger";
-import { QR_DIR, writeQrCode } from "../../src/certificates/qr";
 import { readRecords } from "../../src/certificates/records";
 import { readSchema } from "../../src/certificates/schema";
 import { collectCertificateFiles, couldNotCheck, verdictsExitCode, verifyCertificates } from "../../src/certificates/verify";
@@ -23,12 +23,26 @@ import { loadKeccak } from "../../src/hashing/keccak";
 
 const DEFAULT_LEDGER = "certificates-ledger.json";
 
-/** A progress bar on a terminal for work worth watching; nothing in JSON mode or when output is piped. */
+/**
+ * Progress of work worth watching (1,000 items or more) on stderr: a bar on a terminal; a line every few seconds
+ * (SAKSHYA_PROGRESS_SECONDS, default 2) when stderr is a pipe or a log, so a scheduled job's log shows it moving.
+ * Nothing in JSON mode.
+ */
 function progress(io: ActionIo, label: string, total: number): ((done: number) => void) & { stop(): void } {
-  const show = !io.out.json && process.stderr.isTTY && total >= 1000;
-  const bar = show ? new SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr }) : undefined;
-  bar?.start(total, 0);
-  return Object.assign((done: number) => bar?.update(done), { stop: () => bar?.stop() });
+  const worth = !io.out.json && total >= 1000;
+  if (worth && process.stderr.isTTY) {
+    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr });
+    bar.start(total, 0);
+    return Object.assign((done: number) => bar.update(done), { stop: () => bar.stop() });
+  }
+  const everyMs = 1000 * Number(process.env.SAKSHYA_PROGRESS_SECONDS || 2);
+  let last = Date.now();
+  const report = (done: number) => {
+    if (!worth || done >= total || Date.now() - last < everyMs) return;
+    last = Date.now();
+    process.stderr.write(`${label}: ${done.toLocaleString("en-IN")} of ${total.toLocaleString("en-IN")}\n`);
+  };
+  return Object.assign(report, { stop: () => undefined });
 }
 
 function parseExpiry(value: string | undefined): number {
@@ -36,6 +50,17 @@ function parseExpiry(value: string | undefined): number {
   const seconds = parseDate(value, "--expires");
   if (seconds <= Date.now() / 1000) throw new InputError(`--expires ${value} is not in the future.`);
   return seconds;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The document a correction replaces, as the ledger recorded it when the correction was issued. */
+function correctedDocument(replacement: DocumentRef, ledger: string): DocumentRef {
+  const old = IssuedLedger.open(ledger).correctedBy(replacement.root, replacement.index);
+  if (!old) {
+    throw new InputError(`The ledger ${ledger} records no correction issued as document ${replacement.index} of batch ${replacement.root}; name the certificate it replaces as well.`);
+  }
+  return { issuerOrgId: replacement.issuerOrgId, ...old };
 }
 
 function parseIndices(value: string): number[] {
@@ -136,7 +161,7 @@ export function certCommand(): Command {
         );
         hashing.stop();
         const writing = progress(io, "writing", records.length);
-        await writeBatch(o.out, batch, { extra: o.qr ? { folder: QR_DIR, write: writeQrCode } : undefined, onProgress: writing });
+        await writeBatch(o.out, batch, { qr: o.qr, onProgress: writing });
         writing.stop();
         const seconds = (Date.now() - started) / 1000;
         const { manifest } = batch;
@@ -207,15 +232,42 @@ export function certCommand(): Command {
   );
 
   cert
-    .command("supersede")
-    .description("revoke a certificate in favour of its corrected replacement (issue the replacement first)")
-    .argument("<old>", "certificate file being replaced")
-    .argument("<replacement>", "certificate file of the corrected document")
+    .command("correct")
+    .description("build the corrected replacement of an issued certificate, linked to it in the ledger (offline)")
+    .argument("<certificate>", "the issuer's full copy of the certificate to correct")
+    .requiredOption("--schema <file>", "the schema the certificate follows")
+    .requiredOption("--set <field=value>", "a corrected field (repeatable); an empty value removes an optional field", collect, [])
+    .requiredOption("--out <dir>", "new folder for the one-certificate correction batch")
+    .option("--expires <date>", "expiry date of the replacement (YYYY-MM-DD); none by default")
+    .option("--ledger <file>", "the issuer's ledger of issued records", DEFAULT_LEDGER)
+    .option("--no-qr", "skip the QR code image")
     .action(
-      action(async (io, [oldFile, newFile]) => {
+      action<{ schema: string; set: string[]; out: string; expires?: string; ledger: string; qr: boolean }>(async (io, [file], o) => {
+        const certificate = readCertificate(file);
+        const batch = buildCorrection(certificate, parseChanges(o.set), { schema: readSchema(o.schema), expiresAt: parseExpiry(o.expires), ledger: IssuedLedger.open(o.ledger) }, await loadKeccak());
+        await writeBatch(o.out, batch, { qr: o.qr });
+        const replacement = path.join(o.out, CERTIFICATES_DIR, `${batch.names[0]}.json`);
+        const { root, index } = certificate.proof;
+        io.out.result({ root: batch.manifest.root, corrects: { root, index }, out: o.out, replacement }, [
+          `✓ Built the correction of document ${index} of batch ${root} in ${o.out}`,
+          `  next: sakshya cert issue ${o.out}`,
+          `  then: sakshya cert supersede ${replacement}`,
+        ]);
+      }),
+    );
+
+  cert
+    .command("supersede")
+    .description("revoke a certificate in favour of its corrected, issued replacement (a correction names its original)")
+    .argument("<old-or-replacement>", "the certificate being replaced; or, alone, the replacement `cert correct` built")
+    .argument("[replacement]", "certificate file of the corrected document")
+    .option("--ledger <file>", "the issuer's ledger, which links a correction to its original", DEFAULT_LEDGER)
+    .action(
+      action<{ ledger: string }>(async (io, [first, second], o) => {
         const directory = (await io.open()).directory();
         const issuerId = (code: string) => directory.resolveOrganisation(code);
-        const [old, replacement] = [await documentOf(oldFile, issuerId), await documentOf(newFile, issuerId)];
+        const replacement = await documentOf(second ?? first, issuerId);
+        const old = second === undefined ? correctedDocument(replacement, o.ledger) : await documentOf(first, issuerId);
         const result = await (await writableClient(io)).supersede(old, replacement);
         reportWrite(io, `superseded document ${old.index} of ${old.root} by document ${replacement.index} of ${replacement.root}`, result, { old, replacement });
       }),
@@ -230,15 +282,9 @@ export function certCommand(): Command {
     .action(
       action<{ hide: string; out: string }>(async (io, [file], o) => {
         if (fs.existsSync(o.out)) throw new InputError(`${o.out} already exists; choose another file for the redacted copy.`);
-        let text: string;
-        try {
-          text = fs.readFileSync(file, "utf8");
-        } catch {
-          throw new InputError(`${file} does not exist.`);
-        }
         const names = o.hide.split(",").map((n) => n.trim()).filter(Boolean);
         if (names.length === 0) throw new InputError("Name at least one field to hide, e.g. --hide dateOfBirth,cgpa.");
-        const redacted = redact(parseCertificate(text, path.basename(file)), names, await loadKeccak());
+        const redacted = redact(readCertificate(file), names, await loadKeccak());
         fs.writeFileSync(o.out, `${JSON.stringify(redacted, null, 1)}\n`);
         io.out.result({ out: o.out, hidden: names }, [`✓ Wrote ${o.out} with ${names.join(", ")} hidden`]);
       }),

@@ -4,11 +4,13 @@ import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { BackgroundWriter } from "../io/background-writer";
+import { qrModules, qrSvg } from "../io/qr-code";
 import { canonicalJson } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
 import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type CertificateFile } from "./document";
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
+import { QR_DIR, verificationPayload } from "./qr";
 import type { SourceRecord } from "./records";
 import { coerceField, type CertificateSchema, type FieldValue } from "./schema";
 
@@ -26,6 +28,8 @@ export const manifestSchema = z.object({
   anchor: z.object({ chainId: z.number().int().positive(), registry: z.string() }),
   /** Identity hash of each record, by document index: what the ledger keeps once the batch is issued. */
   identities: z.array(z.string()),
+  /** Documents of this batch that correct documents of an earlier batch of the issuer (`cert correct`). */
+  corrects: z.array(z.object({ index: z.number().int().nonnegative(), root: z.string().regex(/^0x[0-9a-f]{64}$/), oldIndex: z.number().int().nonnegative() })).optional(),
   createdAt: z.string(),
 });
 export type BatchManifest = z.infer<typeof manifestSchema>;
@@ -44,6 +48,11 @@ export interface BatchRequest {
   /** Unix seconds, 0 for never. */
   readonly expiresAt: number;
   readonly ledger?: IssuedLedger;
+  /**
+   * A one-record batch correcting an issued document: the record may carry that document's identity, which the
+   * ledger would otherwise refuse as issued before, and the manifest names the document it replaces.
+   */
+  readonly corrects?: { readonly root: string; readonly index: number; readonly identity: string };
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -88,6 +97,7 @@ export function identityHash(schema: CertificateSchema, issuer: string, fields: 
 export function buildBatch(request: BatchRequest, keccak: Keccak, source = "records"): BuiltBatch {
   const { schema, records } = request;
   if (records.length === 0) throw new InputError(`${source} holds no records.`);
+  if (request.corrects && records.length !== 1) throw new RangeError("A correction batch holds exactly one record.");
   const problems: RowProblem[] = [];
   const known = new Set(Object.keys(schema.fields));
   const unknownColumns = Object.keys(records[0].values).filter((column) => !known.has(column));
@@ -114,7 +124,8 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
     // A row with other faults can still duplicate another: check identity whenever its identity fields are sound.
     const identity = schema.identity.every((name) => name in fields) ? identityHash(schema, request.issuer, fields, keccak) : "";
     const earlier = identity ? firstLineOf.get(identity) : undefined;
-    const issuedIn = identity ? request.ledger?.issuedIn(identity) : undefined;
+    const corrected = request.corrects !== undefined && identity === request.corrects.identity;
+    const issuedIn = identity && !corrected ? request.ledger?.issuedIn(identity) : undefined;
     if (earlier !== undefined) rowProblems.push(`duplicate of line ${earlier} (${schema.identity.join(", ")})`);
     else if (issuedIn !== undefined) rowProblems.push(`already issued in batch ${issuedIn}`);
     else if (identity) firstLineOf.set(identity, record.line);
@@ -175,6 +186,7 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
     ...header,
     anchor: { ...request.anchor },
     identities,
+    ...(request.corrects ? { corrects: [{ index: 0, root: request.corrects.root, oldIndex: request.corrects.index }] } : {}),
     createdAt: new Date().toISOString(),
   };
   return { manifest, names, certificate };
@@ -185,13 +197,14 @@ function safeFileName(value: string): string {
 }
 
 /**
- * Writes the batch into a new folder: the manifest, one certificate file per record and, through `extra`, anything
- * else per certificate (QR codes, PDFs). Everything goes into a temporary folder renamed into place at the end, so a
+ * Writes the batch into a new folder: the manifest, one certificate file per record and, on request, its QR code.
+ * Everything goes into a temporary folder renamed into place at the end, so a
  * crash never leaves half a batch that looks whole; an existing folder is never overwritten.
  */
 export interface WriteOptions {
   /** Writes more per certificate (a QR code, a PDF) into `folder` of the staging directory. */
-  readonly extra?: { folder: string; write: (staging: string, certificate: CertificateFile, name: string) => Promise<void> };
+  /** Writes each certificate's QR code too, as `qr/<name>.svg`. */
+  readonly qr?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Writer threads; by default two for batches of 2,000 or more, none (write in line) below. Pass 0 in a process
@@ -203,10 +216,10 @@ export interface WriteOptions {
 
 const THREADED_FROM = 2_000;
 
-export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onProgress, threads }: WriteOptions = {}): Promise<void> {
+export async function writeBatch(outDir: string, batch: BuiltBatch, { qr, onProgress, threads }: WriteOptions = {}): Promise<void> {
   const staging = claimStaging(outDir);
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR));
-  if (extra) fs.mkdirSync(path.join(staging, extra.folder));
+  if (qr) fs.mkdirSync(path.join(staging, QR_DIR));
   const total = batch.manifest.documentCount;
   const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
   const writer = threadCount > 0 ? new BackgroundWriter(threadCount) : undefined;
@@ -221,7 +234,11 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { extra, onP
       const text = `${JSON.stringify(certificate, null, 1)}\n`;
       if (writer) await writer.write(file, text);
       else fs.writeFileSync(file, text);
-      if (extra) await extra.write(staging, certificate, name);
+      if (qr) {
+        const image = path.join(staging, QR_DIR, `${name}.svg`);
+        if (writer) await writer.writeQrCode(image, verificationPayload(certificate));
+        else fs.writeFileSync(image, qrSvg(qrModules(verificationPayload(certificate))));
+      }
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
     await writer?.close();

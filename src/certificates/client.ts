@@ -218,9 +218,18 @@ export class CertificateClient extends ContractClient {
     return found;
   }
 
-  /** Revokes `old` in favour of `replacement`, a document of the same issuer. */
-  supersede(old: DocumentRef, replacement: DocumentRef): Promise<WriteResult> {
+  /**
+   * Revokes `old` in favour of `replacement`, a document of the same issuer; already done when `old` stands
+   * superseded by this replacement, refused when by another.
+   */
+  async supersede(old: DocumentRef, replacement: DocumentRef): Promise<WriteResult> {
     if (old.issuerOrgId !== replacement.issuerOrgId) throw new InputError("A replacement must be a certificate of the same issuer.");
+    const [status] = await this.statuses([old]);
+    if (status.status === "superseded" && status.replacement) {
+      const now = status.replacement;
+      if (now.root === replacement.root.toLowerCase() && now.index === replacement.index) return ALREADY_DONE;
+      throw new InputError(`Document ${old.index} of batch ${old.root} is already superseded by document ${now.index} of batch ${now.root}; nothing was sent.`);
+    }
     return this.send("supersede", [old.issuerOrgId, old.root, old.index, replacement.root, replacement.index]);
   }
 

@@ -1,11 +1,10 @@
 import fs from "node:fs";
-import path from "node:path";
 import { InputError } from "../errors";
 import type { DirectoryClient } from "../directory/client";
 import { decodeCode } from "../directory/vocabulary";
 import { readManifest, type BatchManifest } from "./batch";
 import type { BatchRef, CertificateClient, DocumentRef, WriteResult } from "./client";
-import { parseCertificate } from "./document";
+import { readCertificate } from "./document";
 import { IssuedLedger } from "./ledger";
 
 /** The organisation a key signs for, by id and directory code, or an error naming why it cannot issue. */
@@ -40,7 +39,7 @@ export async function issueBatchFolder(
   return IssuedLedger.update(ledgerFile, lockWaitMs, async (ledger) => {
     await refuseReissue(manifest, orgId, ledger, certificates);
     const result = await certificates.issue(manifest, orgId);
-    ledger.recordBatch(manifest.root, manifest.identities);
+    ledger.recordBatch(manifest.root, manifest.identities, manifest.corrects);
     return { manifest, result };
   });
 }
@@ -51,15 +50,16 @@ export async function issueBatchFolder(
  */
 async function refuseReissue(manifest: BatchManifest, orgId: number, ledger: IssuedLedger, certificates: CertificateClient): Promise<void> {
   const clashes = new Map<string, number[]>();
+  const corrects = (index: number, root: string) => manifest.corrects?.some((link) => link.index === index && link.root === root) ?? false;
   manifest.identities.forEach((identity, index) => {
     const root = ledger.issuedIn(identity);
-    if (root !== undefined && root !== manifest.root) clashes.set(root, [...(clashes.get(root) ?? []), index]);
+    if (root !== undefined && root !== manifest.root && !corrects(index, root)) clashes.set(root, [...(clashes.get(root) ?? []), index]);
   });
   for (const [root, indices] of clashes) {
     if (await certificates.standing({ issuerOrgId: orgId, root })) {
       const shown = indices.slice(0, 5).join(", ") + (indices.length > 5 ? ", …" : "");
       throw new InputError(
-        `${indices.length} record(s) of this batch (document ${shown}) were already issued in batch ${root}, which stands on chain; nothing was sent. To issue them again, revoke that batch first (issued-in-error).`,
+        `${indices.length} record(s) of this batch (document ${shown}) were already issued in batch ${root}, which stands on chain; nothing was sent. To change a record, use "cert correct"; to issue them again, revoke that batch first (issued-in-error).`,
       );
     }
   }
@@ -69,13 +69,7 @@ async function refuseReissue(manifest: BatchManifest, orgId: number, ledger: Iss
 export async function documentsOf(files: readonly string[], issuerId: IssuerResolver): Promise<Array<{ batch: BatchRef; indices: number[] }>> {
   const byBatch = new Map<string, { batch: BatchRef; indices: number[] }>();
   for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch {
-      throw new InputError(`${file} does not exist.`);
-    }
-    const { issuer, proof } = parseCertificate(text, path.basename(file));
+    const { issuer, proof } = readCertificate(file);
     const key = `${issuer} ${proof.root}`;
     const entry = byBatch.get(key) ?? { batch: { issuerOrgId: await issuerId(issuer), root: proof.root }, indices: [] };
     entry.indices.push(proof.index);

@@ -7,6 +7,8 @@ const ledgerFile = z.object({
   format: z.literal("sakshya-ledger/1"),
   /** Identity hash of each issued record → root of the batch that issued it. */
   records: z.record(z.string()),
+  /** `<root>:<index>` of each issued correction → `<root>:<index>` of the document it replaces. */
+  corrections: z.record(z.string()).optional(),
 });
 
 /**
@@ -19,10 +21,11 @@ export class IssuedLedger {
   private constructor(
     readonly file: string,
     private readonly records: Map<string, string>,
+    private readonly corrections: Map<string, string>,
   ) {}
 
   static open(file: string): IssuedLedger {
-    if (!fs.existsSync(file)) return new IssuedLedger(file, new Map());
+    if (!fs.existsSync(file)) return new IssuedLedger(file, new Map(), new Map());
     let text: string;
     try {
       text = fs.readFileSync(file, "utf8");
@@ -37,7 +40,7 @@ export class IssuedLedger {
     }
     const parsed = ledgerFile.safeParse(json);
     if (!parsed.success) throw new InputError(`The ledger ${file} is not a Sakshya ledger.`);
-    return new IssuedLedger(file, new Map(Object.entries(parsed.data.records)));
+    return new IssuedLedger(file, new Map(Object.entries(parsed.data.records)), new Map(Object.entries(parsed.data.corrections ?? {})));
   }
 
   /**
@@ -49,7 +52,8 @@ export class IssuedLedger {
     try {
       const ledger = IssuedLedger.open(file);
       const result = await change(ledger);
-      writeDurably(file, JSON.stringify({ format: "sakshya-ledger/1", records: Object.fromEntries(ledger.records) }));
+      const corrections = ledger.corrections.size > 0 ? { corrections: Object.fromEntries(ledger.corrections) } : {};
+      writeDurably(file, JSON.stringify({ format: "sakshya-ledger/1", records: Object.fromEntries(ledger.records), ...corrections }));
       return result;
     } finally {
       await release();
@@ -61,8 +65,20 @@ export class IssuedLedger {
     return this.records.get(identity);
   }
 
-  /** Records a batch's identities (again, harmlessly, if it was recorded before); saved when the update ends. */
-  recordBatch(root: string, identities: readonly string[]): void {
+  /**
+   * Records a batch's identities (again, harmlessly, if it was recorded before) and the documents it corrects;
+   * saved when the update ends. A corrected record's identity now points to its correction.
+   */
+  recordBatch(root: string, identities: readonly string[], corrects: ReadonlyArray<{ index: number; root: string; oldIndex: number }> = []): void {
     for (const identity of identities) this.records.set(identity, root);
+    for (const link of corrects) this.corrections.set(`${root}:${link.index}`, `${link.root}:${link.oldIndex}`);
+  }
+
+  /** The document `root`/`index` corrects, if it is an issued correction. */
+  correctedBy(root: string, index: number): { root: string; index: number } | undefined {
+    const old = this.corrections.get(`${root}:${index}`);
+    if (old === undefined) return undefined;
+    const [oldRoot, oldIndex] = old.split(":");
+    return { root: oldRoot, index: Number(oldIndex) };
   }
 }

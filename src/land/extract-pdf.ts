@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import PDFDocument from "pdfkit";
-import QRCode from "qrcode";
 import { isoTime } from "../cli/output";
+import { qrModules, qrPath } from "../io/qr-code";
 import { extractPayload, type TitleExtract } from "./extract";
 import { percent } from "./titles";
 
@@ -15,7 +15,7 @@ const PRINTED_HISTORY = 14;
  * none, and an owner proves a commitment is theirs with their owner card.
  */
 export async function writeExtractPdf(extract: TitleExtract, file: string): Promise<void> {
-  const qr = await QRCode.toBuffer(extractPayload(extract), { errorCorrectionLevel: "M", margin: 1, width: 300 });
+  const qr = qrModules(extractPayload(extract));
   const doc = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: `Title extract ${extract.parcel.ulpin}`, Creator: "Sakshya" } });
   const done = new Promise<void>((resolve, reject) => {
     const out = fs.createWriteStream(file);
@@ -27,7 +27,8 @@ export async function writeExtractPdf(extract: TitleExtract, file: string): Prom
 
   doc.font("Helvetica-Bold").fontSize(18).text("Title extract — Record of Rights", MARGIN, MARGIN);
   doc.font("Helvetica").fontSize(10).fillColor("#555").text(`Issued ${extract.issuedAt} from the land registry on chain ${anchor.chainId}, block ${anchor.block}.`);
-  doc.image(qr, doc.page.width - MARGIN - 110, MARGIN, { width: 110 });
+  // Drawn as vector paths, sharp however the page is printed or zoomed.
+  doc.save().translate(doc.page.width - MARGIN - 110, MARGIN).scale(110 / qr.length).path(qrPath(qr)).lineWidth(1).stroke("#000").restore();
   doc.moveDown(1.5).fillColor("black");
 
   section(doc, "Parcel");
