@@ -301,6 +301,21 @@ describe("sakshya under faults (command line)", function () {
   });
 
   describe("one key, several runs at once", () => {
+    it("a nonce another tool took meanwhile is one sentence, without the signed transaction, and the next run goes on", async () => {
+      const { dir, root } = await newBatch();
+      const rpc = await serveFaultyRpc(chain.url, "nonce-taken");
+      try {
+        const clash = await expectNothingSent(on(rpc.url)(["cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]), 2, /^error: The node refused the transaction's nonce: another transaction of this key was sent meanwhile, from another machine or tool; nothing was sent — run the command again\.$/m);
+        expect(clash.stderr).to.not.match(/0x[0-9a-f]{130,}/);
+      } finally {
+        await rpc.close();
+      }
+      const next = await on(chain.url)(["cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]);
+      expect(next.code, next.stderr).to.equal(0);
+      expect(next.stderr).to.not.match(/earlier run/);
+      expect(ledgerRoots()).to.include(root);
+    });
+
     it("four cert issue runs at once all land, and the ledger keeps every batch", async () => {
       const batches = [await newBatch(), await newBatch(), await newBatch(), await newBatch()];
       const results = await Promise.all(batches.map(({ dir }) => on(chain.url)(["cert", "issue", dir, "--ledger", ledgerFile(), ...issuer])));

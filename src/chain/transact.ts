@@ -73,6 +73,10 @@ export function asSakshyaError(error: unknown): SakshyaError {
   if (error instanceof SakshyaError) return error;
   const revert = decodeRevert(error);
   if (revert) return revert;
+  const code = (error as { code?: unknown })?.code;
+  if (code === "NONCE_EXPIRED" || code === "REPLACEMENT_UNDERPRICED") {
+    return new ChainError("The node refused the transaction's nonce: another transaction of this key was sent meanwhile, from another machine or tool; nothing was sent — run the command again.");
+  }
   if (isTransportFailure(error)) {
     return new ChainError(`${capitalised(describeTransportFailure(error))}; nothing more was sent.`);
   }

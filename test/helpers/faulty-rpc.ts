@@ -8,9 +8,10 @@ import { keccak256 } from "ethers";
  * - `silent-after`: answers the first `after` requests, then falls silent;
  * - `garbage-after-send`: hands a transaction to the node, then answers it (and everything after) with HTML;
  * - `gone-after-send`: hands a transaction to the node, answers it, then closes every connection;
- * - `lose-sends`: answers a transaction with its hash but never hands it on (a node that restarts empty).
+ * - `lose-sends`: answers a transaction with its hash but never hands it on (a node that restarts empty);
+ * - `nonce-taken`: refuses every transaction as Besu and Geth do when another one of the key took its nonce.
  */
-export type Fault = "pass" | "silent" | "silent-after" | "garbage-after-send" | "gone-after-send" | "lose-sends";
+export type Fault = "pass" | "silent" | "silent-after" | "garbage-after-send" | "gone-after-send" | "lose-sends" | "nonce-taken";
 
 interface RpcRequest {
   id: unknown;
@@ -43,6 +44,10 @@ export async function serveFaultyRpc(upstream: string, fault: Fault = "pass", af
         const parsed = JSON.parse(body) as RpcRequest | RpcRequest[];
         const calls = Array.isArray(parsed) ? parsed : [parsed];
         const sends = calls.filter((c) => c.method === "eth_sendRawTransaction");
+        if (sends.length > 0 && mode === "nonce-taken") {
+          const refusal = (c: RpcRequest) => ({ jsonrpc: "2.0", id: c.id, error: { code: -32000, message: "nonce too low" } });
+          return response.end(JSON.stringify(Array.isArray(parsed) ? calls.map(refusal) : refusal(calls[0])));
+        }
         if (sends.length > 0 && mode === "lose-sends") {
           const answers = await Promise.all(
             calls.map(async (c) =>
