@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, type ParamType } from "ethers";
 import { decodeRevert, suiteErrorInterface } from "../src/chain/revert";
@@ -25,5 +27,15 @@ describe("revert sentences", () => {
       if (decoded!.message.includes(`${fragment.name}(`)) raw.push(fragment.name);
     });
     expect(raw, "errors without a sentence").to.deep.equal([]);
+  });
+});
+
+describe("module boundaries", () => {
+  it("no domain module imports command-line code: the service and the command line share src/ alone", () => {
+    const root = path.join(__dirname, "..", "src");
+    const offenders = (fs.readdirSync(root, { recursive: true, encoding: "utf8" }) as string[])
+      .filter((file) => file.endsWith(".ts") && !file.startsWith(`cli${path.sep}`))
+      .filter((file) => /from "(\.\.?\/)+(cli|scripts)\//.test(fs.readFileSync(path.join(root, file), "utf8")));
+    expect(offenders).to.deep.equal([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { action } from "../../src/cli/action";
 import { parseTime } from "../../src/cli/arguments";
-import { isoTime, table } from "../../src/cli/output";
+import { table } from "../../src/cli/output";
+import { isoTime } from "../../src/io/time";
 import { parseAddress, type OrganisationDetail, type OrganisationView } from "../../src/directory/client";
 import { parseEnode, parseNodeReference } from "../../src/directory/enode";
 import { CAPABILITY_NAMES, KINDS, parseJurisdiction, parseJurisdictions } from "../../src/directory/vocabulary";

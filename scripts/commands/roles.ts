@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { isHexString } from "ethers";
 import { action } from "../../src/cli/action";
-import { isoTime, table } from "../../src/cli/output";
+import { table } from "../../src/cli/output";
+import { isoTime } from "../../src/io/time";
 import { parseAddress } from "../../src/directory/client";
 import { InputError } from "../../src/errors";
 import { describePermissions, describeRoles, pendingOperations } from "../../src/governance/inspect";

@@ -51,9 +51,6 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
-export function isoTime(unix: number): string {
-  return unix === 0 ? "-" : new Date(unix * 1000).toISOString().replace(".000Z", "Z");
-}
 
 /** Reports a registry write: sent (with its transaction) or found already on chain and not sent again. */
 export function reportWrite(out: Output, what: string, result: WriteResult, extra: Record<string, unknown> = {}, already = "already-done"): void {

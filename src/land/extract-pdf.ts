@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import PDFDocument from "pdfkit";
-import { isoTime } from "../cli/output";
+import { isoTime } from "../io/time";
 import { qrModules, qrPath } from "../io/qr-code";
 import { extractPayload, type TitleExtract } from "./extract";
 import { percent } from "./titles";

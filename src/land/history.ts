@@ -1,7 +1,7 @@
 import type { Result } from "ethers";
 import type { DirectoryClient } from "../directory/client";
 import { decodeCode } from "../directory/vocabulary";
-import { isoTime } from "../cli/output";
+import { isoTime } from "../io/time";
 import type { LandClient, ParcelView } from "./client";
 import { currentOwners, ownersOf, type LandEvent } from "./events";
 import { percent, ulpinText, type Owner } from "./titles";
