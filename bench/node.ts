@@ -1,19 +1,9 @@
 import { spawn, execFile } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../src/io/net";
 
 const ROOT = path.join(__dirname, "..");
 const HARDHAT = require.resolve("hardhat/internal/cli/cli", { paths: [ROOT] });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Runs `node <args>` in the project folder and parses the last line it prints as JSON. */
 function runForJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {

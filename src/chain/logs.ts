@@ -10,7 +10,12 @@ const SMALLEST_WINDOW = 64;
  * refuses, and the window is halved until it answers, then walked to the head.
  */
 export async function getLogsFrom(provider: Provider, filter: Filter, fromBlock: number): Promise<Log[]> {
-  const head = await provider.getBlockNumber();
+  return getLogsInRange(provider, filter, fromBlock, await provider.getBlockNumber());
+}
+
+/** Every log matching `filter` from `fromBlock` to `toBlock`, in as few queries as the node allows (see above). */
+export async function getLogsInRange(provider: Provider, filter: Filter, fromBlock: number, toBlock: number): Promise<Log[]> {
+  const head = toBlock;
   const logs: Log[] = [];
   let window = head - fromBlock + 1;
   for (let start = fromBlock; start <= head; ) {

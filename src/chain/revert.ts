@@ -1,13 +1,4 @@
-import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
-import {
-  CertificateRegistry__factory,
-  ILandRegistry__factory,
-  ParticipantDirectory__factory,
-  SakshyaAuthority__factory,
-  WebsiteRegistry__factory,
-  ValidatorSet__factory,
-  NodePermissions__factory,
-} from "../../typechain-types";
+import { isHexString, type ErrorDescription, type Interface } from "ethers";
 import { BESU_ERRORS } from "../besu/sentences";
 import { CERTIFICATE_ERRORS } from "../certificates/sentences";
 import { DIRECTORY_ERRORS } from "../directory/sentences";
@@ -16,6 +7,7 @@ import { GOVERNANCE_ERRORS } from "../governance/sentences";
 import { LAND_ERRORS } from "../land/sentences";
 import { WEBSITE_ERRORS } from "../websites/sentences";
 import type { ErrorArgs, ErrorSentences } from "./error-sentences";
+import { suiteInterface } from "./suite-abi";
 
 /** Every domain's book of error sentences; the decoder speaks for none of them itself. */
 const BOOKS: readonly ErrorSentences[] = [DIRECTORY_ERRORS, CERTIFICATE_ERRORS, GOVERNANCE_ERRORS, BESU_ERRORS, LAND_ERRORS, WEBSITE_ERRORS];
@@ -29,27 +21,9 @@ export function errorSentence(errorName: string): ((args: ErrorArgs) => string) 
   return bookOf(errorName)?.sentences[errorName];
 }
 
-let suiteErrors: Interface | undefined;
-
 /** One interface holding every custom error the suite's contracts (and what they inherit) can raise. */
 export function suiteErrorInterface(): Interface {
-  if (!suiteErrors) {
-    const abis: InterfaceAbi[] = [
-      ParticipantDirectory__factory.abi,
-      SakshyaAuthority__factory.abi,
-      CertificateRegistry__factory.abi,
-      ILandRegistry__factory.abi,
-      WebsiteRegistry__factory.abi,
-      ValidatorSet__factory.abi,
-      NodePermissions__factory.abi,
-    ];
-    const seen = new Set<string>();
-    const fragments = abis
-      .flatMap((abi) => new Interface(abi).fragments)
-      .filter((f) => f.type === "error" && !seen.has(f.format()) && seen.add(f.format()));
-    suiteErrors = new Interface(fragments);
-  }
-  return suiteErrors;
+  return suiteInterface("error");
 }
 
 /** Finds revert data in whatever shape ethers, Hardhat or a JSON-RPC node wrapped it. */

@@ -1,0 +1,185 @@
+import { Result, type Log, type Provider } from "ethers";
+import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS } from "../besu/permission-contracts";
+import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
+import { getLogsInRange } from "../chain/logs";
+import { suiteInterface } from "../chain/suite-abi";
+import type { Deployment } from "../config/deployments";
+import { ChainError } from "../errors";
+import type { Database } from "./database";
+
+/** The contracts the index follows, by address (lower case): the deployment's and the genesis contracts. */
+function followedContracts(deployment: Deployment): Map<string, string> {
+  const contracts = new Map<string, string>();
+  for (const [name, record] of Object.entries(deployment.contracts)) if (record) contracts.set(record.address.toLowerCase(), name);
+  contracts.set(VALIDATOR_CONTRACT_ADDRESS.toLowerCase(), "ValidatorSet");
+  contracts.set(NODE_PERMISSIONS_ADDRESS.toLowerCase(), "NodePermissions");
+  contracts.set(ACCOUNT_PERMISSIONS_ADDRESS.toLowerCase(), "AccountPermissions");
+  return contracts;
+}
+
+type Json = string | boolean | null | Json[] | { [key: string]: Json };
+
+/** A decoded value as JSON: numbers as decimal strings (they may pass 2^53), structs by member name. */
+function jsonOf(value: unknown): Json {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Result) {
+    let named: Record<string, unknown> | undefined;
+    try {
+      named = value.toObject(false);
+    } catch {
+      named = undefined; // some member has no name: a plain list
+    }
+    return named && Object.keys(named).length === value.length ? Object.fromEntries(Object.keys(named).map((n, i) => [n, jsonOf(value[i])])) : [...value].map(jsonOf);
+  }
+  if (Array.isArray(value)) return value.map(jsonOf);
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
+  return String(value);
+}
+
+export interface IndexedEvent {
+  readonly blockNumber: number;
+  readonly logIndex: number;
+  readonly transactionHash: string;
+  readonly contract: string;
+  readonly address: string;
+  readonly event: string;
+  readonly args: Record<string, Json>;
+}
+
+/** A log as the index keeps it: decoded with the suite's ABIs, or kept raw (topics and data) if no ABI knows it. */
+function decode(log: Log, contracts: Map<string, string>): IndexedEvent {
+  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, contract: contracts.get(log.address.toLowerCase()) ?? "unknown", address: log.address };
+  const parsed = suiteInterface("event").parseLog({ topics: [...log.topics], data: log.data });
+  if (!parsed) return { ...base, event: log.topics[0] ?? "anonymous", args: { topics: [...log.topics], data: log.data } };
+  return { ...base, event: parsed.name, args: Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name || `arg${i}`, jsonOf(parsed.args[i])])) };
+}
+
+export interface IndexerOptions {
+  /** Most blocks read and written in one step (one transaction); smaller steps on a node that caps log ranges. */
+  readonly batchBlocks?: number;
+  /** Blocks left unread below the head (0 on QBFT, whose blocks are final once made). */
+  readonly confirmations?: number;
+  /** Called inside each step's transaction after its rows are written: tests kill the indexer here. */
+  readonly beforeCommit?: (toBlock: number) => void | Promise<void>;
+}
+
+export interface StepResult {
+  readonly fromBlock: number;
+  readonly toBlock: number;
+  readonly events: number;
+  /** Blocks taken back because the chain no longer holds them (a reorganisation or a rebuilt chain). */
+  readonly rewound: number;
+}
+
+/**
+ * Follows the suite's contracts from the deployment block into the database, step by step. Each step's events and
+ * the checkpoint after it are written in one transaction, so the index is always a prefix of the chain: killed at
+ * any moment it resumes after the last whole step, with nothing missing or doubled. Before each step the checkpoint
+ * block is compared with the chain's block at that height; if they differ, the index is rewound to the last block
+ * the two still share and read again from there.
+ */
+export class ChainIndexer {
+  private readonly contracts: Map<string, string>;
+  private chainChecked = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly provider: Provider,
+    private readonly deployment: Deployment,
+    private readonly options: IndexerOptions = {},
+  ) {
+    this.contracts = followedContracts(deployment);
+  }
+
+  /** The last block the index holds in full, or the block before the deployment when it holds none. */
+  async checkpoint(): Promise<{ blockNumber: number; blockHash?: string }> {
+    const [row] = await this.db.query<{ block_number: number; block_hash: string }>("SELECT block_number, block_hash FROM index_checkpoint WHERE id = 1");
+    return row ? { blockNumber: Number(row.block_number), blockHash: row.block_hash } : { blockNumber: this.deployment.deployBlock - 1 };
+  }
+
+  /** Reads the next blocks after the checkpoint (none when caught up), after rewinding what the chain dropped. */
+  async step(): Promise<StepResult> {
+    await this.requireSameChain();
+    const rewound = await this.rewindIfReorganised();
+    const { blockNumber: last } = await this.checkpoint();
+    const head = (await this.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
+    const fromBlock = last + 1;
+    if (head < fromBlock) return { fromBlock, toBlock: last, events: 0, rewound };
+    const toBlock = Math.min(head, fromBlock + (this.options.batchBlocks ?? 2_000) - 1);
+    const logs = await getLogsInRange(this.provider, { address: [...this.contracts.keys()] }, fromBlock, toBlock);
+    const end = await this.provider.getBlock(toBlock);
+    if (!end?.hash) throw new ChainError(`The RPC endpoint has no block ${toBlock}.`);
+    const events = logs.map((log) => decode(log, this.contracts));
+    const blocks = new Map(logs.map((log) => [log.blockNumber, log.blockHash]));
+    await this.db.transaction(async (tx) => {
+      for (const e of events) {
+        await tx.execute(
+          "INSERT INTO chain_events (block_number, log_index, transaction_hash, contract, address, event, args) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          [e.blockNumber, e.logIndex, e.transactionHash, e.contract, e.address, e.event, JSON.stringify(e.args)],
+        );
+      }
+      for (const [number, hash] of blocks) await tx.execute("INSERT INTO indexed_blocks (block_number, block_hash) VALUES ($1, $2)", [number, hash]);
+      await this.saveCheckpoint(tx, toBlock, end.hash!);
+      await this.options.beforeCommit?.(toBlock);
+    });
+    return { fromBlock, toBlock, events: events.length, rewound };
+  }
+
+  /** Steps until the index reaches the head. */
+  async catchUp(): Promise<number> {
+    let events = 0;
+    for (;;) {
+      const step = await this.step();
+      events += step.events;
+      if (step.toBlock < step.fromBlock) return events;
+    }
+  }
+
+  private async saveCheckpoint(tx: Database, blockNumber: number, blockHash: string): Promise<void> {
+    await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
+    await tx.execute("INSERT INTO index_checkpoint (id, block_number, block_hash) VALUES (1, $1, $2)", [blockNumber, blockHash]);
+  }
+
+  /** Refuses a chain other than the one the database was filled from (another id, or another genesis block). */
+  private async requireSameChain(): Promise<void> {
+    if (this.chainChecked) return;
+    const chainId = String((await this.provider.getNetwork()).chainId);
+    const genesis = (await this.provider.getBlock(0))?.hash ?? "";
+    const meta = new Map((await this.db.query<{ key: string; value: string }>("SELECT key, value FROM index_meta")).map((r) => [r.key, r.value]));
+    if (meta.size === 0) {
+      await this.db.transaction(async (tx) => {
+        await tx.execute("INSERT INTO index_meta (key, value) VALUES ($1, $2)", ["chain_id", chainId]);
+        await tx.execute("INSERT INTO index_meta (key, value) VALUES ($1, $2)", ["genesis_hash", genesis]);
+      });
+    } else if (meta.get("chain_id") !== chainId || meta.get("genesis_hash") !== genesis) {
+      throw new ChainError(
+        `The index database holds chain ${meta.get("chain_id")} (genesis ${meta.get("genesis_hash")}), but the RPC endpoint serves chain ${chainId} (genesis ${genesis}); use another database for another chain.`,
+      );
+    }
+    this.chainChecked = true;
+  }
+
+  /** Takes back every block above the last one the index and the chain still share; returns how many. */
+  private async rewindIfReorganised(): Promise<number> {
+    const checkpoint = await this.checkpoint();
+    if (checkpoint.blockHash === undefined) return 0;
+    if ((await this.provider.getBlock(checkpoint.blockNumber))?.hash === checkpoint.blockHash) return 0;
+    let base = this.deployment.deployBlock - 1;
+    let baseHash: string | undefined;
+    const stored = await this.db.query<{ block_number: number; block_hash: string }>("SELECT block_number, block_hash FROM indexed_blocks ORDER BY block_number DESC");
+    for (const row of stored) {
+      const onChain = await this.provider.getBlock(Number(row.block_number));
+      if (onChain?.hash === row.block_hash) {
+        [base, baseHash] = [Number(row.block_number), row.block_hash];
+        break;
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.execute("DELETE FROM chain_events WHERE block_number > $1", [base]);
+      await tx.execute("DELETE FROM indexed_blocks WHERE block_number > $1", [base]);
+      if (baseHash === undefined) await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
+      else await this.saveCheckpoint(tx, base, baseHash);
+    });
+    return checkpoint.blockNumber - base;
+  }
+}

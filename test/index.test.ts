@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import type { Filter, FilterByBlockHash, Provider } from "ethers";
+import hre from "hardhat";
+import { openDatabase, type Database } from "../src/index/database";
+import { ChainIndexer } from "../src/index/indexer";
+import { migrate } from "../src/index/schema";
+import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { startPostgres, type TestPostgres } from "./helpers/postgres";
+import { rejection } from "./helpers/rejection";
+
+type Suite = Awaited<ReturnType<typeof deployedSuite>>;
+
+/** Every log of the suite's contracts on chain since the deployment, as (block, index) pairs: what the index must hold. */
+async function logsOnChain(suite: Suite): Promise<string[]> {
+  const addresses = Object.values(suite.deployment.contracts).map((c) => c!.address);
+  const logs = await hre.ethers.provider.getLogs({ address: addresses, fromBlock: suite.deployment.deployBlock, toBlock: "latest" });
+  return logs.map((l) => `${l.blockNumber}:${l.index}`);
+}
+
+async function indexedRows(db: Database): Promise<string[]> {
+  const rows = await db.query<{ block_number: number; log_index: number }>("SELECT block_number, log_index FROM chain_events ORDER BY block_number, log_index");
+  return rows.map((r) => `${r.block_number}:${r.log_index}`);
+}
+
+/** The in-process chain, seen through a node that refuses log queries over more than `maxRange` blocks (Besu's cap). */
+function capped(provider: Provider, maxRange: number, refusals: { count: number }): Provider {
+  return new Proxy(provider, {
+    get(target, property, receiver) {
+      if (property !== "getLogs") return Reflect.get(target, property, receiver);
+      return async (filter: Filter | FilterByBlockHash) => {
+        const { fromBlock, toBlock } = filter as Filter;
+        if (Number(toBlock) - Number(fromBlock) + 1 > maxRange) {
+          refusals.count++;
+          throw new Error(`exceeds max range of ${maxRange}`);
+        }
+        return target.getLogs(filter);
+      };
+    },
+  });
+}
+
+for (const engine of ["sqlite", "postgres"] as const) {
+  describe(`the chain index (${engine})`, function () {
+    this.timeout(120_000);
+    let postgres: TestPostgres | undefined;
+    let db: Database;
+
+    before(async () => {
+      if (engine === "postgres") postgres = await startPostgres();
+    });
+    after(() => postgres?.stop());
+    beforeEach(async () => {
+      const target = postgres ? await postgres.database() : path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-index-")), "index.db");
+      db = await openDatabase(target);
+      await migrate(db);
+    });
+    afterEach(async () => db.close());
+
+    /** A suite with some history: two organisations, a key each. */
+    async function busySuite(): Promise<Suite> {
+      const suite = await deployedSuite();
+      await suite.directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("wbu"));
+      await suite.directory.onboard(code("cu"), KIND.university, CAP.issueCertificates, [0], evidence("cu"));
+      await suite.directory.addAccount(1, suite.others[0].address);
+      await suite.directory.addAccount(2, suite.others[1].address);
+      return suite;
+    }
+
+    it("holds every event of the suite from its deployment block, decoded, each once; migrating again changes nothing", async () => {
+      const suite = await busySuite();
+      const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+      const count = await indexer.catchUp();
+      expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+      expect(count).to.equal((await logsOnChain(suite)).length);
+      expect(await indexer.catchUp(), "caught up: nothing more").to.equal(0);
+      const [onboarded] = await db.query<{ contract: string; args: string }>("SELECT contract, args FROM chain_events WHERE event = $1 ORDER BY block_number LIMIT 1", ["OrganisationOnboarded"]);
+      expect(onboarded.contract).to.equal("ParticipantDirectory");
+      expect(JSON.parse(onboarded.args)).to.include({ orgId: "1", code: code("wbu") });
+      expect(await migrate(db)).to.equal(1);
+      expect((await indexer.checkpoint()).blockNumber).to.equal(await hre.ethers.provider.getBlockNumber());
+    });
+
+    it("killed in the middle of a step, it resumes where it stopped with nothing missing or doubled", async () => {
+      const suite = await busySuite();
+      const head = await hre.ethers.provider.getBlockNumber();
+      const killAt = head - 2;
+      const dying = new ChainIndexer(db, hre.ethers.provider, suite.deployment, {
+        batchBlocks: 1,
+        beforeCommit: (block) => {
+          if (block === killAt) throw new Error("killed");
+        },
+      });
+      expect((await rejection(dying.catchUp())).message).to.equal("killed");
+      expect((await dying.checkpoint()).blockNumber).to.equal(killAt - 1);
+      expect((await indexedRows(db)).every((row) => Number(row.split(":")[0]) < killAt)).to.equal(true);
+      await new ChainIndexer(db, hre.ethers.provider, suite.deployment, { batchBlocks: 1 }).catchUp();
+      expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+    });
+
+    it("a chain rewound under it is taken back to the last shared block and read again", async () => {
+      const suite = await busySuite();
+      const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+      const snapshot = await hre.network.provider.send("evm_snapshot");
+      await suite.directory.onboard(code("lost"), KIND.university, CAP.issueCertificates, [0], evidence("lost"));
+      await indexer.catchUp();
+      await hre.network.provider.send("evm_revert", [snapshot]);
+      await suite.directory.onboard(code("kept"), KIND.court, 0, [0], evidence("kept"));
+      const step = await indexer.step();
+      expect(step.rewound).to.be.greaterThan(0);
+      await indexer.catchUp();
+      expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+      const codes = (await db.query<{ args: string }>("SELECT args FROM chain_events WHERE event = $1", ["OrganisationOnboarded"])).map((r) => JSON.parse(r.args).code);
+      expect(codes).to.include(code("kept")).and.not.include(code("lost"));
+    });
+
+    it("reads through a node that caps log ranges, in steps it accepts", async () => {
+      const suite = await busySuite();
+      await hre.network.provider.send("hardhat_mine", ["0x12c"]); // 300 empty blocks, then more events
+      await suite.directory.onboard(code("late"), KIND.court, 0, [0], evidence("late"));
+      const refusals = { count: 0 };
+      await new ChainIndexer(db, capped(hre.ethers.provider, 100, refusals), suite.deployment, { batchBlocks: 1_000 }).catchUp();
+      expect(refusals.count, "the node refused the wide ranges").to.be.greaterThan(0);
+      expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+    });
+
+    it("refuses a chain other than the one it was filled from, with one sentence", async () => {
+      const suite = await busySuite();
+      await new ChainIndexer(db, hre.ethers.provider, suite.deployment).catchUp();
+      const other = new Proxy(hre.ethers.provider, {
+        get: (target, property, receiver) => (property === "getNetwork" ? async () => ({ chainId: 1n }) : Reflect.get(target, property, receiver)),
+      });
+      const refused = await rejection(new ChainIndexer(db, other, suite.deployment).step());
+      expect(refused.message).to.match(/^The index database holds chain \d+ \(genesis 0x[0-9a-f]{64}\), but the RPC endpoint serves chain 1 \(genesis 0x[0-9a-f]{64}\); use another database for another chain\.$/);
+    });
+  });
+}
