@@ -8,6 +8,7 @@ import { keysCommand } from "./commands/keys";
 import { landCommand } from "./commands/land";
 import { orgCommand } from "./commands/org";
 import { rolesCommand } from "./commands/roles";
+import { serveCommand } from "./commands/serve";
 import { siteCommand } from "./commands/site";
 
 const program = new Command("sakshya")
@@ -24,7 +25,7 @@ const program = new Command("sakshya")
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand(), serveCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

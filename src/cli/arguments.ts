@@ -22,3 +22,10 @@ export function parseTime(value: string, option: string): number {
   if (Number.isNaN(ms)) throw new InputError(`${option} must be an ISO date-time that exists or Unix seconds, not "${value}".`);
   return Math.floor(ms / 1000);
 }
+
+/** A TCP port: a whole number from 1 to 65535 (0 asks the system for a free one). */
+export function parsePort(value: string, option: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new InputError(`${option} must be a port number from 0 to 65535, not "${value}".`);
+  return port;
+}

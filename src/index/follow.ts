@@ -1,0 +1,52 @@
+import type { Provider } from "ethers";
+import type { ChainIndexer } from "./indexer";
+
+/** What the follower knows now: for `/ready`, `/metrics` and the consistency header of every answer. */
+export interface IndexStatus {
+  /** The chain's head when last asked. */
+  head?: number;
+  /** The last block the index holds in full. */
+  indexed?: number;
+  /** Why the last step failed, while it keeps failing (the RPC endpoint down, say); cleared by the next success. */
+  error?: string;
+  /** When the follower last heard from the chain, in Unix milliseconds. */
+  updatedAt?: number;
+}
+
+export interface FollowOptions {
+  readonly signal: AbortSignal;
+  /** Pause between looks at the head once caught up (default 1 s). */
+  readonly pollMs?: number;
+  /** Longest pause between retries after failures; they start at 1 s and double (default 30 s). */
+  readonly maxBackoffMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Keeps the index at the chain's head until `signal` aborts. A failed step (the RPC endpoint unreachable, a database
+ * hiccup) is retried with backoff and reported in `status`, never skipped: the next step starts where the last
+ * whole one ended.
+ */
+export async function followChain(indexer: ChainIndexer, provider: Provider, status: IndexStatus, options: FollowOptions): Promise<void> {
+  let backoff = 1_000;
+  while (!options.signal.aborted) {
+    try {
+      const step = await indexer.step();
+      status.indexed = step.toBlock;
+      status.head = await provider.getBlockNumber();
+      status.error = undefined;
+      status.updatedAt = Date.now();
+      backoff = 1_000;
+      if (step.toBlock < step.fromBlock) await sleep(options.pollMs ?? 1_000, options.signal);
+    } catch (error) {
+      status.error = error instanceof Error ? error.message : String(error);
+      await sleep(backoff, options.signal);
+      backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 30_000);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import type { FastifyInstance } from "fastify";
+import hre from "hardhat";
+import { openDatabase, type Database } from "../src/index/database";
+import type { IndexStatus } from "../src/index/follow";
+import { ChainIndexer } from "../src/index/indexer";
+import { migrate } from "../src/index/schema";
+import { buildService } from "../src/service/server";
+import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { serveChain } from "./helpers/cli";
+
+describe("the Sakshya service", function () {
+  this.timeout(120_000);
+  let db: Database;
+  let app: FastifyInstance;
+  let status: IndexStatus;
+  let indexed: number;
+
+  before(async () => {
+    const suite = await deployedSuite();
+    await suite.directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("wbu"));
+    await suite.directory.onboard(code("cu"), KIND.university, CAP.issueCertificates, [0], evidence("cu"));
+    await suite.directory.addAccount(1, suite.others[0].address);
+    db = await openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-service-")), "index.db"));
+    await migrate(db);
+    const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+    await indexer.catchUp();
+    indexed = (await indexer.checkpoint()).blockNumber;
+    status = { indexed, head: indexed };
+    app = await buildService({ db, status });
+  });
+  after(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  const get = (url: string) => app.inject({ method: "GET", url });
+
+  it("answers health, and readiness only while the index is near the head and reaching the chain", async () => {
+    expect((await get("/health")).json()).to.deep.equal({ status: "ok" });
+    const ready = await get("/ready");
+    expect([ready.statusCode, ready.json()]).to.deep.equal([200, { ready: true, indexedBlock: indexed, headBlock: indexed, lag: 0 }]);
+    status.head = indexed + 10;
+    expect([(await get("/ready")).statusCode, (await get("/ready")).json().error]).to.deep.equal([503, "The index is 10 blocks behind the chain's head (at most 5 allowed)."]);
+    status.error = "The RPC endpoint stopped answering; nothing more was sent.";
+    expect((await get("/ready")).json().error).to.equal("The index cannot reach the chain: The RPC endpoint stopped answering; nothing more was sent.");
+    Object.assign(status, { head: indexed, error: undefined });
+  });
+
+  it("pages through every event in chain order, naming the block it is consistent to", async () => {
+    const total = (await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM chain_events"))[0].n;
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await get(`/v1/events?limit=3${cursor ? `&after=${cursor}` : ""}`);
+      expect(page.statusCode).to.equal(200);
+      expect(page.headers["x-indexed-block"]).to.equal(String(indexed));
+      const body = page.json();
+      seen.push(...body.events.map((e: { block: number; logIndex: number }) => `${e.block}-${e.logIndex}`));
+      cursor = body.next;
+      if (!body.more) break;
+    }
+    expect(seen).to.have.length(Number(total));
+    expect([...seen].sort((a, b) => Number(a.split("-")[0]) - Number(b.split("-")[0]) || Number(a.split("-")[1]) - Number(b.split("-")[1]))).to.deep.equal(seen);
+    const quiet = (await get(`/v1/events?after=${cursor}`)).json();
+    expect([quiet.events, quiet.next, quiet.more], "at the end: nothing, and the same cursor to come back with").to.deep.equal([[], cursor, false]);
+    const onboarded = (await get("/v1/events?event=OrganisationOnboarded")).json().events;
+    expect(onboarded.map((e: { args: { code: string } }) => e.args.code)).to.deep.equal([code("wbu"), code("cu")]);
+  });
+
+  it("refuses a malformed query, an unknown field and an unknown route with one sentence, and describes itself in OpenAPI", async () => {
+    for (const [url, status, sentence] of [
+      ["/v1/events?limit=0", 400, /^The request is malformed: querystring\/limit must be >= 1\.$/],
+      ["/v1/events?limit=many", 400, /^The request is malformed: querystring\/limit must be integer\.$/],
+      ["/v1/events?after=yesterday", 400, /^"after" must be a cursor from an earlier page \(block-logIndex\), not "yesterday"\.$/],
+      ["/v1/events?colour=blue", 400, /^The request is malformed: querystring must NOT have additional properties\.$/],
+      ["/v1/nothing", 404, /^There is no GET \/v1\/nothing\.$/],
+    ] as const) {
+      const answer = await get(url);
+      expect(answer.statusCode, url).to.equal(status);
+      expect(answer.json().error, url).to.match(sentence);
+      expect(answer.body).to.not.match(/at .*\.ts:\d+/);
+    }
+    const spec = (await get("/openapi.json")).json();
+    expect(spec.openapi).to.equal("3.0.3");
+    expect(Object.keys(spec.paths)).to.include.members(["/health", "/ready", "/v1/events"]);
+  });
+
+  it("sakshya serve indexes the chain, answers over HTTP, and stops cleanly", async () => {
+    const chain = await serveChain();
+    const suite = await deployedSuite();
+    const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-serve-")), "index.db");
+    const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "sakshya.js"), "--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", dbFile, "--port", "0"], {
+      env: { ...process.env, SAKSHYA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-")) },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /Sakshya service at (http:\/\/\S+),/.exec(out);
+          if (found) resolve(found[1]);
+        });
+        child.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      let ready = await fetch(`${url}/ready`);
+      for (let i = 0; i < 100 && ready.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${url}/ready`);
+      }
+      expect(ready.status).to.equal(200);
+      const events = (await (await fetch(`${url}/v1/events?limit=1000`)).json()) as { events: Array<{ contract: string }> };
+      expect(events.events.length).to.be.greaterThan(0);
+      expect(events.events.every((e) => e.contract !== "unknown")).to.equal(true);
+      const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exit).to.equal(0);
+    } finally {
+      child.kill("SIGKILL");
+      await chain.close();
+    }
+  });
+});
