@@ -5,6 +5,7 @@ import { expect } from "chai";
 import type { Filter, FilterByBlockHash, Provider } from "ethers";
 import hre from "hardhat";
 import { openDatabase, type Database } from "../src/index/database";
+import { followChain, type IndexStatus } from "../src/index/follow";
 import { ChainIndexer } from "../src/index/indexer";
 import { migrate } from "../src/index/schema";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
@@ -137,3 +138,38 @@ for (const engine of ["sqlite", "postgres"] as const) {
     });
   });
 }
+
+describe("following the chain", function () {
+  this.timeout(60_000);
+
+  it("an unreachable RPC is retried with backoff and reported, never skipped; the index catches up once it answers", async () => {
+    const suite = await deployedSuite();
+    const db = await openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-follow-")), "index.db"));
+    await migrate(db);
+    let down = true;
+    const flaky = new Proxy(hre.ethers.provider, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => (down ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : value.apply(target, args));
+      },
+    });
+    const status: IndexStatus = {};
+    const stop = new AbortController();
+    const following = followChain(new ChainIndexer(db, flaky, suite.deployment), flaky, status, { signal: stop.signal, pollMs: 20, maxBackoffMs: 50 });
+    try {
+      while (status.error === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(status.error).to.match(/ECONNREFUSED|stopped answering/);
+      expect(status.indexed).to.equal(undefined);
+      down = false;
+      const head = await hre.ethers.provider.getBlockNumber();
+      while (status.indexed !== head) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(status.error).to.equal(undefined);
+      expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+    } finally {
+      stop.abort();
+      await following;
+      await db.close();
+    }
+  });
+});

@@ -37,10 +37,9 @@ export async function followChain(indexer: ChainIndexer, provider: Provider, sta
   while (!options.signal.aborted) {
     try {
       const step = await indexer.step();
-      status.indexed = step.toBlock;
-      status.head = await provider.getBlockNumber();
-      status.error = undefined;
-      status.updatedAt = Date.now();
+      const head = await provider.getBlockNumber();
+      // All at once: a reader never sees the new block with the old error, or the reverse.
+      Object.assign(status, { indexed: step.toBlock, head, error: undefined, updatedAt: Date.now() });
       backoff = 1_000;
       if (step.toBlock < step.fromBlock) await sleep(options.pollMs ?? 1_000, options.signal);
     } catch (error) {
