@@ -90,6 +90,19 @@ describe("the Sakshya service", function () {
     expect(Object.keys(spec.paths)).to.include.members(["/health", "/ready", "/v1/events"]);
   });
 
+  it("exposes Prometheus metrics: requests by route pattern and status, latencies, the index's block, lag and reach", async () => {
+    await get("/v1/events?limit=1");
+    await get("/v1/events?limit=0");
+    await get("/v1/nowhere/0x1234");
+    const text = (await get("/metrics")).body;
+    expect(text).to.match(/^sakshya_http_requests_total\{method="GET",route="\/v1\/events",status="200"\} \d+$/m);
+    expect(text).to.match(/^sakshya_http_requests_total\{method="GET",route="\/v1\/events",status="400"\} \d+$/m);
+    expect(text).to.match(/^sakshya_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+$/m);
+    expect(text).to.not.contain("0x1234");
+    expect(text).to.match(/^sakshya_http_request_duration_seconds_bucket\{le="0.01",method="GET",route="\/v1\/events"\} \d+$/m);
+    expect(text).to.contain(`sakshya_index_block ${indexed}`).and.contain("sakshya_index_lag_blocks 0").and.contain("sakshya_index_up 1");
+  });
+
   it("sakshya serve indexes the chain, answers over HTTP, and stops cleanly", async () => {
     const chain = await serveChain();
     const suite = await deployedSuite();

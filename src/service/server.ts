@@ -1,5 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Database } from "../index/database";
 import type { IndexStatus } from "../index/follow";
 
@@ -34,6 +35,44 @@ interface EventRow {
   address: string;
   event: string;
   args: string;
+}
+
+/** The service's Prometheus metrics: requests, latencies and how far the index is behind the chain. */
+function serviceMetrics(status: IndexStatus) {
+  const registry = new Registry();
+  const requests = new Counter({ name: "sakshya_http_requests_total", help: "HTTP requests answered, by method, route and status", labelNames: ["method", "route", "status"], registers: [registry] });
+  const latency = new Histogram({
+    name: "sakshya_http_request_duration_seconds",
+    help: "Time to answer, by method and route",
+    labelNames: ["method", "route"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "sakshya_index_block",
+    help: "The last block the index holds in full",
+    registers: [registry],
+    collect() {
+      if (status.indexed !== undefined) this.set(status.indexed);
+    },
+  });
+  new Gauge({
+    name: "sakshya_index_lag_blocks",
+    help: "Blocks between the chain's head and the index",
+    registers: [registry],
+    collect() {
+      if (status.indexed !== undefined && status.head !== undefined) this.set(status.head - status.indexed);
+    },
+  });
+  new Gauge({
+    name: "sakshya_index_up",
+    help: "1 while the index reaches the chain, 0 while its steps fail",
+    registers: [registry],
+    collect() {
+      this.set(status.error === undefined ? 1 : 0);
+    },
+  });
+  return { registry, requests, latency };
 }
 
 /** A feed position: the block and log index of the last event read, written `<block>-<logIndex>`. */
@@ -80,6 +119,19 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `There is no ${request.method} ${request.url.split("?")[0]}.` }));
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  const metrics = serviceMetrics(status);
+  app.addHook("onResponse", async (request, reply) => {
+    // By route pattern, never by the URL asked: cursors and codes in URLs would make the series unbounded.
+    const route = request.routeOptions.url ?? "unmatched";
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
 
   app.get(
     "/health",
