@@ -2,6 +2,8 @@ import "dotenv/config";
 import { Command, CommanderError } from "commander";
 import { hideTypedSecrets } from "../src/cli/action";
 import { ExitCode } from "../src/errors";
+import { apiKeysCommand } from "./commands/api-keys";
+import { auditCommand } from "./commands/audit";
 import { besuCommand } from "./commands/besu";
 import { certCommand } from "./commands/cert";
 import { keysCommand } from "./commands/keys";
@@ -25,7 +27,7 @@ const program = new Command("sakshya")
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand(), serveCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand(), serveCommand(), apiKeysCommand(), auditCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

@@ -12,7 +12,7 @@ export class SakshyaError extends Error {
 
 /** The user gave something malformed, unknown or contradictory; nothing was sent. */
 export class InputError extends SakshyaError {
-  override readonly name = "InputError";
+  override readonly name: string = "InputError";
 }
 
 /** The chain could not be reached, or it is not the chain the deployment file describes. */
@@ -36,4 +36,9 @@ export class RevertError extends SakshyaError {
 export class DeniedError extends SakshyaError {
   override readonly exitCode = ExitCode.No;
   override readonly name = "DeniedError";
+}
+
+/** What was asked for does not exist (no such parcel, organisation, batch): bad input to a command, 404 to a client. */
+export class NotFoundError extends InputError {
+  override readonly name = "NotFoundError";
 }

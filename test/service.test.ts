@@ -9,9 +9,11 @@ import { openDatabase, type Database } from "../src/index/database";
 import type { IndexStatus } from "../src/index/follow";
 import { ChainIndexer } from "../src/index/indexer";
 import { migrate } from "../src/index/schema";
+import { loadKeccak } from "../src/hashing/keccak";
+import { createApiKey, parseRate } from "../src/service/api-keys";
 import { buildService } from "../src/service/server";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
-import { serveChain } from "./helpers/cli";
+import { runCli, serveChain } from "./helpers/cli";
 
 describe("the Sakshya service", function () {
   this.timeout(120_000);
@@ -19,6 +21,7 @@ describe("the Sakshya service", function () {
   let app: FastifyInstance;
   let status: IndexStatus;
   let indexed: number;
+  let key: string;
 
   before(async () => {
     const suite = await deployedSuite();
@@ -31,14 +34,15 @@ describe("the Sakshya service", function () {
     await indexer.catchUp();
     indexed = (await indexer.checkpoint()).blockNumber;
     status = { indexed, head: indexed };
-    app = await buildService({ db, status });
+    key = (await createApiKey(db, { name: "test", scopes: ["events"], rate: parseRate("1000/s") })).key;
+    app = await buildService({ db, status, deployment: suite.deployment, provider: hre.ethers.provider, keccak: await loadKeccak() });
   });
   after(async () => {
     await app.close();
     await db.close();
   });
 
-  const get = (url: string) => app.inject({ method: "GET", url });
+  const get = (url: string) => app.inject({ method: "GET", url, headers: { authorization: `Bearer ${key}` } });
 
   it("answers health, and readiness only while the index is near the head and reaching the chain", async () => {
     expect((await get("/health")).json()).to.deep.equal({ status: "ok" });
@@ -106,8 +110,15 @@ describe("the Sakshya service", function () {
   it("sakshya serve indexes the chain, answers over HTTP, and stops cleanly", async () => {
     const chain = await serveChain();
     const suite = await deployedSuite();
-    const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-serve-")), "index.db");
-    const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "sakshya.js"), "--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", dbFile, "--port", "0"], {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-serve-"));
+    const [dbFile, auditFile] = [path.join(folder, "index.db"), path.join(folder, "audit.log")];
+    const created = await runCli(["--json", "api-keys", "create", "--db", dbFile, "--name", "Finance Department", "--scopes", "events,read", "--rate", "50/s", "--quota", "1000/month"]);
+    expect(created.code, created.stderr).to.equal(0);
+    const { key: cliKey, id } = JSON.parse(created.stdout) as { key: string; id: string };
+    expect(cliKey).to.match(/^sak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const listed = await runCli(["api-keys", "list", "--db", dbFile]);
+    expect(listed.stdout).to.contain(id).and.contain("Finance Department").and.contain("events,read").and.contain("50/s").and.contain("1000/month").and.not.contain(cliKey);
+    const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "sakshya.js"), "--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", dbFile, "--port", "0", "--audit", auditFile], {
       env: { ...process.env, SAKSHYA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-")) },
     });
     try {
@@ -115,7 +126,7 @@ describe("the Sakshya service", function () {
         let out = "";
         child.stdout.on("data", (chunk: Buffer) => {
           out += chunk.toString();
-          const found = /Sakshya service at (http:\/\/\S+),/.exec(out);
+          const found = /Sakshya service at (http:\/\/\S+) /.exec(out);
           if (found) resolve(found[1]);
         });
         child.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
@@ -126,12 +137,26 @@ describe("the Sakshya service", function () {
         ready = await fetch(`${url}/ready`);
       }
       expect(ready.status).to.equal(200);
-      const events = (await (await fetch(`${url}/v1/events?limit=1000`)).json()) as { events: Array<{ contract: string }> };
+      expect((await fetch(`${url}/v1/events`)).status, "no key").to.equal(401);
+      const events = (await (await fetch(`${url}/v1/events?limit=1000`, { headers: { authorization: `Bearer ${cliKey}` } })).json()) as { events: Array<{ contract: string }> };
       expect(events.events.length).to.be.greaterThan(0);
       expect(events.events.every((e) => e.contract !== "unknown")).to.equal(true);
       const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       expect(await exit).to.equal(0);
+      const usage = JSON.parse((await runCli(["--json", "api-keys", "usage", "--db", dbFile])).stdout) as { total: number; usage: Array<{ keyId: string }> };
+      expect([usage.total, usage.usage[0].keyId], "the key's requests, written on shutdown").to.deep.equal([1, id]);
+      const intact = await runCli(["audit", "verify", auditFile]);
+      expect([intact.code, intact.stdout]).to.satisfy(([code, out]: [number, string]) => code === 0 && /^✓ .*audit\.log: \d+ entries, the chain is intact$/m.test(out));
+      const lines = fs.readFileSync(auditFile, "utf8").trimEnd().split("\n");
+      fs.writeFileSync(auditFile, `${lines.slice(1).join("\n")}\n`);
+      const broken = await runCli(["audit", "verify", auditFile]);
+      expect([broken.code, broken.stdout.trim()]).to.deep.equal([1, `✗ ${auditFile}: line 1 (entry 2): entries 1–1 are missing before it; the 0 entries before it are intact`]);
+      const revoked = await runCli(["api-keys", "revoke", id, "--db", dbFile]);
+      expect(revoked.stdout).to.match(new RegExp(`^✓ API key ${id} \\(Finance Department\\) is revoked since `));
+      expect((await runCli(["api-keys", "revoke", "nope", "--db", dbFile])).stderr).to.contain("There is no API key nope");
+      expect((await runCli(["api-keys", "create", "--db", dbFile, "--name", "x", "--scopes", "admin"])).stderr).to.contain('Unknown scope admin; use some of verify, read, events.');
+      expect((await runCli(["api-keys", "create", "--db", dbFile, "--name", "x", "--rate", "fast"])).stderr).to.contain('"fast" is not a rate');
     } finally {
       child.kill("SIGKILL");
       await chain.close();

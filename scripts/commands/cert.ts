@@ -14,7 +14,7 @@ import { batchOf, documentOf, documentsOf, issueBatchFolder, organisationOf } fr
 import { IssuedLedger } from "../../src/certificates/ledger";
 import { readRecords } from "../../src/certificates/records";
 import { readSchema } from "../../src/certificates/schema";
-import { collectCertificateFiles, couldNotCheck, verdictsExitCode, verifyCertificates } from "../../src/certificates/verify";
+import { collectCertificateFiles, couldNotCheck, summariseVerdicts, verdictsExitCode, verifyCertificates } from "../../src/certificates/verify";
 import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
@@ -304,10 +304,9 @@ export function certCommand(): Command {
         const bar = progress(io, "verifying", files.length);
         const verdicts = await verifyCertificates(files, client, (code) => directory.organisationIdOf(code), await loadKeccak(), bar);
         bar.stop();
-        const unchecked = verdicts.filter(couldNotCheck).length;
-        const valid = verdicts.filter((v) => v.valid).length;
-        const invalid = verdicts.length - valid - unchecked;
-        io.out.result({ checked: verdicts.length - unchecked, valid, invalid, couldNotCheck: unchecked, verdicts }, [
+        const summary = summariseVerdicts(verdicts);
+        const { valid, couldNotCheck: unchecked } = summary;
+        io.out.result({ ...summary, verdicts }, [
           ...verdicts.map((v) => `${v.valid ? "✓" : couldNotCheck(v) ? "?" : "✗"} ${v.file}: ${v.reason}`),
           `${valid} of ${verdicts.length} valid${unchecked > 0 ? `, ${unchecked} could not be checked` : ""}${verdicts.some((v) => v.onChain) ? ` (checked at ${isoTime(Math.floor(Date.now() / 1000))})` : ""}`,
         ]);

@@ -1,37 +1,107 @@
+import fs from "node:fs";
 import { Command } from "commander";
-import { action } from "../../src/cli/action";
+import { action, type ActionIo } from "../../src/cli/action";
 import { parsePort } from "../../src/cli/arguments";
-import { openDatabase, redactUrl } from "../../src/index/database";
+import { resolveNetwork } from "../../src/config/networks";
+import { InputError } from "../../src/errors";
+import { loadKeccak } from "../../src/hashing/keccak";
+import { openDatabase, redactUrl, type Database } from "../../src/index/database";
 import { followChain, type IndexStatus } from "../../src/index/follow";
 import { ChainIndexer } from "../../src/index/indexer";
 import { migrate } from "../../src/index/schema";
+import { parseRate } from "../../src/service/api-keys";
+import { AuditLog } from "../../src/service/audit-log";
 import { buildService } from "../../src/service/server";
+import { deliverWebhooks } from "../../src/service/webhooks";
+
+/** The index the service and its administration commands share: `--db`, else DATABASE_URL, else a file per network. */
+export function indexTarget(io: ActionIo, db: string | undefined): string {
+  return db ?? process.env.DATABASE_URL ?? `index-${resolveNetwork(io.global).name}.db`;
+}
+
+/** Opens the index and brings its schema up to date. */
+export async function openIndex(target: string): Promise<Database> {
+  const db = await openDatabase(target);
+  await migrate(db);
+  return db;
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw new InputError(`Cannot read the TLS ${what} ${file}.`);
+  }
+}
+
+interface ServeOptions {
+  db?: string;
+  host: string;
+  port: string;
+  audit?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  cors?: string;
+  trustProxy?: boolean;
+  openVerify: string;
+  readyLag: string;
+  allowPrivateWebhooks?: boolean;
+}
 
 export function serveCommand(): Command {
   return new Command("serve")
-    .description("index the chain and answer over HTTP (runs until stopped): health, readiness, the event feed, OpenAPI at /openapi.json")
+    .description("index the chain and answer over HTTP (runs until stopped): verification, records, events, webhooks; OpenAPI at /openapi.json, a browsable description at /docs")
     .option("--db <file-or-url>", "the index: an SQLite file, or postgres://… (default: DATABASE_URL, else index-<network>.db)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free one)", "8080")
+    .option("--audit <file>", "the append-only audit log, one per process (default: audit-<port>.log beside an SQLite index, else in the working folder)")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM), with --tls-key")
+    .option("--tls-key <file>", "the certificate's private key (PEM)")
+    .option("--cors <origins>", "origins browsers may call from, comma-separated, or *")
+    .option("--trust-proxy", "take the client address from X-Forwarded-For (behind an API gateway)")
+    .option("--open-verify <rate|off>", "verification without an API key, limited per client address", "20/s")
+    .option("--ready-lag <blocks>", "/ready fails while the index is more blocks than this behind the head", "5")
+    .option("--allow-private-webhooks", "let webhooks post to loopback and private addresses")
     .action(
-      action<{ db?: string; host: string; port: string }>(async (io, _args, o) => {
+      action<ServeOptions>(async (io, _args, o) => {
         const port = parsePort(o.port, "--port");
+        if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new InputError("Give --tls-cert and --tls-key together.");
+        if (!/^\d{1,6}$/.test(o.readyLag)) throw new InputError(`--ready-lag must be a number of blocks, not "${o.readyLag}".`);
+        const openVerification = o.openVerify === "off" ? false : parseRate(o.openVerify);
+        const https = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
         const context = await io.open();
-        const target = o.db ?? process.env.DATABASE_URL ?? `index-${context.target.name}.db`;
+        const target = indexTarget(io, o.db);
         // The indexer writes through one connection, the API reads through another: a reader sees whole steps only.
-        const writer = await openDatabase(target);
-        await migrate(writer);
+        const writer = await openIndex(target);
         const reader = await openDatabase(target);
+        const audit = await AuditLog.open(o.audit ?? `audit-${context.target.name}-${port}.log`);
         const status: IndexStatus = {};
         const stop = new AbortController();
         const following = followChain(new ChainIndexer(writer, context.provider, context.deployment), context.provider, status, { signal: stop.signal });
-        const app = await buildService({ db: reader, status });
+        const delivering = deliverWebhooks(writer, { signal: stop.signal });
+        const app = await buildService({
+          db: reader,
+          status,
+          deployment: context.deployment,
+          provider: context.provider,
+          keccak: await loadKeccak(),
+          audit,
+          https,
+          cors: o.cors?.split(",").map((s) => s.trim()).filter(Boolean),
+          trustProxy: o.trustProxy,
+          openVerification,
+          readyLag: Number(o.readyLag),
+          webhooks: { allowPrivate: Boolean(o.allowPrivateWebhooks) },
+        });
         const address = await app.listen({ host: o.host, port });
-        io.out.result({ url: address, db: redactUrl(target) }, [`Sakshya service at ${address}, index in ${redactUrl(target)}. Stop it with Ctrl-C.`]);
+        io.out.result({ url: address, db: redactUrl(target), audit: audit.file }, [
+          `Sakshya service at ${address} (API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}. Stop it with Ctrl-C.`,
+        ]);
         await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
         stop.abort();
         await app.close();
-        await following;
+        await Promise.all([following, delivering]);
+        await audit.close();
         await Promise.all([writer.close(), reader.close()]);
       }),
     );

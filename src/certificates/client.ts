@@ -283,6 +283,27 @@ export class CertificateClient extends ContractClient {
     return documents.map(({ issuerOrgId, root, index }) => views.get(`${batchKey(issuerOrgId, root)}:${index}`)!);
   }
 
+  /**
+   * Every document's status code of a batch as the registry's range read gives it (status, reason: two bytes per
+   * document), with the replacement of each superseded one: what an index keeps so that it never decides a status
+   * itself. Undefined when the organisation never issued the batch.
+   */
+  async batchCodes(batch: BatchRef): Promise<{ record: BatchRecord; codes: Uint8Array; replacements: Record<number, DocumentRef> } | undefined> {
+    const record = await this.batch(batch);
+    if (!record) return undefined;
+    const codes = new Uint8Array(2 * record.documentCount);
+    for (let first = 0; first < record.documentCount; first += STATUS_CALL_SIZE) {
+      const count = Math.min(STATUS_CALL_SIZE, record.documentCount - first);
+      const [, packed] = await this.read(() => this.contract.documentStatusRange(batch.issuerOrgId, batch.root, first, count));
+      codes.set(getBytes(packed), 2 * first);
+    }
+    const replacements: Record<number, DocumentRef> = {};
+    for (let index = 0; index < record.documentCount; index++) {
+      if (statusName(codes[2 * index]) === "superseded") replacements[index] = await this.replacementOf({ ...batch, index });
+    }
+    return { record, codes, replacements };
+  }
+
   private async replacementOf({ issuerOrgId, root, index }: DocumentRef): Promise<DocumentRef> {
     const replacement = await this.read(() => this.contract.replacementOf(issuerOrgId, root, index));
     return { issuerOrgId, root: replacement.root, index: Number(replacement.index) };

@@ -103,12 +103,19 @@ export function redact(certificate: CertificateFile, names: readonly string[], k
 
 /** Parses a certificate file's text, naming the file and the first problem if it is not one. */
 export function parseCertificate(text: string, source: string): CertificateFile {
-  let json: unknown;
+  return certificateOf(parseJson(text, source), source);
+}
+
+export function parseJson(text: string, source: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new InputError(`${source} is not valid JSON.`);
   }
+}
+
+/** A certificate from its parsed JSON, or a sentence naming the first field that is wrong. */
+export function certificateOf(json: unknown, source: string): CertificateFile {
   const parsed = certificateSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,8 +3,9 @@ import path from "node:path";
 import { ExitCode, InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import { collectFiles, type SkipNotice } from "../io/walk";
-import type { CertificateClient, DocumentStatusView } from "./client";
-import { computeTargetHash, parseCertificate, type CertificateFile } from "./document";
+import type { Deployment } from "../config/deployments";
+import type { DocumentRef, DocumentStatusView } from "./client";
+import { certificateOf, computeTargetHash, parseJson, type CertificateFile } from "./document";
 import { processProof } from "./merkle";
 import { STATUS_SENTENCES, type StatusName } from "./vocabulary";
 
@@ -25,6 +26,22 @@ export interface Verdict {
 /** The directory id of the organisation with this code, or undefined if it has none. */
 export type IssuerLookup = (code: string) => Promise<number | undefined>;
 
+/**
+ * Where documents' statuses come from: the registry itself (`CertificateClient`, over JSON-RPC) or the service's
+ * index of it. Either way the status is the registry's; a verdict is built from it here, once.
+ */
+export interface StatusRegistry {
+  readonly deployment: Pick<Deployment, "chainId">;
+  readonly address: string;
+  statuses(documents: readonly DocumentRef[]): Promise<DocumentStatusView[]>;
+}
+
+/** A certificate to check: a name for its verdict, and its parsed JSON (read when the check starts). */
+export interface CertificateInput {
+  readonly file: string;
+  readonly json: () => unknown;
+}
+
 /** Certificate files named directly, or every `.json` under a folder except batch manifests. */
 export function collectCertificateFiles(targets: readonly string[], onSkip?: SkipNotice): string[] {
   const files = collectFiles(targets, (relative) => relative.endsWith(".json") && path.posix.basename(relative) !== "batch.json", onSkip);
@@ -40,6 +57,20 @@ export function couldNotCheck(verdict: Verdict): boolean {
   return verdict.status === OTHER_DEPLOYMENT;
 }
 
+export interface VerdictSummary {
+  readonly checked: number;
+  readonly valid: number;
+  readonly invalid: number;
+  readonly couldNotCheck: number;
+}
+
+/** How many were checked, and of those how many are valid and invalid; the rest could not be checked here. */
+export function summariseVerdicts(verdicts: readonly Verdict[]): VerdictSummary {
+  const couldNot = verdicts.filter(couldNotCheck).length;
+  const valid = verdicts.filter((v) => v.valid).length;
+  return { checked: verdicts.length - couldNot, valid, invalid: verdicts.length - valid - couldNot, couldNotCheck: couldNot };
+}
+
 /** Exit 1 if any certificate is invalid, else 2 if any could not be checked, else 0. */
 export function verdictsExitCode(verdicts: readonly Verdict[]): ExitCode {
   if (verdicts.some((v) => !v.valid && !couldNotCheck(v))) return ExitCode.No;
@@ -52,17 +83,35 @@ export function verdictsExitCode(verdicts: readonly Verdict[]): ExitCode {
  * the same root anchored by anyone else is not this certificate's batch. A failure to reach or read the chain throws
  * (could not check); it never becomes a verdict.
  */
-export async function verifyCertificates(
+export function verifyCertificates(
   files: readonly string[],
-  client: CertificateClient,
+  client: StatusRegistry,
   issuerId: IssuerLookup,
   keccak: Keccak,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Verdict[]> {
+  return verifyCertificateTexts(
+    files.map((file) => ({ file, json: () => parseJson(fs.readFileSync(file, "utf8"), path.basename(file)) })),
+    client,
+    issuerId,
+    keccak,
+    onProgress,
+  );
+}
+
+/** {@link verifyCertificates} for certificates already parsed: the service's verification of posted files. */
+export async function verifyCertificateTexts(
+  inputs: readonly CertificateInput[],
+  client: StatusRegistry,
+  issuerId: IssuerLookup,
+  keccak: Keccak,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Verdict[]> {
+  const files = inputs.map((input) => input.file);
   const verdicts: Verdict[] = new Array(files.length);
   const pending: Array<{ slot: number; certificate: CertificateFile }> = [];
-  files.forEach((file, slot) => {
-    const local = checkOffChain(file, client, keccak);
+  inputs.forEach((input, slot) => {
+    const local = checkOffChain(input, client, keccak);
     if ("verdict" in local) verdicts[slot] = local.verdict;
     else pending.push({ slot, certificate: local.certificate });
   });
@@ -88,10 +137,10 @@ export async function verifyCertificates(
   return verdicts;
 }
 
-function checkOffChain(file: string, client: CertificateClient, keccak: Keccak): { verdict: Verdict } | { certificate: CertificateFile } {
+function checkOffChain({ file, json }: CertificateInput, client: StatusRegistry, keccak: Keccak): { verdict: Verdict } | { certificate: CertificateFile } {
   let certificate: CertificateFile;
   try {
-    certificate = parseCertificate(fs.readFileSync(file, "utf8"), path.basename(file));
+    certificate = certificateOf(json(), path.basename(file));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { verdict: { file, valid: false, status: "unreadable", reason: error.message } };

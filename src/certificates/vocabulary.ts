@@ -45,6 +45,14 @@ export const STATUS_SENTENCES: Record<StatusName, string> = {
   expired: "expired",
 };
 
+/**
+ * A status read earlier, as it stands at `now`: a document that was valid expires with time alone, no event marking
+ * it. The registry's own rule (`_expired`: an expiry is set and the time has reached it), for readers of an index.
+ */
+export function statusAt(status: StatusName, expiresAt: number, now: number): StatusName {
+  return status === "valid" && expiresAt !== 0 && now >= expiresAt ? "expired" : status;
+}
+
 export function reasonName(code: number): ReasonName | `reason#${number}` {
   return REASONS[code] ?? `reason#${code}`;
 }

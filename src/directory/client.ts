@@ -147,6 +147,11 @@ export class DirectoryClient {
     };
   }
 
+  /** Only the organisation's code: one call, not {@link organisation}'s three. */
+  async codeOf(id: number): Promise<string> {
+    return decodeCode((await this.read(() => this.contract.organisation(id))).code);
+  }
+
   async detail(id: number): Promise<OrganisationDetail> {
     const [view, accounts, nodeIds] = await this.read(() =>
       Promise.all([this.organisation(id), this.contract.accountsOf(id), this.contract.nodesOf(id)]),

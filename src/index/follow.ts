@@ -1,4 +1,5 @@
 import type { Provider } from "ethers";
+import { sleep } from "../io/time";
 import type { ChainIndexer } from "./indexer";
 
 /** What the follower knows now: for `/ready`, `/metrics` and the consistency header of every answer. */
@@ -20,12 +21,6 @@ export interface FollowOptions {
   /** Longest pause between retries after failures; they start at 1 s and double (default 30 s). */
   readonly maxBackoffMs?: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * Keeps the index at the chain's head until `signal` aborts. A failed step (the RPC endpoint unreachable, a database

@@ -5,6 +5,7 @@ import { getLogsInRange } from "../chain/logs";
 import { suiteInterface } from "../chain/suite-abi";
 import type { Deployment } from "../config/deployments";
 import { ChainError } from "../errors";
+import { CurrentState, subjectOf, type RecordRef } from "./current-state";
 import type { Database } from "./database";
 
 /** The contracts the index follows, by address (lower case): the deployment's and the genesis contracts. */
@@ -44,14 +45,21 @@ export interface IndexedEvent {
   readonly address: string;
   readonly event: string;
   readonly args: Record<string, Json>;
+  /** The log as the chain gave it. */
+  readonly topics: readonly string[];
+  readonly data: string;
+  /** The record it is about, when it is about one the index keeps current. */
+  readonly subject?: RecordRef;
 }
 
 /** A log as the index keeps it: decoded with the suite's ABIs, or kept raw (topics and data) if no ABI knows it. */
 function decode(log: Log, contracts: Map<string, string>): IndexedEvent {
-  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, contract: contracts.get(log.address.toLowerCase()) ?? "unknown", address: log.address };
+  const contract = contracts.get(log.address.toLowerCase()) ?? "unknown";
+  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, contract, address: log.address, topics: [...log.topics], data: log.data };
   const parsed = suiteInterface("event").parseLog({ topics: [...log.topics], data: log.data });
-  if (!parsed) return { ...base, event: log.topics[0] ?? "anonymous", args: { topics: [...log.topics], data: log.data } };
-  return { ...base, event: parsed.name, args: Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name || `arg${i}`, jsonOf(parsed.args[i])])) };
+  if (!parsed) return { ...base, event: log.topics[0] ?? "anonymous", args: {} };
+  const args = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name || `arg${i}`, jsonOf(parsed.args[i])]));
+  return { ...base, event: parsed.name, args, subject: subjectOf(contract, args) };
 }
 
 export interface IndexerOptions {
@@ -80,6 +88,7 @@ export interface StepResult {
  */
 export class ChainIndexer {
   private readonly contracts: Map<string, string>;
+  private readonly state: CurrentState;
   private chainChecked = false;
 
   constructor(
@@ -89,6 +98,7 @@ export class ChainIndexer {
     private readonly options: IndexerOptions = {},
   ) {
     this.contracts = followedContracts(deployment);
+    this.state = new CurrentState(provider, deployment);
   }
 
   /** The last block the index holds in full, or the block before the deployment when it holds none. */
@@ -114,10 +124,13 @@ export class ChainIndexer {
     await this.db.transaction(async (tx) => {
       for (const e of events) {
         await tx.execute(
-          "INSERT INTO chain_events (block_number, log_index, transaction_hash, contract, address, event, args) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          [e.blockNumber, e.logIndex, e.transactionHash, e.contract, e.address, e.event, JSON.stringify(e.args)],
+          "INSERT INTO chain_events (block_number, log_index, transaction_hash, contract, address, event, args, topics, data, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+          [e.blockNumber, e.logIndex, e.transactionHash, e.contract, e.address, e.event, JSON.stringify(e.args), JSON.stringify(e.topics), e.data, e.subject ? `${e.subject.kind}:${e.subject.key}` : null],
         );
       }
+      // The first step also reads what holds from genesis, before any event: the validators and the roles.
+      const fromGenesis: RecordRef[] = last < this.deployment.deployBlock ? [{ kind: "validators", key: "all" }, { kind: "governance", key: "all" }] : [];
+      await this.state.refresh(tx, [...fromGenesis, ...events.flatMap((e) => (e.subject ? [e.subject] : []))], toBlock);
       for (const [number, hash] of blocks) await tx.execute("INSERT INTO indexed_blocks (block_number, block_hash) VALUES ($1, $2)", [number, hash]);
       await this.saveCheckpoint(tx, toBlock, end.hash!);
       await this.options.beforeCommit?.(toBlock);
@@ -177,6 +190,7 @@ export class ChainIndexer {
     await this.db.transaction(async (tx) => {
       await tx.execute("DELETE FROM chain_events WHERE block_number > $1", [base]);
       await tx.execute("DELETE FROM indexed_blocks WHERE block_number > $1", [base]);
+      await CurrentState.markStaleAfter(tx, base);
       if (baseHash === undefined) await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
       else await this.saveCheckpoint(tx, base, baseHash);
     });

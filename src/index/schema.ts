@@ -29,6 +29,78 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       "CREATE INDEX chain_events_by_contract ON chain_events (contract, block_number)",
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // The index is derived data: rows of version 1 lack the raw log and subject, so it is read again from the start.
+      "DELETE FROM chain_events",
+      "DELETE FROM indexed_blocks",
+      "DELETE FROM index_checkpoint",
+      // The log as the chain gave it (decoders of the domain modules read it exactly as from an RPC node), and the
+      // record it is about (`parcel:<ulpin>`, `batch:<org>:<root>`, …) so that one record's events are one lookup.
+      "ALTER TABLE chain_events ADD COLUMN topics TEXT",
+      "ALTER TABLE chain_events ADD COLUMN data TEXT",
+      "ALTER TABLE chain_events ADD COLUMN subject TEXT",
+      "CREATE INDEX chain_events_by_subject ON chain_events (subject, block_number, log_index)",
+      // A block's time, read when first asked for (title histories show when each act happened).
+      "ALTER TABLE indexed_blocks ADD COLUMN block_time BIGINT",
+      // Current state: each record as the chain's own read functions gave it at `block_number` (JSON), re-read
+      // whenever an event touches it. `org_id` finds an organisation's records when its standing changes; `label`
+      // is a second key (an organisation's code).
+      `CREATE TABLE current_state (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        org_id INTEGER,
+        label TEXT,
+        block_number BIGINT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+      )`,
+      "CREATE INDEX current_state_by_org ON current_state (org_id, kind)",
+      "CREATE INDEX current_state_by_label ON current_state (kind, label)",
+      // Each batch's document status codes as the registry's range read gives them (status, reason: 2 bytes per
+      // document, hex), in chunks of 256 documents so that one document's status is one short row.
+      `CREATE TABLE certificate_codes (
+        issuer_org_id INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        chunk INTEGER NOT NULL,
+        codes TEXT NOT NULL,
+        PRIMARY KEY (issuer_org_id, root, chunk)
+      )`,
+    ],
+  },
+  {
+    version: 3,
+    statements: [
+      // API keys: only a hash of each key is kept; `rate` is like "200/s", `quota` requests per month.
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        quota BIGINT,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      )`,
+      // Requests per key per day (UTC): the quota, and the charging guideline 7.4 foresees.
+      "CREATE TABLE api_usage (key_id TEXT NOT NULL, day TEXT NOT NULL, requests BIGINT NOT NULL, PRIMARY KEY (key_id, day))",
+      // Webhook subscriptions: each follows the event feed from its cursor; `next_attempt_at` (Unix ms) holds back
+      // a failing receiver.
+      `CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        cursor TEXT,
+        failures INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        deleted_at TEXT
+      )`,
+    ],
+  },
 ];
 
 /** Brings the schema up to date; safe to run on every start, and by several processes (the first one wins). */

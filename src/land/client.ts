@@ -3,7 +3,7 @@ import { ILandRegistry__factory, ParticipantDirectory__factory, type ILandRegist
 import type { ILandRecords } from "../../typechain-types/contracts/interfaces/ILandRegistry";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
-import { InputError } from "../errors";
+import { InputError, NotFoundError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { Keccak } from "../hashing/keccak";
 import { absenceProof, type AbsenceProof } from "./absence";
@@ -134,7 +134,7 @@ export class LandClient extends ContractClient {
   /** The parcel, or a sentence saying it is not on chain. */
   async requireParcel(ulpin: string): Promise<ParcelView> {
     const parcel = await this.parcel(ulpin);
-    if (!parcel) throw new InputError(`No parcel ${ulpin} is on chain.`);
+    if (!parcel) throw new NotFoundError(`No parcel ${ulpin} is on chain.`);
     return parcel;
   }
 

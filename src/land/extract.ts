@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Result } from "ethers";
 import { z } from "zod";
 import { InputError } from "../errors";
-import type { LandClient, ParcelView } from "./client";
+import type { ParcelView } from "./client";
 import { currentOwners, ownersOf, type LandEvent } from "./events";
 import type { TitleHistory } from "./history";
 import { ownersHash, type Owner } from "./titles";
@@ -92,9 +92,22 @@ export function readExtract(file: string): TitleExtract {
   } catch {
     throw new InputError(`Cannot read the title extract ${file}: it is missing or not JSON.`);
   }
+  return extractOf(raw, file);
+}
+
+/** A title extract from its parsed JSON, or a sentence naming the field that is wrong. */
+export function extractOf(raw: unknown, source: string): TitleExtract {
   const parsed = extractSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${file} is not a title extract (${parsed.error.issues[0].path.join(".") || "kind"} is wrong).`);
+  if (!parsed.success) throw new InputError(`${source} is not a title extract (${parsed.error.issues[0].path.join(".") || "kind"} is wrong).`);
   return parsed.data;
+}
+
+/** What checking an extract reads: the registry over JSON-RPC (`LandClient`), or the service's index of it. */
+export interface ExtractRecords {
+  readonly deployment: { readonly chainId: number };
+  readonly address: string;
+  parcel(ulpin: string): Promise<ParcelView | undefined>;
+  events(ulpin: string): Promise<LandEvent[]>;
 }
 
 /**
@@ -124,7 +137,7 @@ export function stateAtVersion(events: readonly LandEvent[], version: number): P
  * at the extract's version (replayed from events, so the check needs no archive node), and, to be current, still
  * what it is now. With an owner's commitment, also says what share that owner holds now.
  */
-export async function verifyExtract(extract: TitleExtract, land: LandClient, ownerCommitment?: string): Promise<ExtractVerification> {
+export async function verifyExtract(extract: TitleExtract, land: ExtractRecords, ownerCommitment?: string): Promise<ExtractVerification> {
   if (extract.anchor.chainId !== land.deployment.chainId || extract.anchor.registry.toLowerCase() !== land.address.toLowerCase()) {
     return { verdict: "not-genuine", sentence: `it was made for registry ${extract.anchor.registry} on chain ${extract.anchor.chainId}, not this deployment's registry` };
   }

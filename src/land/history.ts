@@ -1,8 +1,6 @@
 import type { Result } from "ethers";
-import type { DirectoryClient } from "../directory/client";
-import { decodeCode } from "../directory/vocabulary";
 import { isoTime } from "../io/time";
-import type { LandClient, ParcelView } from "./client";
+import type { MutationView, ParcelView } from "./client";
 import { currentOwners, ownersOf, type LandEvent } from "./events";
 import { percent, ulpinText, type Owner } from "./titles";
 import { landUseName, mutationKindName, originName, rejectionReasonName, REJECTION_SENTENCES, type MutationKindName } from "./vocabulary";
@@ -52,11 +50,24 @@ export interface TitleHistory {
 export const shortHash = (hash: string) => `${hash.slice(0, 10)}…`;
 export const describeOwners = (owners: readonly Owner[]) => owners.map((o) => `${shortHash(o.commitment)} ${percent(o.share)}`).join(", ");
 
+/** Where a history's records come from: the registry over JSON-RPC (`LandClient`), or the service's index of it. */
+export interface TitleRecords {
+  requireParcel(ulpin: string): Promise<ParcelView>;
+  /** Every event of the parcel, oldest first. */
+  events(ulpin: string): Promise<LandEvent[]>;
+  mutation(ulpin: string, deedHash: string): Promise<MutationView | undefined>;
+}
+
+/** An organisation's code by its directory id (the directory, or the index of it). */
+export interface OrganisationCodes {
+  codeOf(id: number): Promise<string>;
+}
+
 /**
  * The full chain of title of a parcel from chain data alone: its own events and, through splits and merges, those
  * of the parcels it came from, with every mutation's timing and reasons.
  */
-export async function titleHistory(land: LandClient, directory: DirectoryClient, ulpin: string, now: number): Promise<TitleHistory> {
+export async function titleHistory(land: TitleRecords, directory: OrganisationCodes, ulpin: string, now: number): Promise<TitleHistory> {
   const parcel = await land.requireParcel(ulpin);
   const own = await land.events(parcel.ulpin);
   const owners = currentOwners(own, parcel.ownersHash, parcel.ulpin);
@@ -103,7 +114,7 @@ function parentsOf(events: readonly LandEvent[]): string[] {
 
 class OrganisationNames {
   private readonly cache = new Map<number, Promise<string>>();
-  constructor(private readonly directory: DirectoryClient) {}
+  constructor(private readonly directory: OrganisationCodes) {}
 
   name(id: bigint | number): Promise<string> {
     const key = Number(id);
@@ -111,9 +122,8 @@ class OrganisationNames {
     if (!this.cache.has(key)) {
       this.cache.set(
         key,
-        // Only the code is shown: one call, not the directory client's organisation-and-jurisdictions pair.
-        this.directory.contract.organisation(key).then(
-          (org) => `${decodeCode(org.code)} (org ${key})`,
+        this.directory.codeOf(key).then(
+          (code) => `${code} (org ${key})`,
           () => `org ${key}`,
         ),
       );

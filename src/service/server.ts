@@ -1,230 +1,216 @@
+import { randomUUID } from "node:crypto";
+import fastifyCors from "@fastify/cors";
+import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import type { Provider } from "ethers";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Deployment } from "../config/deployments";
+import { SakshyaError } from "../errors";
+import type { Keccak } from "../hashing/keccak";
 import type { Database } from "../index/database";
 import type { IndexStatus } from "../index/follow";
+import { IndexReader } from "../index/reader";
+import { ApiKeyRing, formatRate, secondsToNextMonth, type ApiKeyRecord, type Rate, type Scope } from "./api-keys";
+import type { AuditLog } from "./audit-log";
+import { ServiceError, statusOfDomainError } from "./errors";
+import { serviceMetrics } from "./metrics";
+import { certificateRoutes } from "./routes/certificates";
+import { directoryRoutes } from "./routes/directory";
+import { eventRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { landRoutes } from "./routes/land";
+import { websiteRoutes } from "./routes/websites";
+import type { WebhookPolicy } from "./webhooks";
+
+/** Who may call a route: anyone, or a key with this scope (verification may be left open to anyone, throttled). */
+export type RouteAccess = Scope | "public";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    apiKey?: ApiKeyRecord;
+  }
+}
 
 export interface ServiceOptions {
   readonly db: Database;
   readonly status: IndexStatus;
+  readonly deployment: Deployment;
+  /** For what is read through from the chain (`?source=chain`, a mutation's overdue flag, block times). */
+  readonly provider: Provider;
+  readonly keccak: Keccak;
   /** `/ready` answers 503 while the index is more than this many blocks behind the head (default 5). */
   readonly readyLag?: number;
-  /** Largest request body accepted, in bytes (default 1 MiB). */
+  /** Largest request body accepted, in bytes (default 4 MiB: a thousand certificates). */
   readonly bodyLimit?: number;
+  /** Verification without a key, limited per client address (default: open, 20/s). `false` closes it. */
+  readonly openVerification?: Rate | false;
+  readonly audit?: AuditLog;
+  /** Origins allowed to call from a browser, or `*`; none when absent. */
+  readonly cors?: readonly string[];
+  readonly https?: { readonly key: Buffer; readonly cert: Buffer };
+  /** The client address is the gateway's `X-Forwarded-For` (set when behind an API gateway). */
+  readonly trustProxy?: boolean;
+  readonly webhooks?: WebhookPolicy;
+  readonly clock?: () => number;
 }
 
-const MAX_PAGE = 1_000;
-
-/** One sentence and a status code: every refusal the service gives, and nothing else (no stack, no internals). */
-class ServiceError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** What every route module is given. */
+export interface RouteContext {
+  readonly db: Database;
+  readonly reader: IndexReader;
+  readonly status: IndexStatus;
+  readonly deployment: Deployment;
+  readonly provider: Provider;
+  readonly keccak: Keccak;
+  readonly webhooks: WebhookPolicy;
+  readonly readyLag: number;
 }
 
-const errorBody = { type: "object", properties: { error: { type: "string" } }, required: ["error"] } as const;
+const SCOPE_WORDS: Record<Scope, string> = { verify: "verify", read: "read records", events: "follow events" };
 
-interface EventRow {
-  block_number: number;
-  log_index: number;
-  transaction_hash: string;
-  contract: string;
-  address: string;
-  event: string;
-  args: string;
-}
-
-/** The service's Prometheus metrics: requests, latencies and how far the index is behind the chain. */
-function serviceMetrics(status: IndexStatus) {
-  const registry = new Registry();
-  const requests = new Counter({ name: "sakshya_http_requests_total", help: "HTTP requests answered, by method, route and status", labelNames: ["method", "route", "status"], registers: [registry] });
-  const latency = new Histogram({
-    name: "sakshya_http_request_duration_seconds",
-    help: "Time to answer, by method and route",
-    labelNames: ["method", "route"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [registry],
-  });
-  new Gauge({
-    name: "sakshya_index_block",
-    help: "The last block the index holds in full",
-    registers: [registry],
-    collect() {
-      if (status.indexed !== undefined) this.set(status.indexed);
-    },
-  });
-  new Gauge({
-    name: "sakshya_index_lag_blocks",
-    help: "Blocks between the chain's head and the index",
-    registers: [registry],
-    collect() {
-      if (status.indexed !== undefined && status.head !== undefined) this.set(status.head - status.indexed);
-    },
-  });
-  new Gauge({
-    name: "sakshya_index_up",
-    help: "1 while the index reaches the chain, 0 while its steps fail",
-    registers: [registry],
-    collect() {
-      this.set(status.error === undefined ? 1 : 0);
-    },
-  });
-  return { registry, requests, latency };
-}
-
-/** A feed position: the block and log index of the last event read, written `<block>-<logIndex>`. */
-function parseCursor(cursor: string | undefined): [number, number] {
-  if (cursor === undefined) return [-1, -1];
-  const match = /^(\d{1,15})-(\d{1,9})$/.exec(cursor);
-  if (!match) throw new ServiceError(400, `"after" must be a cursor from an earlier page (block-logIndex), not "${cursor.slice(0, 40)}".`);
-  return [Number(match[1]), Number(match[2])];
+function presentedKey(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith("Bearer ")) return authorization.slice(7).trim();
+  const header = request.headers["x-api-key"];
+  return typeof header === "string" ? header.trim() : undefined;
 }
 
 /**
- * The Sakshya service's HTTP API over the chain index: health, readiness and the event feed, described by OpenAPI at
- * `/openapi.json`. Every answer names the block the index is consistent to (`X-Indexed-Block`).
+ * The Sakshya service's HTTP API over the chain index, described by OpenAPI at `/openapi.json` (and browsable at
+ * `/docs`). Every answer names the block the index is consistent to (`X-Indexed-Block`) and its request id; every
+ * request is checked for its key and scope, throttled per key or client address, and written to the audit log.
  */
 export async function buildService(options: ServiceOptions): Promise<FastifyInstance> {
   const { db, status } = options;
+  const clock = options.clock ?? Date.now;
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimit ?? 1 << 20,
+    bodyLimit: options.bodyLimit ?? 4 << 20,
     // A client that sends slowly or never finishes is cut off.
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
+    keepAliveTimeout: 10_000,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: () => randomUUID(),
+    ...(options.https ? { https: options.https } : {}),
     // An unknown field is refused, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  const keys = new ApiKeyRing(db, clock);
+  const reader = new IndexReader(db, options.deployment, options.provider, () => Math.floor(clock() / 1000));
+  const openVerification = options.openVerification ?? { count: 20, windowMs: 1_000 };
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.0.3",
-      info: { title: "Sakshya", version: "1", description: "Indexed state of the Sakshya registries: verification, records and events." },
+      info: {
+        title: "Sakshya",
+        version: "1",
+        description:
+          "Indexed state of the Sakshya registries — certificates, land records, government websites and the participant directory — for verifiers and for organisations without a node. Every answer names the block it is consistent to.",
+      },
+      components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key from `sakshya api-keys create`" } } },
     },
   });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  if (options.cors && options.cors.length > 0) {
+    await app.register(fastifyCors, { origin: options.cors.includes("*") ? "*" : [...options.cors], methods: ["GET", "POST", "DELETE"], allowedHeaders: ["authorization", "content-type", "x-api-key"] });
+  }
 
-  app.addHook("onSend", async (_request, reply, payload) => {
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("X-Request-Id", request.id);
     if (status.indexed !== undefined) reply.header("X-Indexed-Block", String(status.indexed));
     return payload;
   });
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, _request, reply) => {
-    if (error instanceof ServiceError) return reply.code(error.statusCode).send({ error: error.message });
+    if (error instanceof ServiceError) {
+      if (error.retryAfter !== undefined) reply.header("Retry-After", String(error.retryAfter));
+      return reply.code(error.statusCode).send({ error: error.message });
+    }
+    if (error instanceof SakshyaError) {
+      const code = statusOfDomainError(error);
+      return reply.code(code).send({ error: code === 500 ? "The service failed to answer; nothing was changed." : error.message });
+    }
     if (error.validation) return reply.code(400).send({ error: `The request is malformed: ${error.message}.` });
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.code(413).send({ error: "The request body is larger than the service accepts." });
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return reply.code(415).send({ error: "Send the body as JSON (Content-Type: application/json)." });
+    if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return reply.code(400).send({ error: "The request body is not valid JSON." });
     if (error.statusCode !== undefined && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.message });
     return reply.code(500).send({ error: "The service failed to answer; nothing was changed." });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `There is no ${request.method} ${request.url.split("?")[0]}.` }));
 
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  // Who is asking: a live key with the route's scope, or anyone where the route is open.
+  app.addHook("onRequest", async (request) => {
+    const access = request.routeOptions.config.access ?? "public";
+    const presented = presentedKey(request);
+    if (presented) {
+      const key = await keys.authenticate(presented);
+      if (!key) throw new ServiceError(401, "The API key is not valid.");
+      if (access !== "public" && !key.scopes.includes(access)) throw new ServiceError(403, `This API key may not ${SCOPE_WORDS[access]}; it needs the "${access}" scope.`);
+      if (!keys.count(key)) throw new ServiceError(429, "This API key has used its requests for this month.", secondsToNextMonth(clock()));
+      request.apiKey = key;
+      return;
+    }
+    if (access === "public" || (access === "verify" && openVerification)) return;
+    throw new ServiceError(401, `This needs an API key with the "${access}" scope (send it as Authorization: Bearer <key>).`);
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    hook: "preParsing",
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `address:${request.ip}`),
+    max: (request) => request.apiKey?.rate.count ?? (openVerification ? openVerification.count : 1),
+    timeWindow: (request) => request.apiKey?.rate.windowMs ?? (openVerification ? openVerification.windowMs : 1_000),
+    // Health, readiness, metrics and the API's description are for the operator's probes: never throttled.
+    allowList: (request) => (request.routeOptions.config.access ?? "public") === "public",
+    errorResponseBuilder: (request, context) =>
+      new ServiceError(429, `Too many requests ${request.apiKey ? "with this API key" : "from this address"}: at most ${formatRate(request.apiKey?.rate ?? (openVerification || { count: context.max, windowMs: 1_000 }))}; try again in ${context.after}.`),
+  });
 
   const metrics = serviceMetrics(status);
   app.addHook("onResponse", async (request, reply) => {
     // By route pattern, never by the URL asked: cursors and codes in URLs would make the series unbounded.
     const route = request.routeOptions.url ?? "unmatched";
-    const labels = { method: request.method, route, status: String(reply.statusCode) };
-    metrics.requests.inc(labels);
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    options.audit?.append({
+      time: new Date(clock()).toISOString(),
+      request: request.id,
+      key: request.apiKey?.id ?? null,
+      client: request.ip,
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+    });
   });
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply: FastifyReply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  app.get(
-    "/health",
-    { schema: { summary: "The process answers", response: { 200: { type: "object", properties: { status: { type: "string" } } } } } },
-    async () => ({ status: "ok" }),
-  );
-
-  app.get(
-    "/ready",
-    {
-      schema: {
-        summary: "The index is close enough to the chain's head to answer",
-        response: {
-          200: { type: "object", properties: { ready: { type: "boolean" }, indexedBlock: { type: "integer" }, headBlock: { type: "integer" }, lag: { type: "integer" } } },
-          503: errorBody,
-        },
-      },
-    },
-    async () => {
-      const maxLag = options.readyLag ?? 5;
-      if (status.error) throw new ServiceError(503, `The index cannot reach the chain: ${status.error}`);
-      if (status.indexed === undefined || status.head === undefined) throw new ServiceError(503, "The index has not read the chain yet.");
-      const lag = status.head - status.indexed;
-      if (lag > maxLag) throw new ServiceError(503, `The index is ${lag} blocks behind the chain's head (at most ${maxLag} allowed).`);
-      return { ready: true, indexedBlock: status.indexed, headBlock: status.head, lag };
-    },
-  );
-
-  app.get<{ Querystring: { after?: string; limit?: number; contract?: string; event?: string } }>(
-    "/v1/events",
-    {
-      schema: {
-        summary: "The suite's events in chain order, a page at a time",
-        querystring: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            after: { type: "string", description: "the `next` cursor of the previous page" },
-            limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 100 },
-            contract: { type: "string", maxLength: 64 },
-            event: { type: "string", maxLength: 64 },
-          },
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              indexedBlock: { type: "integer" },
-              next: { type: "string", nullable: true, description: "where the next page starts; keep it to follow the feed" },
-              more: { type: "boolean", description: "a full page: more events may follow at once" },
-              events: {
-                type: "array",
-                items: {
-                  type: "object",
-                  properties: {
-                    block: { type: "integer" },
-                    logIndex: { type: "integer" },
-                    transaction: { type: "string" },
-                    contract: { type: "string" },
-                    address: { type: "string" },
-                    event: { type: "string" },
-                    args: { type: "object", additionalProperties: true },
-                  },
-                },
-              },
-            },
-          },
-          400: errorBody,
-        },
-      },
-    },
-    async (request) => {
-      const [block, logIndex] = parseCursor(request.query.after);
-      const limit = request.query.limit ?? 100;
-      const filters: string[] = [];
-      const params: Array<string | number> = [block, block, logIndex];
-      if (request.query.contract) filters.push(`AND contract = $${params.push(request.query.contract)}`);
-      if (request.query.event) filters.push(`AND event = $${params.push(request.query.event)}`);
-      const rows = await db.query<EventRow>(
-        `SELECT block_number, log_index, transaction_hash, contract, address, event, args FROM chain_events
-         WHERE (block_number > $1 OR (block_number = $2 AND log_index > $3)) ${filters.join(" ")}
-         ORDER BY block_number, log_index LIMIT ${limit}`,
-        params,
-      );
-      const last = rows[rows.length - 1];
-      return {
-        indexedBlock: status.indexed ?? null,
-        next: last ? `${last.block_number}-${last.log_index}` : (request.query.after ?? null),
-        more: rows.length === limit,
-        events: rows.map((r) => ({ block: Number(r.block_number), logIndex: Number(r.log_index), transaction: r.transaction_hash, contract: r.contract, address: r.address, event: r.event, args: JSON.parse(r.args) })),
-      };
-    },
-  );
-
+  const context: RouteContext = {
+    db,
+    reader,
+    status,
+    deployment: options.deployment,
+    provider: options.provider,
+    keccak: options.keccak,
+    webhooks: options.webhooks ?? { allowPrivate: false },
+    readyLag: options.readyLag ?? 5,
+  };
+  for (const routes of [healthRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes]) routes(app, context);
+  // Usage is counted in memory and written every few seconds, and once more on close.
+  const flushing = setInterval(() => void keys.flush().catch(() => undefined), ApiKeyRing.RELOAD_MS);
+  flushing.unref();
+  app.addHook("onClose", async () => {
+    clearInterval(flushing);
+    await keys.flush();
+  });
   return app;
 }

@@ -1,0 +1,136 @@
+import type { FastifyInstance } from "fastify";
+import { CertificateClient } from "../../certificates/client";
+import { summariseVerdicts, verifyCertificateTexts, type StatusRegistry } from "../../certificates/verify";
+import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
+import { NotFoundError } from "../../errors";
+import { errorBody } from "../errors";
+import type { RouteContext } from "../server";
+import { consistency, hash32, looseObject, provenance, sourceQuery, type SourceQuery } from "./shared";
+
+/** Most certificates in one verification request. */
+export const MAX_VERIFY = 1_000;
+
+const verdict = {
+  type: "object",
+  properties: {
+    file: { type: "string" },
+    valid: { type: "boolean" },
+    outcome: { type: "string", enum: ["valid", "invalid", "could-not-check"] },
+    status: { type: "string" },
+    reason: { type: "string" },
+    root: { type: "string" },
+    index: { type: "integer" },
+    onChain: looseObject,
+  },
+} as const;
+
+const documentParams = {
+  type: "object",
+  properties: { issuer: { type: "string", pattern: "^(\\d{1,10}|[A-Za-z0-9._-]{1,32})$", description: "the issuing organisation's id or code" }, root: hash32, index: { type: "string", pattern: "^\\d{1,9}$" } },
+} as const;
+
+export function certificateRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { reader, status } = context;
+  const chain = context.deployment.contracts.CertificateRegistry ? new CertificateClient(context.deployment, context.provider) : undefined;
+  const registry = (source: SourceQuery["source"]): StatusRegistry => (source === "chain" && chain ? chain : reader.certificates);
+  const issuerId = async (issuer: string): Promise<number> => {
+    const id = /^\d+$/.test(issuer) ? Number(issuer) : await reader.organisationIdOf(issuer);
+    if (id === undefined) throw new NotFoundError(`No organisation "${issuer}" is in the directory.`);
+    return id;
+  };
+  const security = [{ apiKey: [] }];
+
+  app.post<{ Body: { certificates: object[] } }>(
+    "/v1/certificates/verify",
+    {
+      config: { access: "verify" },
+      schema: {
+        tags: ["certificates"],
+        security,
+        summary: `Verify 1 to ${MAX_VERIFY} certificate files: integrity, proof, issuer and status`,
+        description:
+          "Each certificate gets the verdict `sakshya cert verify` gives: `valid`, `invalid` (with the status and a reason), or `could-not-check` (another deployment's certificate). What is posted is neither stored nor logged.",
+        body: {
+          type: "object",
+          additionalProperties: false,
+          required: ["certificates"],
+          properties: { certificates: { type: "array", minItems: 1, maxItems: MAX_VERIFY, items: { type: "object" }, description: "certificate files, as JSON objects" } },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              indexedBlock: { type: "integer" },
+              checked: { type: "integer" },
+              valid: { type: "integer" },
+              invalid: { type: "integer" },
+              couldNotCheck: { type: "integer" },
+              verdicts: { type: "array", items: verdict },
+            },
+          },
+          400: errorBody,
+          413: errorBody,
+          503: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const consistent = consistency(status);
+      const inputs = request.body.certificates.map((json, i) => ({ file: `certificate ${i + 1}`, json: () => json }));
+      const verdicts = await verifyCertificateTexts(inputs, reader.certificates, (code) => reader.organisationIdOf(code), context.keccak);
+      const summary = summariseVerdicts(verdicts);
+      return {
+        ...consistent,
+        ...summary,
+        verdicts: verdicts.map((v) => ({ ...v, outcome: v.valid ? "valid" : v.status === "other-deployment" ? "could-not-check" : "invalid" })),
+      };
+    },
+  );
+
+  app.get<{ Params: { issuer: string; root: string; index: string }; Querystring: SourceQuery }>(
+    "/v1/certificates/:issuer/:root/:index",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: ["certificates"],
+        security,
+        summary: "A document's status by its issuer, batch root and index",
+        params: documentParams,
+        querystring: sourceQuery,
+        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, document: looseObject } }, 400: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const { issuer, root, index } = request.params;
+      const issuerOrgId = await issuerId(issuer);
+      const where = await provenance(context, request.query.source);
+      const [view] = await registry(request.query.source).statuses([{ issuerOrgId, root: root.toLowerCase(), index: Number(index) }]);
+      return { ...where, document: { root: root.toLowerCase(), index: Number(index), ...view, sentence: STATUS_SENTENCES[view.status] } };
+    },
+  );
+
+  app.get<{ Params: { issuer: string; root: string } }>(
+    "/v1/certificates/:issuer/:root",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: ["certificates"],
+        security,
+        summary: "A batch: who issued it, when, its expiry, and how many of its documents stand in each status",
+        params: { type: "object", properties: { issuer: documentParams.properties.issuer, root: hash32 } },
+        response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, batch: looseObject, documents: looseObject } }, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const issuerOrgId = await issuerId(request.params.issuer);
+      const root = request.params.root.toLowerCase();
+      const consistent = consistency(status);
+      const batch = await reader.batch(issuerOrgId, root);
+      if (!batch) throw new NotFoundError(`Organisation ${issuerOrgId} issued no batch ${root}.`);
+      const views = await reader.certificates.statuses(Array.from({ length: batch.documentCount }, (_, index) => ({ issuerOrgId, root, index })));
+      const documents = Object.fromEntries(STATUSES.map((s) => [s, views.filter((v) => v.status === s).length]).filter(([, n]) => Number(n) > 0));
+      const { replacements: _replacements, ...record } = batch;
+      return { ...consistent, batch: record, documents };
+    },
+  );
+}

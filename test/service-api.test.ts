@@ -1,0 +1,360 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { encodeBytes32String, id as textHash, Wallet, type Signer } from "ethers";
+import type { FastifyInstance } from "fastify";
+import hre from "hardhat";
+import { onboardLandOffices } from "../bench/land";
+import { buildBatch, type BuiltBatch } from "../src/certificates/batch";
+import { redact } from "../src/certificates/document";
+import { parseSchema } from "../src/certificates/schema";
+import { loadKeccak } from "../src/hashing/keccak";
+import { openDatabase, type Database } from "../src/index/database";
+import type { IndexStatus } from "../src/index/follow";
+import { ChainIndexer } from "../src/index/indexer";
+import { migrate } from "../src/index/schema";
+import { LandClient } from "../src/land/client";
+import { makeExtract } from "../src/land/extract";
+import { titleHistory } from "../src/land/history";
+import { ownerCommitment, ulpinBytes } from "../src/land/titles";
+import { DirectoryClient } from "../src/directory/client";
+import { createApiKey, parseRate, revokeApiKey, apiKeyUsage, type Scope } from "../src/service/api-keys";
+import { AuditLog, verifyAuditLog } from "../src/service/audit-log";
+import { buildService } from "../src/service/server";
+import { deliverWebhooks, webhookSignature } from "../src/service/webhooks";
+import { siteIdOf } from "../src/websites/manifest";
+import { ILandRegistry__factory, WebsiteRegistry__factory } from "../typechain-types";
+import { CAP, KIND, REASON, certificateSuite, code, evidence } from "./fixtures";
+import { startPostgres, type TestPostgres } from "./helpers/postgres";
+
+type Suite = Awaited<ReturnType<typeof certificateSuite>>;
+
+const ULPIN = "WB170400000001";
+const DOMAIN = "wb.gov.in";
+
+/** The chain every engine's service reads: certificates (one revoked), a parcel that changed hands once, a website. */
+async function busyChain(): Promise<{ suite: Suite; batch: BuiltBatch; root: string }> {
+  const suite = await certificateSuite();
+  const keccak = await loadKeccak();
+  const schema = parseSchema(
+    { id: "degree/1", title: "Degree", fields: { roll: { type: "string", required: true }, name: { type: "string", required: true }, cgpa: { type: "number" } }, identity: ["roll"] },
+    "schema",
+  );
+  const records = ["Asha Roy", "Bikash Das", "Chandana Sen"].map((name, i) => ({ line: i + 2, values: { roll: `R-${i}`, name, cgpa: String(8 + i / 10) } }));
+  const anchor = { chainId: suite.deployment.chainId, registry: suite.deployment.contracts.CertificateRegistry!.address };
+  const batch = buildBatch({ records, schema, issuer: "wbu", anchor, expiresAt: 0 }, keccak);
+  const root = batch.manifest.root;
+  await (await suite.registry.issue(root, 3, 0)).wait();
+  await (await suite.registry.revokeDocument(1, root, 1, REASON.misconduct)).wait();
+
+  const keys = (await hre.ethers.getSigners()).slice(8, 13) as Signer[];
+  await onboardLandOffices(suite.directory, keys);
+  const [survey, registrar, officer] = keys;
+  const land = ILandRegistry__factory.connect(suite.deployment.contracts.LandRegistry!.address, survey);
+  const [asha, dev] = ["asha", "dev"].map((name) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }]);
+  const record = { ulpin: ulpinBytes(ULPIN), area: 4_047, landUse: 1, district: 17, block: 4, village: 100_234, recordHash: textHash("RoR v1") };
+  await (await land.registerParcel(record, asha, [])).wait();
+  await (await land.connect(registrar).registerDeed(textHash("deed 1"), record.ulpin, 0, asha, dev)).wait();
+  await (await land.connect(officer).approveMutation(record.ulpin, textHash("deed 1"), [], asha, dev, textHash("RoR v2"))).wait();
+
+  const publisher = Wallet.createRandom().connect(hre.ethers.provider);
+  await (await suite.governor.sendTransaction({ to: publisher.address, value: 10n ** 18n })).wait();
+  await (await suite.directory.onboard(code("wb-it"), KIND.agency, CAP.publishWebsites, [0], evidence("WB IT Department"))).wait();
+  const orgId = Number(await suite.directory.organisationCount());
+  await (await suite.directory.addAccount(orgId, publisher.address)).wait();
+  const sites = WebsiteRegistry__factory.connect(suite.deployment.contracts.WebsiteRegistry!.address, suite.operator);
+  await (await sites.registerSite(siteIdOf(DOMAIN), orgId, 1)).wait();
+  await (await sites.connect(publisher).publish(siteIdOf(DOMAIN), encodeBytes32String("v1"), textHash("files"), 3, 1_000, textHash("manifest"))).wait();
+  return { suite, batch, root };
+}
+
+describe("the Sakshya service's API", function () {
+  this.timeout(180_000);
+  let chain: Awaited<ReturnType<typeof busyChain>>;
+  before(async () => {
+    chain = await busyChain();
+  });
+
+  for (const engine of ["sqlite", "postgres"] as const) {
+    describe(`on ${engine}`, () => {
+      let postgres: TestPostgres | undefined;
+      let db: Database;
+      let app: FastifyInstance;
+      let audit: AuditLog;
+      let status: IndexStatus;
+      const clock = Date.now();
+      const key: Partial<Record<"all" | "verifyOnly" | "slow" | "quota" | "revoked", string>> = {};
+
+      before(async () => {
+        if (engine === "postgres") postgres = await startPostgres();
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-api-"));
+        db = await openDatabase(postgres ? await postgres.database() : path.join(folder, "index.db"));
+        await migrate(db);
+        const indexer = new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment);
+        await indexer.catchUp();
+        const indexed = (await indexer.checkpoint()).blockNumber;
+        status = { indexed, head: indexed };
+        audit = await AuditLog.open(path.join(folder, "audit.log"));
+        const make = async (scopes: Scope[], rate = "1000/s", quota?: number) => (await createApiKey(db, { name: `test ${scopes.join("+")}`, scopes, rate: parseRate(rate), quotaPerMonth: quota })).key;
+        key.all = await make(["verify", "read", "events"]);
+        key.verifyOnly = await make(["verify"]);
+        key.slow = await make(["read"], "2/min");
+        key.quota = await make(["read"], "1000/s", 3);
+        key.revoked = await make(["read"]);
+        await revokeApiKey(db, key.revoked.split("_")[1]);
+        app = await buildService({
+          db,
+          status,
+          deployment: chain.suite.deployment,
+          provider: hre.ethers.provider,
+          keccak: await loadKeccak(),
+          audit,
+          openVerification: { count: 3, windowMs: 60_000 },
+          webhooks: { allowPrivate: true },
+          clock: () => clock,
+        });
+      });
+      after(async () => {
+        await app.close();
+        await audit.close();
+        await db.close();
+        postgres?.stop();
+      });
+
+      const as = (name: keyof typeof key) => ({ authorization: `Bearer ${key[name]}` });
+      const get = (url: string, who: keyof typeof key | null = "all") => app.inject({ method: "GET", url, headers: who ? as(who) : {} });
+      const post = (url: string, payload: unknown, who: keyof typeof key | null = "all", remoteAddress = "127.0.0.1") =>
+        app.inject({ method: "POST", url, payload: payload as object, headers: who ? as(who) : {}, remoteAddress });
+      const certificate = (index: number) => chain.batch.certificate(index) as unknown as Record<string, unknown>;
+
+      it("verifies certificates with cert verify's verdicts: valid, revoked with its reason, tampered, another deployment's", async () => {
+        const keccak = await loadKeccak();
+        const tampered = { ...certificate(2), fields: { ...(certificate(2).fields as object), cgpa: 9.9 } };
+        const elsewhere = { ...certificate(0), anchor: { chainId: 99, registry: `0x${"1".repeat(40)}` } };
+        const redacted = redact(chain.batch.certificate(0), ["cgpa"], keccak);
+        const answer = await post("/v1/certificates/verify", { certificates: [certificate(0), certificate(1), tampered, elsewhere, redacted, { hello: "world" }] }, "verifyOnly");
+        expect(answer.statusCode).to.equal(200);
+        const body = answer.json();
+        expect(body.indexedBlock).to.equal(status.indexed);
+        expect([body.checked, body.valid, body.invalid, body.couldNotCheck]).to.deep.equal([5, 2, 3, 1]);
+        const verdicts = body.verdicts.map((v: { outcome: string; status: string; reason: string }) => [v.outcome, v.status, v.reason]);
+        expect(verdicts[0]).to.deep.equal(["valid", "valid", `valid, issued by wbu on ${new Date().toISOString().slice(0, 10)}`]);
+        expect(verdicts[1]).to.deep.equal(["invalid", "revoked", "revoked (misconduct)"]);
+        expect(verdicts[2]).to.deep.equal(["invalid", "tampered", "its fields do not match its target hash: the file was altered"]);
+        expect(verdicts[3].slice(0, 2)).to.deep.equal(["could-not-check", "other-deployment"]);
+        expect(verdicts[4][0], "a redacted certificate still verifies").to.equal("valid");
+        expect(verdicts[5].slice(0, 2)).to.deep.equal(["invalid", "unreadable"]);
+      });
+
+      it("refuses a bad verification request with one sentence before any work: no list, too many, an unknown field, not JSON, too large", async () => {
+        const cases: Array<[unknown, number, RegExp]> = [
+          [{}, 400, /^The request is malformed: body must have required property 'certificates'\.$/],
+          [{ certificates: [] }, 400, /must NOT have fewer than 1 items/],
+          [{ certificates: Array.from({ length: 1_001 }, () => ({})) }, 400, /must NOT have more than 1000 items/],
+          [{ certificates: [certificate(0)], colour: "blue" }, 400, /must NOT have additional properties/],
+          [{ certificates: ["a string"] }, 400, /body\/certificates\/0 must be object/],
+        ];
+        for (const [payload, code, sentence] of cases) {
+          const answer = await post("/v1/certificates/verify", payload);
+          expect([answer.statusCode, answer.json().error]).to.satisfy(([c, e]: [number, string]) => c === code && sentence.test(e), JSON.stringify(answer.json()));
+        }
+        const notJson = await app.inject({ method: "POST", url: "/v1/certificates/verify", payload: "{certificates:", headers: { ...as("all"), "content-type": "application/json" } });
+        expect([notJson.statusCode, notJson.json().error]).to.deep.equal([400, "The request body is not valid JSON."]);
+        const huge = await app.inject({ method: "POST", url: "/v1/certificates/verify", payload: JSON.stringify({ certificates: [{ pad: "x".repeat(5 << 20) }] }), headers: { ...as("all"), "content-type": "application/json" } });
+        expect([huge.statusCode, huge.json().error]).to.deep.equal([413, "The request body is larger than the service accepts."]);
+      });
+
+      it("gives a document's status and a batch from the index, and the same read through from the chain", async () => {
+        const url = `/v1/certificates/wbu/${chain.root}/1`;
+        const indexed = (await get(url)).json();
+        const direct = (await get(`${url}?source=chain`)).json();
+        expect(indexed.source).to.equal("index");
+        expect(direct.source).to.equal("chain");
+        expect(direct.block).to.be.at.least(status.indexed!);
+        expect(indexed.document).to.deep.equal(direct.document);
+        expect(indexed.document).to.include({ status: "revoked", reason: "misconduct", issuerOrgId: 1, index: 1, sentence: "revoked" });
+        expect((await get(`/v1/certificates/1/${chain.root}/7`)).json().document.status).to.equal("not-issued");
+        const batch = (await get(`/v1/certificates/wbu/${chain.root}`)).json();
+        expect(batch.batch).to.include({ issuerOrgId: 1, documentCount: 3 });
+        expect(batch.documents).to.deep.equal({ valid: 2, revoked: 1 });
+        expect((await get(`/v1/certificates/nobody/${chain.root}`)).json().error).to.equal('No organisation "nobody" is in the directory.');
+        expect((await get(`/v1/certificates/1/0x${"ab".repeat(32)}`)).statusCode).to.equal(404);
+        expect((await get(`/v1/certificates/1/0x12/0`)).statusCode).to.equal(400);
+      });
+
+      it("serves a parcel, its chain of title from the index, and checks a title extract", async () => {
+        const parcel = (await get(`/v1/land/parcels/${ULPIN}`)).json();
+        expect(parcel.parcel).to.include({ ulpin: ULPIN, version: 2, status: "active" });
+        expect(parcel.parcel.pendingMutations).to.deep.equal([]);
+        expect((await get(`/v1/land/parcels/${ULPIN}?source=chain`)).json().parcel).to.include({ version: 2, ownersHash: parcel.parcel.ownersHash });
+        const history = (await get(`/v1/land/parcels/${ULPIN}/history`)).json().history;
+        const land = new LandClient(chain.suite.deployment, hre.ethers.provider);
+        const directory = new DirectoryClient(chain.suite.deployment, hre.ethers.provider);
+        const fromChain = await titleHistory(land, directory, ULPIN, Math.floor(Date.now() / 1000));
+        expect(history.entries.map((e: { summary: string }) => e.summary)).to.deep.equal(fromChain.entries.map((e) => e.summary));
+        expect(history.entries).to.have.length(3);
+        const head = (await hre.ethers.provider.getBlock("latest"))!;
+        const extract = makeExtract(fromChain, { chainId: chain.suite.deployment.chainId, registry: land.address, block: head.number, blockHash: head.hash! });
+        const current = (await post("/v1/land/verify-extract", { extract, ownerCommitment: fromChain.owners[0].commitment })).json();
+        expect(current).to.include({ verdict: "current", ownerShare: 10_000, ulpin: ULPIN });
+        const edited = { ...extract, parcel: { ...extract.parcel, area: 9_999 } };
+        expect((await post("/v1/land/verify-extract", { extract: edited })).json().verdict).to.equal("not-genuine");
+        expect((await post("/v1/land/verify-extract", { extract: { kind: "nonsense" } })).json().error).to.match(/^The extract is not a title extract/);
+        expect((await get("/v1/land/parcels/WB999999999999")).statusCode).to.equal(404);
+        expect((await get("/v1/land/parcels/not-a-ulpin")).json().error).to.match(/is not a ULPIN/);
+      });
+
+      it("serves a website's current release and its releases, by domain or id", async () => {
+        const site = (await get(`/v1/websites/sites/${DOMAIN}`)).json();
+        expect(site.site).to.include({ siteId: siteIdOf(DOMAIN), threshold: 1 });
+        expect(site.current).to.include({ id: 1, status: "approved", version: "v1" });
+        expect((await get(`/v1/websites/sites/${siteIdOf(DOMAIN)}/releases`)).json().releases).to.have.length(1);
+        expect((await get("/v1/websites/sites/nowhere.example")).statusCode).to.equal(404);
+      });
+
+      it("serves the directory, the node directory as CSV, the validators and governance", async () => {
+        const orgs = (await get("/v1/directory/organisations")).json().organisations;
+        expect(orgs.map((o: { code: string }) => o.code)).to.include.members(["wbu", "lr-north", "wbchse", "survey-17", "wb-it"]);
+        const csv = await get("/v1/directory/organisations?format=csv");
+        expect(csv.headers["content-type"]).to.match(/^text\/csv/);
+        expect(csv.body.split("\n")[0]).to.equal("id,code,kind,status,capabilities,jurisdictions,successor,onboardedAt,updatedAt,metadataHash,keys,nodes");
+        expect(csv.body).to.match(/^1,wbu,university,active,issue-certificates,0,0,/m);
+        expect((await get("/v1/directory/nodes?format=csv")).body.split("\n")[0]).to.equal("orgId,orgCode,orgKind,orgStatus,nodeId,enode,validator,allowed");
+        expect((await get("/v1/directory/organisations/1")).json().organisation).to.include({ code: "wbu" });
+        expect((await get("/v1/directory/organisations/1?source=chain")).json().organisation).to.include({ code: "wbu" });
+        expect((await get("/v1/directory/organisations/999")).statusCode).to.equal(404);
+        expect((await get("/v1/directory/validators")).json()).to.include({ minimum: 0 });
+        const governance = (await get("/v1/governance")).json();
+        expect(governance.roles.map((r: { label: string }) => r.label)).to.include("GOVERNOR");
+      });
+
+      it("lets only live keys with the right scope in, saying nothing about a key beyond that it is not valid", async () => {
+        const wrong = `sak_${"0".repeat(12)}_${"A".repeat(43)}`;
+        for (const presented of [wrong, key.revoked!, "not-even-a-key", `${key.all!.slice(0, -1)}B`]) {
+          const answer = await app.inject({ method: "GET", url: "/v1/directory/organisations", headers: { authorization: `Bearer ${presented}` } });
+          expect([answer.statusCode, answer.json()]).to.deep.equal([401, { error: "The API key is not valid." }]);
+        }
+        expect((await get("/v1/directory/organisations", null)).json()).to.deep.equal({ error: 'This needs an API key with the "read" scope (send it as Authorization: Bearer <key>).' });
+        const noScope = await get("/v1/directory/organisations", "verifyOnly");
+        expect([noScope.statusCode, noScope.json().error]).to.deep.equal([403, 'This API key may not read records; it needs the "read" scope.']);
+        expect((await get("/v1/events", "verifyOnly")).statusCode).to.equal(403);
+        expect((await app.inject({ method: "GET", url: "/v1/directory/validators", headers: { "x-api-key": key.all! } })).statusCode).to.equal(200);
+      });
+
+      it("throttles a key over its rate and over its monthly quota, and open verification per address, with Retry-After", async () => {
+        expect((await get("/v1/directory/validators", "slow")).statusCode).to.equal(200);
+        expect((await get("/v1/directory/validators", "slow")).statusCode).to.equal(200);
+        const over = await get("/v1/directory/validators", "slow");
+        expect(over.statusCode).to.equal(429);
+        expect(Number(over.headers["retry-after"])).to.be.within(1, 60);
+        expect(over.json().error).to.match(/^Too many requests with this API key: at most 2\/min; try again in [^;]+\.$/);
+
+        for (let i = 0; i < 3; i++) expect((await get("/v1/directory/validators", "quota")).statusCode).to.equal(200);
+        const spent = await get("/v1/directory/validators", "quota");
+        expect([spent.statusCode, spent.json().error]).to.deep.equal([429, "This API key has used its requests for this month."]);
+        expect(Number(spent.headers["retry-after"])).to.be.greaterThan(0);
+
+        const open = () => post("/v1/certificates/verify", { certificates: [certificate(0)] }, null, "10.1.2.3");
+        for (let i = 0; i < 3; i++) expect((await open()).statusCode, "open verification without a key").to.equal(200);
+        const throttled = await open();
+        expect([throttled.statusCode, throttled.json().error]).to.satisfy(([c, e]: [number, string]) => c === 429 && /^Too many requests from this address/.test(e));
+        expect((await post("/v1/certificates/verify", { certificates: [certificate(0)] }, null, "10.9.9.9")).statusCode, "another address is not held back").to.equal(200);
+      });
+
+      it("counts each key's requests per day for charging", async () => {
+        await app.close(); // flushes the counts
+        const usage = await apiKeyUsage(db, { from: "2000-01-01", to: "2999-12-31", keyId: key.quota!.split("_")[1] });
+        expect(usage.map((u) => u.requests)).to.deep.equal([4]);
+        app = await buildService({ db, status, deployment: chain.suite.deployment, provider: hre.ethers.provider, keccak: await loadKeccak(), audit, webhooks: { allowPrivate: true }, clock: () => clock });
+      });
+
+      it("writes every request to a hash-chained audit log without bodies or keys, and audit verify finds any change", async () => {
+        await post("/v1/certificates/verify", { certificates: [certificate(0)] });
+        await audit.flush();
+        const text = fs.readFileSync(audit.file, "utf8");
+        expect(text).to.not.contain("Asha").and.not.contain(key.all!).and.not.contain(key.all!.split("_")[2]);
+        const lines = text.trimEnd().split("\n");
+        const last = JSON.parse(lines[lines.length - 1]);
+        expect(last).to.include({ method: "POST", route: "/v1/certificates/verify", status: 200, key: key.all!.split("_")[1] });
+        expect(verifyAuditLog(audit.file)).to.deep.equal({ entries: lines.length });
+        const copy = (edit: (lines: string[]) => string[]) => {
+          const file = `${audit.file}.${Math.random()}`;
+          fs.writeFileSync(file, `${edit([...lines]).join("\n")}\n`);
+          return verifyAuditLog(file).broken;
+        };
+        expect(copy((l) => ((l[2] = l[2].replace('"status":', '"status":1')), l))).to.deep.include({ line: 3, problem: "its contents were changed after it was written" });
+        expect(copy((l) => (l.splice(1, 1), l))).to.deep.include({ line: 2, problem: "entries 2–2 are missing before it" });
+        expect(copy((l) => ([l[1], l[2]] = [l[2], l[1]]) && l)).to.deep.include({ line: 2, problem: "entries 2–2 are missing before it" });
+      });
+
+      it("delivers events to a webhook signed with HMAC, again after a failure, at least once with ids to drop repeats", async () => {
+        const received: Array<{ body: string; signature: string; timestamp: string }> = [];
+        let failNext = true;
+        const receiver = http.createServer((request, response) => {
+          let body = "";
+          request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          request.on("end", () => {
+            received.push({ body, signature: String(request.headers["x-sakshya-signature"]), timestamp: String(request.headers["x-sakshya-timestamp"]) });
+            response.statusCode = failNext ? 500 : 204;
+            failNext = false;
+            response.end();
+          });
+        });
+        await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+        const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+        try {
+          const created = await post("/v1/webhooks", { url, events: ["OrganisationOnboarded"] });
+          expect(created.statusCode).to.equal(201);
+          const { webhook, secret } = created.json();
+          // From now on: the organisations already indexed are not sent; onboard one more and index it.
+          await (await chain.suite.directory.onboard(code(`hook-${engine}`), KIND.agency, CAP.publishWebsites, [0], evidence(engine))).wait();
+          await new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment).catchUp();
+          const stop = new AbortController();
+          const delivering = deliverWebhooks(db, { signal: stop.signal, pollMs: 50, maxBackoffMs: 100 });
+          for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+          stop.abort();
+          await delivering;
+          expect(received).to.have.length(2);
+          expect(received[0].body, "the same delivery again").to.equal(received[1].body);
+          const delivery = JSON.parse(received[1].body);
+          expect(received[1].signature).to.equal(webhookSignature(secret, received[1].timestamp, received[1].body));
+          expect(delivery.webhook).to.equal(webhook.id);
+          expect(delivery.events.map((e: { event: string; args: { code: string } }) => [e.event, e.args.code])).to.deep.equal([["OrganisationOnboarded", code(`hook-${engine}`)]]);
+          expect(delivery.events[0].id).to.match(/^\d+-\d+$/);
+          const listed = (await get("/v1/webhooks")).json().webhooks;
+          expect(listed).to.have.length(1);
+          expect(listed[0].cursor).to.equal(delivery.events[0].id);
+          expect(listed[0]).to.not.have.property("secret");
+          expect((await app.inject({ method: "DELETE", url: `/v1/webhooks/${webhook.id}`, headers: as("all") })).statusCode).to.equal(204);
+          expect((await app.inject({ method: "DELETE", url: `/v1/webhooks/${webhook.id}`, headers: as("all") })).statusCode).to.equal(404);
+        } finally {
+          receiver.close();
+        }
+        expect((await post("/v1/webhooks", { url: "ftp://example.org/" })).json().error).to.equal("A webhook URL must be http or https.");
+      });
+
+      it("describes every route in OpenAPI with its security, and offers the browsable description at /docs", async () => {
+        const spec = (await get("/openapi.json", null)).json();
+        expect(Object.keys(spec.paths)).to.include.members([
+          "/v1/certificates/verify",
+          "/v1/certificates/{issuer}/{root}/{index}",
+          "/v1/certificates/{issuer}/{root}",
+          "/v1/land/parcels/{ulpin}",
+          "/v1/land/parcels/{ulpin}/history",
+          "/v1/land/verify-extract",
+          "/v1/websites/sites/{site}",
+          "/v1/directory/organisations",
+          "/v1/directory/nodes",
+          "/v1/events",
+          "/v1/webhooks",
+        ]);
+        expect(spec.components.securitySchemes.apiKey).to.include({ type: "http", scheme: "bearer" });
+        const docs = await get("/docs/", null);
+        expect(docs.statusCode).to.equal(200);
+        expect(docs.body).to.contain("swagger-ui");
+      });
+    });
+  }
+});
