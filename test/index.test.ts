@@ -2,12 +2,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import type { Filter, FilterByBlockHash, Provider } from "ethers";
+import { id as textHash, type Filter, type FilterByBlockHash, type Provider } from "ethers";
 import hre from "hardhat";
 import { openDatabase, type Database } from "../src/index/database";
 import { followChain, type IndexStatus } from "../src/index/follow";
 import { ChainIndexer } from "../src/index/indexer";
 import { migrate } from "../src/index/schema";
+import { IndexReader } from "../src/index/reader";
+import { CertificateClient } from "../src/certificates/client";
+import { CertificateRegistry__factory } from "../typechain-types";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
 import { startPostgres, type TestPostgres } from "./helpers/postgres";
 import { rejection } from "./helpers/rejection";
@@ -115,6 +118,41 @@ for (const engine of ["sqlite", "postgres"] as const) {
       expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
       const codes = (await db.query<{ args: string }>("SELECT args FROM chain_events WHERE event = $1", ["OrganisationOnboarded"])).map((r) => JSON.parse(r.args).code);
       expect(codes).to.include(code("kept")).and.not.include(code("lost"));
+    });
+
+    it("keeps each record current: a document revoked, an issuer suspended reaching its batches, a rewound record read again", async () => {
+      const suite = await busySuite();
+      const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+      const reader = new IndexReader(db, suite.deployment, hre.ethers.provider);
+      const chainSide = new CertificateClient(suite.deployment, hre.ethers.provider);
+      const registry = CertificateRegistry__factory.connect(suite.deployment.contracts.CertificateRegistry!.address, suite.others[0]);
+      const root = textHash(`batch ${engine}`);
+      const documents = [0, 1, 2, 3].map((index) => ({ issuerOrgId: 1, root, index }));
+      const agree = async () => {
+        await indexer.catchUp();
+        const [indexed, onChain] = await Promise.all([reader.certificates.statuses(documents), chainSide.statuses(documents)]);
+        expect(indexed).to.deep.equal(onChain);
+        return indexed.map((v) => v.status);
+      };
+      await (await registry.issue(root, 3, 0)).wait();
+      expect(await agree()).to.deep.equal(["valid", "valid", "valid", "not-issued"]);
+      await (await registry.revokeDocument(1, root, 2, 4)).wait();
+      expect(await agree()).to.deep.equal(["valid", "valid", "revoked", "not-issued"]);
+      // No event of the registry: the directory's suspension of the issuer reaches the batch all the same.
+      await (await suite.directory.suspend(1, textHash("inquiry"))).wait();
+      expect(await agree()).to.deep.equal(["issuer-suspended", "issuer-suspended", "issuer-suspended", "not-issued"]);
+      expect((await reader.organisation(1)).status).to.equal("suspended");
+      expect(await reader.organisationIdOf("cu")).to.equal(2);
+
+      const snapshot = await hre.network.provider.send("evm_snapshot");
+      await suite.directory.onboard(code("lost"), KIND.university, CAP.issueCertificates, [0], evidence("lost"));
+      await indexer.catchUp();
+      expect((await reader.organisation(3)).code).to.equal("lost");
+      await hre.network.provider.send("evm_revert", [snapshot]);
+      await (await suite.governor.sendTransaction({ to: suite.others[5].address, value: 1n })).wait();
+      await (await suite.governor.sendTransaction({ to: suite.others[5].address, value: 1n })).wait();
+      await indexer.catchUp();
+      expect((await rejection(reader.organisation(3))).message).to.equal("No organisation 3 is in the directory.");
     });
 
     it("reads through a node that caps log ranges, in steps it accepts", async () => {

@@ -147,6 +147,16 @@ export class DirectoryClient {
     };
   }
 
+  /** The organisation with its keys and nodes, or undefined when the directory never gave this id. */
+  async findDetail(id: number): Promise<OrganisationDetail | undefined> {
+    try {
+      return await this.detail(id);
+    } catch (error) {
+      if (error instanceof RevertError && error.errorName === "ParticipantDirectoryUnknownOrganisation") return undefined;
+      throw error;
+    }
+  }
+
   /** Only the organisation's code: one call, not {@link organisation}'s three. */
   async codeOf(id: number): Promise<string> {
     return decodeCode((await this.read(() => this.contract.organisation(id))).code);

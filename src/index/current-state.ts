@@ -101,8 +101,8 @@ export class CurrentState {
   private async read(tx: Database, ref: RecordRef): Promise<RecordRow | undefined> {
     switch (ref.kind) {
       case "organisation": {
-        const detail = await this.directory.detail(Number(ref.key));
-        return { value: detail, orgId: detail.id, label: detail.code };
+        const detail = await this.directory.findDetail(Number(ref.key));
+        return detail && { value: detail, orgId: detail.id, label: detail.code };
       }
       case "batch": {
         const [issuerOrgId, root] = ref.key.split(":");

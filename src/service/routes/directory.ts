@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { DirectoryClient, type OrganisationDetail } from "../../directory/client";
+import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
 import type { RouteContext } from "../server";
 import { consistency, looseObject, provenance, sendCsv, sourceQuery, wantsCsv, type SourceQuery } from "./shared";
@@ -47,13 +48,9 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
     async (request) => {
       const id = Number(request.params.id);
       const where = await provenance(context, request.query.source);
-      if (request.query.source === "chain") {
-        // The directory answers an unknown id with an empty record; the index has none.
-        const organisation = await chain.detail(id);
-        if (organisation.onboardedAt === 0) await reader.organisation(id);
-        return { ...where, organisation };
-      }
-      return { ...where, organisation: await reader.organisation(id) };
+      const organisation = request.query.source === "chain" ? await chain.findDetail(id) : await reader.organisation(id);
+      if (!organisation) throw new NotFoundError(`No organisation ${id} is in the directory.`);
+      return { ...where, organisation };
     },
   );
 
