@@ -27,6 +27,7 @@ import { deliverWebhooks, webhookSignature } from "../src/service/webhooks";
 import { siteIdOf } from "../src/websites/manifest";
 import { ILandRegistry__factory, WebsiteRegistry__factory } from "../typechain-types";
 import { CAP, KIND, REASON, certificateSuite, code, evidence } from "./fixtures";
+import { runCli, serveChain } from "./helpers/cli";
 import { startPostgres, type TestPostgres } from "./helpers/postgres";
 
 type Suite = Awaited<ReturnType<typeof certificateSuite>>;
@@ -334,6 +335,34 @@ describe("the Sakshya service's API", function () {
           receiver.close();
         }
         expect((await post("/v1/webhooks", { url: "ftp://example.org/" })).json().error).to.equal("A webhook URL must be http or https.");
+      });
+
+      it("cert verify --api and land history --api print what they print over JSON-RPC, for verifiers without RPC access", async () => {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-api-cli-"));
+        fs.writeFileSync(path.join(folder, "asha.json"), JSON.stringify(certificate(0)));
+        fs.writeFileSync(path.join(folder, "bikash.json"), JSON.stringify(certificate(1)));
+        fs.writeFileSync(path.join(folder, "broken.json"), "{ not json");
+        const url = await app.listen({ host: "127.0.0.1", port: 0 });
+        const rpc = await serveChain();
+        try {
+          const overRpc = await runCli(["--rpc-url", rpc.url, "--deployments", chain.suite.deploymentFile, "cert", "verify", folder]);
+          const overApi = await runCli(["cert", "verify", folder, "--api", url]);
+          expect([overApi.code, overRpc.code]).to.deep.equal([1, 1]);
+          const lines = (out: string) => out.replace(/ \(checked at [^)]*\)/, "");
+          expect(lines(overApi.stdout)).to.equal(lines(overRpc.stdout));
+          expect(overApi.stdout).to.contain("✗ ").and.contain("revoked (misconduct)").and.contain("broken.json is not valid JSON");
+          const historyRpc = await runCli(["--rpc-url", rpc.url, "--deployments", chain.suite.deploymentFile, "land", "history", ULPIN]);
+          const historyApi = await runCli(["land", "history", ULPIN, "--api", url, "--api-key", key.all!]);
+          expect([historyApi.code, historyApi.stdout]).to.deep.equal([0, historyRpc.stdout]);
+          const refused = await runCli(["land", "history", ULPIN, "--api", url]);
+          expect([refused.code, refused.stderr.trim()]).to.deep.equal([2, 'error: The service refused: This needs an API key with the "read" scope (send it as Authorization: Bearer <key>).']);
+          const missing = await runCli(["land", "history", "WB999999999999", "--api", url, "--api-key", key.all!]);
+          expect(missing.stderr.trim()).to.equal("error: No parcel WB999999999999 is on chain.");
+        } finally {
+          await rpc.close();
+        }
+        const down = await runCli(["cert", "verify", folder, "--api", "http://127.0.0.1:9"]);
+        expect([down.code, down.stderr.trim()]).to.deep.equal([2, "error: The Sakshya service at http://127.0.0.1:9 cannot be reached; nothing could be checked."]);
       });
 
       it("describes every route in OpenAPI with its security, and offers the browsable description at /docs", async () => {

@@ -21,6 +21,8 @@ import { resolveNetwork } from "../../src/config/networks";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 import { InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
+import { deadlinesFrom } from "../../src/chain/deadlines";
+import { ServiceClient } from "../../src/service/client";
 
 const DEFAULT_LEDGER = "certificates-ledger.json";
 
@@ -295,15 +297,12 @@ export function certCommand(): Command {
     .command("verify")
     .description("check certificates: integrity, proof and on-chain status (exit 0 all valid, 1 any invalid, 2 could not check)")
     .argument("<targets...>", "certificate files or folders")
+    .option("--api <url>", "ask a Sakshya service instead of an RPC node (no RPC access needed)")
+    .option("--api-key <key>", "the service's API key, if its verification is not open (or SAKSHYA_API_KEY)")
     .action(
-      action(async (io, [targets]) => {
+      action<{ api?: string; apiKey?: string }>(async (io, [targets], o) => {
         const files = collectCertificateFiles(targets as unknown as string[], skipped);
-        const context = await io.open();
-        const client = new CertificateClient(context.deployment, context.provider);
-        const directory = context.directory();
-        const bar = progress(io, "verifying", files.length);
-        const verdicts = await verifyCertificates(files, client, (code) => directory.organisationIdOf(code), await loadKeccak(), bar);
-        bar.stop();
+        const verdicts = o.api ? await new ServiceClient(o.api, o.apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).verifyFiles(files) : await verifyOverRpc(io, files);
         const summary = summariseVerdicts(verdicts);
         const { valid, couldNotCheck: unchecked } = summary;
         io.out.result({ ...summary, verdicts }, [
@@ -315,4 +314,14 @@ export function certCommand(): Command {
     );
 
   return cert;
+}
+
+async function verifyOverRpc(io: ActionIo, files: readonly string[]) {
+  const context = await io.open();
+  const client = new CertificateClient(context.deployment, context.provider);
+  const directory = context.directory();
+  const bar = progress(io, "verifying", files.length);
+  const verdicts = await verifyCertificates(files, client, (code) => directory.organisationIdOf(code), await loadKeccak(), bar);
+  bar.stop();
+  return verdicts;
 }

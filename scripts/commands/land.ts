@@ -12,6 +12,8 @@ import { loadKeccak } from "../../src/hashing/keccak";
 import { buildSnapshot, readSnapshotManifest, snapshotEntry, snapshotThreads } from "../../src/land/snapshot";
 import { LandClient, type MutationView, type NewParcel, type ParcelView, type SnapshotFolders } from "../../src/land/client";
 import { describeOwners, titleHistory, type TitleHistory } from "../../src/land/history";
+import { deadlinesFrom } from "../../src/chain/deadlines";
+import { ServiceClient } from "../../src/service/client";
 import { makeExtract, readExtract, verifyExtract } from "../../src/land/extract";
 import { newOwnerCard, parseParties, readOwnerCard } from "../../src/land/parties";
 import { landJurisdiction, parseUlpin, percent } from "../../src/land/titles";
@@ -446,12 +448,20 @@ export function landCommand(): Command {
   land
     .command("history <ulpin>")
     .description("the chain of title: owners, mutations with reasons and timings, freezes and liens (no key needed)")
+    .option("--api <url>", "read it from a Sakshya service's index instead of an RPC node")
+    .option("--api-key <key>", "the service's API key with the read scope (or SAKSHYA_API_KEY)")
     .action(
-      action(async (io, [raw]) => {
+      action<{ api?: string; apiKey?: string }>(async (io, [raw], o) => {
+        const ulpin = parseUlpin(raw);
+        if (o.api) {
+          const history = await new ServiceClient(o.api, o.apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).titleHistory(ulpin);
+          io.out.result(history as unknown as Record<string, unknown>, historyLines(history));
+          return;
+        }
         const context = await io.open();
         const client = new LandClient(context.deployment, context.provider);
         const now = (await context.provider.getBlock("latest"))!.timestamp;
-        const history = await titleHistory(client, context.directory(), parseUlpin(raw), now);
+        const history = await titleHistory(client, context.directory(), ulpin, now);
         io.out.result(history as unknown as Record<string, unknown>, historyLines(history));
       }),
     );
