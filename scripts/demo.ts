@@ -25,6 +25,7 @@ import { landJurisdiction } from "../src/land/titles";
 import { landWalkThrough } from "./demo-land";
 import { siteWalkThrough } from "./demo-site";
 import { besuWalkThrough } from "./demo-besu";
+import { serviceWalkThrough } from "./demo-service";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -111,6 +112,11 @@ async function main() {
 
   heading("10. The Besu backbone: a generated QBFT network, its genesis contracts bound, the stand-in node");
   await besuWalkThrough(deployment, directory, path.dirname(deploymentFile));
+
+  heading("11. The Sakshya service: an index of the chain and a REST API for verifiers without a node");
+  const reinstated = await directory.changeStatus("reinstate", await directory.resolveOrganisation("wbu"), hashJson({ decision: "SBIC/2026/19", reason: "audit closed" }));
+  console.log(`The audit of wbu is closed: reinstated (${reinstated.status}), its certificates stand again.`);
+  await serviceWalkThrough(deployment, certificates.files, "WB100100000002", path.dirname(deploymentFile));
 
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;
