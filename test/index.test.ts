@@ -33,15 +33,21 @@ async function indexedRows(db: Database): Promise<string[]> {
 function capped(provider: Provider, maxRange: number, refusals: { count: number }): Provider {
   return new Proxy(provider, {
     get(target, property, receiver) {
-      if (property !== "getLogs") return Reflect.get(target, property, receiver);
-      return async (filter: Filter | FilterByBlockHash) => {
+      const refuseWide = (filter: Filter | FilterByBlockHash) => {
         const { fromBlock, toBlock } = filter as Filter;
         if (Number(toBlock) - Number(fromBlock) + 1 > maxRange) {
           refusals.count++;
           throw new Error(`exceeds max range of ${maxRange}`);
         }
-        return target.getLogs(filter);
       };
+      if (property === "getLogs") return async (filter: Filter) => (refuseWide(filter), target.getLogs(filter));
+      if (property === "send") {
+        return async (method: string, params: unknown[]) => {
+          if (method === "eth_getLogs") refuseWide(params[0] as Filter);
+          return (target as unknown as { send(method: string, params: unknown[]): Promise<unknown> }).send(method, params);
+        };
+      }
+      return Reflect.get(target, property, receiver);
     },
   });
 }
@@ -51,13 +57,14 @@ for (const engine of ["sqlite", "postgres"] as const) {
     this.timeout(120_000);
     let postgres: TestPostgres | undefined;
     let db: Database;
+    let target: string;
 
     before(async () => {
       if (engine === "postgres") postgres = await startPostgres();
     });
     after(() => postgres?.stop());
     beforeEach(async () => {
-      const target = postgres ? await postgres.database() : path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-index-")), "index.db");
+      target = postgres ? await postgres.database() : path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-index-")), "index.db");
       db = await openDatabase(target);
       await migrate(db);
     });
@@ -83,7 +90,7 @@ for (const engine of ["sqlite", "postgres"] as const) {
       const [onboarded] = await db.query<{ contract: string; args: string }>("SELECT contract, args FROM chain_events WHERE event = $1 ORDER BY block_number LIMIT 1", ["OrganisationOnboarded"]);
       expect(onboarded.contract).to.equal("ParticipantDirectory");
       expect(JSON.parse(onboarded.args)).to.include({ orgId: "1", code: code("wbu") });
-      expect(await migrate(db)).to.equal(3);
+      expect(await migrate(db)).to.equal(4);
       expect((await indexer.checkpoint()).blockNumber).to.equal(await hre.ethers.provider.getBlockNumber());
     });
 
@@ -153,6 +160,21 @@ for (const engine of ["sqlite", "postgres"] as const) {
       await (await suite.governor.sendTransaction({ to: suite.others[5].address, value: 1n })).wait();
       await indexer.catchUp();
       expect((await rejection(reader.organisation(3))).message).to.equal("No organisation 3 is in the directory.");
+    });
+
+    it("two processes following into one index write each step once; the slower takes the index as it stands", async function () {
+      // SQLite's index has one writer, the service that owns its file; several processes share PostgreSQL.
+      if (engine === "sqlite") this.skip();
+      const suite = await busySuite();
+      const other = await openDatabase(target);
+      try {
+        const [first, second] = [new ChainIndexer(db, hre.ethers.provider, suite.deployment, { batchBlocks: 3 }), new ChainIndexer(other, hre.ethers.provider, suite.deployment, { batchBlocks: 3 })];
+        await Promise.all([first.catchUp(), second.catchUp()]);
+        expect(await indexedRows(db)).to.deep.equal(await logsOnChain(suite));
+        expect((await second.checkpoint()).blockNumber).to.equal(await hre.ethers.provider.getBlockNumber());
+      } finally {
+        await other.close();
+      }
     });
 
     it("reads through a node that caps log ranges, in steps it accepts", async () => {

@@ -1,4 +1,4 @@
-import { getBytes, type ContractRunner, type Signer } from "ethers";
+import { getBytes, isCallException, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
@@ -71,6 +71,8 @@ export function toBitmap(indices: readonly number[]): { firstWord: bigint; bitma
 /** Reads the certificate registry and, given a signer, writes to it as an issuer (or governance role holder). */
 export class CertificateClient extends ContractClient {
   readonly contract: CertificateRegistry;
+  /** Most documents asked in one range call: halved for good when a range runs out of the node's call gas. */
+  private rangeLimit = STATUS_CALL_SIZE;
 
   constructor(
     readonly deployment: Deployment,
@@ -263,8 +265,7 @@ export class CertificateClient extends ContractClient {
     const caller = async () => {
       while (next < ranges.length) {
         const { issuerOrgId, root, first, count, wanted } = ranges[next++];
-        const [record, packed] = await this.read(() => this.contract.documentStatusRange(issuerOrgId, root, first, count));
-        const codes = getBytes(packed);
+        const { record, codes } = await this.rangeCodes(issuerOrgId, root, first, count);
         for (const index of wanted) {
           const status = statusName(codes[2 * (index - first)]);
           views.set(`${batchKey(issuerOrgId, root)}:${index}`, {
@@ -291,17 +292,46 @@ export class CertificateClient extends ContractClient {
   async batchCodes(batch: BatchRef): Promise<{ record: BatchRecord; codes: Uint8Array; replacements: Record<number, DocumentRef> } | undefined> {
     const record = await this.batch(batch);
     if (!record) return undefined;
-    const codes = new Uint8Array(2 * record.documentCount);
-    for (let first = 0; first < record.documentCount; first += STATUS_CALL_SIZE) {
-      const count = Math.min(STATUS_CALL_SIZE, record.documentCount - first);
-      const [, packed] = await this.read(() => this.contract.documentStatusRange(batch.issuerOrgId, batch.root, first, count));
-      codes.set(getBytes(packed), 2 * first);
+    return { record, ...(await this.documentCodes(batch, 0, record.documentCount)) };
+  }
+
+  /** {@link batchCodes} for documents `first` to `first + count - 1` only: what an index re-reads after a document's mark. */
+  async documentCodes(batch: BatchRef, first: number, count: number): Promise<{ codes: Uint8Array; replacements: Record<number, DocumentRef> }> {
+    const codes = new Uint8Array(2 * count);
+    for (let offset = 0; offset < count; offset += STATUS_CALL_SIZE) {
+      const size = Math.min(STATUS_CALL_SIZE, count - offset);
+      codes.set((await this.rangeCodes(batch.issuerOrgId, batch.root, first + offset, size)).codes, 2 * offset);
     }
     const replacements: Record<number, DocumentRef> = {};
-    for (let index = 0; index < record.documentCount; index++) {
-      if (statusName(codes[2 * index]) === "superseded") replacements[index] = await this.replacementOf({ ...batch, index });
+    for (let i = 0; i < count; i++) {
+      if (statusName(codes[2 * i]) === "superseded") replacements[first + i] = await this.replacementOf({ ...batch, index: first + i });
     }
-    return { record, codes, replacements };
+    return { codes, replacements };
+  }
+
+  /**
+   * One range of status codes. A range's cost grows with the marks in it (an unmarked word of 32 documents is read
+   * once, a marked one document by document), so a range that runs out of the node's call gas is read as two halves.
+   */
+  private async rangeCodes(issuerOrgId: number, root: string, first: number, count: number): Promise<{ record: { signer: string; issuedAt: bigint; expiresAt: bigint }; codes: Uint8Array }> {
+    if (count <= this.rangeLimit) {
+      try {
+        const [record, packed] = await this.contract.documentStatusRange(issuerOrgId, root, first, count);
+        return { record, codes: getBytes(packed) };
+      } catch (error) {
+        // Out of gas reverts with no data; a custom error or a transport failure is no reason to split.
+        const outOfGas = isCallException(error) && (error.data === null || error.data === "0x") && !error.revert;
+        if (!outOfGas || count === 1) return this.read(() => Promise.reject(error));
+        // Later ranges start at the size that last fit.
+        this.rangeLimit = Math.ceil(count / 2);
+      }
+    }
+    const half = Math.ceil(count / 2);
+    const [low, high] = await Promise.all([this.rangeCodes(issuerOrgId, root, first, half), this.rangeCodes(issuerOrgId, root, first + half, count - half)]);
+    const codes = new Uint8Array(2 * count);
+    codes.set(low.codes);
+    codes.set(high.codes, 2 * half);
+    return { record: low.record, codes };
   }
 
   private async replacementOf({ issuerOrgId, root, index }: DocumentRef): Promise<DocumentRef> {

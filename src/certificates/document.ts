@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { canonicalJson, type JsonValue } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
 import { InputError } from "../errors";
@@ -10,8 +10,11 @@ export const CERTIFICATE_FORMAT = "sakshya-certificate/1";
 export const SALT_BYTES = 16;
 
 const hash32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be a 32-byte lowercase hex hash");
-/** Schemas only produce text and numbers (see schema.ts); anything else in a file is not ours. */
-const fieldValue = z.union([z.string(), z.number()]);
+/**
+ * Schemas only produce text and numbers (see schema.ts); anything else in a file is not ours. One type check, not a
+ * union: a union tries text first and builds an error for every number before it tries the number.
+ */
+const fieldValue = z.custom<string | number>((value) => typeof value === "string" || (typeof value === "number" && Number.isFinite(value)), "must be text or a number");
 
 export const certificateSchema = z
   .object({
@@ -19,8 +22,8 @@ export const certificateSchema = z
     /** Header: bound into the target hash and never redacted. */
     schema: z.string().min(1),
     issuer: z.string().min(1),
-    fields: z.record(fieldValue),
-    salts: z.record(z.string().regex(new RegExp(`^0x[0-9a-f]{${SALT_BYTES * 2}}$`), "must be a 16-byte hex salt")),
+    fields: z.record(z.string(), fieldValue),
+    salts: z.record(z.string(), z.string().regex(new RegExp(`^0x[0-9a-f]{${SALT_BYTES * 2}}$`), "must be a 16-byte hex salt")),
     redacted: z.array(hash32),
     proof: z.object({
       index: z.number().int().nonnegative(),

@@ -1,9 +1,53 @@
-import { FetchRequest, Interface, JsonRpcProvider, Network } from "ethers";
+import http from "node:http";
+import https from "node:https";
+import { FetchRequest, Interface, JsonRpcProvider, Network, type FetchGetUrlFunc, type JsonRpcPayload, type JsonRpcResult } from "ethers";
 import type { Deployment, SuiteContractName } from "../config/deployments";
 import type { NetworkTarget } from "../config/networks";
 import { ChainError } from "../errors";
 import { DEFAULT_DEADLINES } from "./deadlines";
 import { asSakshyaError, isNodeRefusal } from "./transact";
+
+/**
+ * ethers' HTTP getter for Node copies the whole body again for every chunk it receives: a log query answering ten
+ * megabytes takes seconds in copying alone. This one gathers the chunks and joins them once; like ethers' own, it
+ * opens a connection per request (a kept-alive one can be closed by the node just as it is reused).
+ */
+const getUrlGathering: FetchGetUrlFunc = (request, signal) =>
+  new Promise((resolve, reject) => {
+    const url = new URL(request.url);
+    const send = url.protocol === "https:" ? https.request : http.request;
+    const outgoing = send(url, { method: request.method, headers: request.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+        const body = Buffer.concat(chunks);
+        resolve({ statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? "", headers, body: body.length > 0 ? new Uint8Array(body) : null });
+      });
+    });
+    outgoing.on("error", reject);
+    signal?.addListener(() => outgoing.destroy(new Error("cancelled")));
+    if (request.body) outgoing.write(request.body);
+    outgoing.end();
+  });
+
+/**
+ * ethers' JSON-RPC provider, reading answers with Node's own UTF-8 decoder: ethers decodes bodies in JavaScript, which
+ * for a log query of tens of megabytes takes seconds.
+ */
+class NodeJsonRpcProvider extends JsonRpcProvider {
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const request = this._getConnection();
+    request.body = JSON.stringify(payload);
+    request.setHeader("content-type", "application/json");
+    const response = await request.send();
+    response.assertOk();
+    const answer = JSON.parse(Buffer.from(response.body ?? new Uint8Array()).toString("utf8")) as JsonRpcResult | JsonRpcResult[];
+    return Array.isArray(answer) ? answer : [answer];
+  }
+}
 
 /**
  * Connects to the target's RPC endpoint and proves it is the chain the deployment describes before anything
@@ -13,7 +57,8 @@ export async function connect(target: NetworkTarget, deployment?: Deployment, re
   const expected = deployment?.chainId ?? target.expectedChainId;
   const request = new FetchRequest(target.rpcUrl);
   request.timeout = requestMs;
-  const provider = new JsonRpcProvider(request, expected, {
+  request.getUrlFunc = getUrlGathering;
+  const provider = new NodeJsonRpcProvider(request, expected, {
     staticNetwork: expected === undefined ? undefined : Network.from(expected),
     pollingInterval: 100,
     // ethers answers a repeated read from a 250 ms cache: two quick writes would be given the same nonce.

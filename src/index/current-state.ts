@@ -16,6 +16,8 @@ export type RecordKind = "organisation" | "batch" | "parcel" | "site" | "validat
 export interface RecordRef {
   readonly kind: RecordKind;
   readonly key: string;
+  /** For a batch: only these documents' marks changed, so only their part of the batch is read again. */
+  readonly documents?: readonly number[];
 }
 
 /** Documents per row of `certificate_codes`: one document's status is one short row, not its batch's whole list. */
@@ -31,7 +33,7 @@ export function subjectOf(contract: string, args: EventArgs): RecordRef | undefi
     case "ParticipantDirectory":
       return args.orgId === undefined ? undefined : { kind: "organisation", key: String(args.orgId) };
     case "CertificateRegistry":
-      return args.root === undefined || args.issuerOrgId === undefined ? undefined : { kind: "batch", key: batchKey(String(args.issuerOrgId), String(args.root)) };
+      return args.root === undefined || args.issuerOrgId === undefined ? undefined : { kind: "batch", key: batchKey(String(args.issuerOrgId), String(args.root)), ...documentsOf(args) };
     case "LandRegistry":
       return typeof args.ulpin === "string" ? { kind: "parcel", key: ulpinText(args.ulpin) } : undefined;
     case "WebsiteRegistry":
@@ -43,6 +45,22 @@ export function subjectOf(contract: string, args: EventArgs): RecordRef | undefi
     default:
       return undefined;
   }
+}
+
+/** The documents a document-level event names: one `index`, or a bitmap of 256 per word from `firstWord`. */
+function documentsOf(args: EventArgs): { documents?: number[] } {
+  if (args.index !== undefined) return { documents: [Number(args.index)] };
+  if (args.firstWord === undefined || !Array.isArray(args.bitmap)) return {};
+  const documents: number[] = [];
+  args.bitmap.forEach((word, w) => {
+    let bits = BigInt(String(word));
+    for (let bit = 0; bits > 0n; bit++, bits >>= 1n) if (bits & 1n) documents.push((Number(args.firstWord) + w) * 256 + bit);
+  });
+  return { documents };
+}
+
+function markStale(tx: Database, ref: RecordRef): Promise<void> {
+  return tx.execute("INSERT INTO stale_records (kind, key) VALUES ($1, $2) ON CONFLICT (kind, key) DO NOTHING", [ref.kind, ref.key]);
 }
 
 /** A record as stored: its JSON value and its second keys; a batch also carries its documents' status codes. */
@@ -76,26 +94,70 @@ export class CurrentState {
     if (deployment.contracts.WebsiteRegistry) this.websites = new WebsiteClient(deployment, provider);
   }
 
-  /** Re-reads and stores `touched`, the records a rewind left stale, and the records of every organisation touched. */
-  async refresh(tx: Database, touched: readonly RecordRef[], blockNumber: number): Promise<number> {
-    const wanted = new Map(touched.map((ref) => [`${ref.kind}|${ref.key}`, ref]));
-    const stale = await tx.query<{ kind: RecordKind; key: string }>("SELECT kind, key FROM current_state WHERE block_number = -1");
-    for (const ref of stale) wanted.set(`${ref.kind}|${ref.key}`, ref);
+  /**
+   * Re-reads and stores `touched`, every stale record, and the records of every organisation touched. With `defer`
+   * (more steps follow at once, catching up), only notes them stale: each is read once, when the index reaches the
+   * head, however many steps touched it.
+   */
+  async refresh(tx: Database, touched: readonly RecordRef[], blockNumber: number, defer = false): Promise<number> {
+    if (defer) {
+      const unique = new Map(touched.map((ref) => [`${ref.kind}|${ref.key}`, ref]));
+      for (const ref of unique.values()) await markStale(tx, ref);
+      return 0;
+    }
+    const wanted = new Map<string, RecordRef>();
+    const want = (ref: RecordRef) => {
+      const id = `${ref.kind}|${ref.key}`;
+      const earlier = wanted.get(id);
+      // Some documents and some more are those documents; some documents and the whole batch is the whole batch.
+      const documents = earlier === undefined ? ref.documents : earlier.documents && ref.documents ? [...earlier.documents, ...ref.documents] : undefined;
+      wanted.set(id, { kind: ref.kind, key: ref.key, documents });
+    };
+    touched.forEach(want);
+    const stale = await tx.query<{ kind: RecordKind; key: string }>("SELECT kind, key FROM stale_records");
+    stale.forEach(want);
     const organisations = [...wanted.values()].filter((ref) => ref.kind === "organisation").map((ref) => Number(ref.key));
     for (const orgId of organisations) {
       const dependents = await tx.query<{ kind: RecordKind; key: string }>("SELECT kind, key FROM current_state WHERE org_id = $1 AND kind IN ('batch', 'site')", [orgId]);
-      for (const ref of dependents) wanted.set(`${ref.kind}|${ref.key}`, ref);
+      dependents.forEach(want);
     }
     for (const ref of wanted.values()) {
-      const row = await this.read(tx, ref);
-      await this.store(tx, ref, row, blockNumber);
+      if (ref.kind === "batch" && ref.documents && (await this.refreshDocuments(tx, ref.key, ref.documents, blockNumber))) continue;
+      await this.store(tx, ref, await this.read(tx, ref), blockNumber);
     }
+    await tx.execute("DELETE FROM stale_records");
     return wanted.size;
+  }
+
+  /**
+   * Re-reads only the chunks of a stored batch that hold `documents`, and their replacements; false when the batch is
+   * not stored yet (then it is read whole).
+   */
+  private async refreshDocuments(tx: Database, key: string, documents: readonly number[], blockNumber: number): Promise<boolean> {
+    const [row] = await tx.query<{ value: string }>("SELECT value FROM current_state WHERE kind = 'batch' AND key = $1", [key]);
+    if (!row || !this.certificates) return false;
+    const stored = JSON.parse(row.value) as { documentCount: number; replacements: Record<string, unknown> };
+    const [issuerOrgId, root] = key.split(":");
+    const batch = { issuerOrgId: Number(issuerOrgId), root };
+    for (const chunk of new Set(documents.map((index) => Math.floor(index / CODES_PER_CHUNK)))) {
+      const first = chunk * CODES_PER_CHUNK;
+      const count = Math.min(CODES_PER_CHUNK, stored.documentCount - first);
+      if (count <= 0) continue;
+      const { codes, replacements } = await this.certificates.documentCodes(batch, first, count);
+      for (const index of Object.keys(stored.replacements)) if (Number(index) >= first && Number(index) < first + count) delete stored.replacements[index];
+      Object.assign(stored.replacements, replacements);
+      await tx.execute(
+        "INSERT INTO certificate_codes (issuer_org_id, root, chunk, codes) VALUES ($1, $2, $3, $4) ON CONFLICT (issuer_org_id, root, chunk) DO UPDATE SET codes = excluded.codes",
+        [batch.issuerOrgId, root, chunk, Buffer.from(codes).toString("hex")],
+      );
+    }
+    await tx.execute("UPDATE current_state SET value = $1, block_number = $2 WHERE kind = 'batch' AND key = $3", [JSON.stringify(stored), blockNumber, key]);
+    return true;
   }
 
   /** Marks every record written after `blockNumber` stale: the next step reads it again from the chain. */
   static async markStaleAfter(tx: Database, blockNumber: number): Promise<void> {
-    await tx.execute("UPDATE current_state SET block_number = -1 WHERE block_number > $1", [blockNumber]);
+    await tx.execute("INSERT INTO stale_records (kind, key) SELECT kind, key FROM current_state WHERE block_number > $1 ON CONFLICT (kind, key) DO NOTHING", [blockNumber]);
   }
 
   private async read(tx: Database, ref: RecordRef): Promise<RecordRow | undefined> {

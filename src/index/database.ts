@@ -26,6 +26,12 @@ export async function openDatabase(target: string): Promise<Database> {
   return SqliteDatabase.open(target);
 }
 
+function bind(params: readonly SqlValue[]): Record<string, SqlValue> {
+  const bound: Record<string, SqlValue> = {};
+  for (let i = 0; i < params.length; i++) bound[`p${i + 1}`] = params[i];
+  return bound;
+}
+
 class SqliteDatabase implements Database {
   readonly engine = "sqlite";
   private constructor(private readonly db: BetterSqlite3.Database) {}
@@ -45,15 +51,22 @@ class SqliteDatabase implements Database {
     }
   }
 
-  /** `$1` becomes `@p1`, bound from an object: SQLite's numbered parameters do not take an array. */
-  private statement(sql: string, params: readonly SqlValue[]): [BetterSqlite3.Statement, Record<string, SqlValue>] {
-    const bound = Object.fromEntries(params.map((value, i) => [`p${i + 1}`, value]));
-    return [this.db.prepare(sql.replace(/\$(\d+)/g, "@p$1")), bound];
+  /** Prepared once per SQL text: preparing costs more than running a lookup by key. */
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+
+  /** `$1` becomes `@p1`, bound from an object ({@link bind}): the driver does not bind numbered parameters from an array. */
+  private statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql.replace(/\$(\d+)/g, "@p$1"));
+      // A statement per distinct text: texts built with values inlined (page sizes) stay few.
+      if (this.prepared.size < 1_000) this.prepared.set(sql, statement);
+    }
+    return statement;
   }
 
   async query<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const [statement, bound] = this.statement(sql, params);
-    return statement.all(bound) as T[];
+    return this.statement(sql).all(bind(params)) as T[];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -61,8 +74,7 @@ class SqliteDatabase implements Database {
       this.db.exec(sql);
       return;
     }
-    const [statement, bound] = this.statement(sql, params);
-    statement.run(bound);
+    this.statement(sql).run(bind(params));
   }
 
   async transaction<T>(work: (tx: Database) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
-import { Result, type Log, type Provider } from "ethers";
+import { Result, getAddress, type EventFragment, type Provider } from "ethers";
 import { ACCOUNT_PERMISSIONS_ADDRESS, NODE_PERMISSIONS_ADDRESS } from "../besu/permission-contracts";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
-import { getLogsInRange } from "../chain/logs";
+import { getRawLogsInRange, type RawLog } from "../chain/logs";
 import { suiteInterface } from "../chain/suite-abi";
 import type { Deployment } from "../config/deployments";
 import { ChainError } from "../errors";
@@ -52,15 +52,51 @@ export interface IndexedEvent {
   readonly subject?: RecordRef;
 }
 
-/** A log as the index keeps it: decoded with the suite's ABIs, or kept raw (topics and data) if no ABI knows it. */
-function decode(log: Log, contracts: Map<string, string>): IndexedEvent {
-  const contract = contracts.get(log.address.toLowerCase()) ?? "unknown";
-  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, contract, address: log.address, topics: [...log.topics], data: log.data };
-  const parsed = suiteInterface("event").parseLog({ topics: [...log.topics], data: log.data });
-  if (!parsed) return { ...base, event: log.topics[0] ?? "anonymous", args: {} };
-  const args = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name || `arg${i}`, jsonOf(parsed.args[i])]));
-  return { ...base, event: parsed.name, args, subject: subjectOf(contract, args) };
+const checksums = new Map<string, string>();
+
+/** An address as the rest of the suite writes it; the index meets a handful of addresses, each worked out once. */
+function checksummed(address: string): string {
+  let found = checksums.get(address);
+  if (!found) checksums.set(address, (found = getAddress(address)));
+  return found;
 }
+
+let topics: Map<string, EventFragment> | undefined;
+
+/** The suite's events by topic, hashed once: ethers' own lookup hashes every event's signature for every log. */
+function eventsByTopic(): Map<string, EventFragment> {
+  if (!topics) {
+    topics = new Map();
+    suiteInterface("event").forEachEvent((fragment) => topics!.set(fragment.topicHash, fragment));
+  }
+  return topics;
+}
+
+/** A log as the index keeps it: decoded with the suite's ABIs, or kept raw (topics and data) if no ABI knows it. */
+function decode(log: RawLog, contracts: Map<string, string>): IndexedEvent {
+  const contract = contracts.get(log.address.toLowerCase()) ?? "unknown";
+  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, contract, address: checksummed(log.address), topics: [...log.topics], data: log.data };
+  const fragment = log.topics[0] === undefined ? undefined : eventsByTopic().get(log.topics[0]);
+  if (!fragment) return { ...base, event: log.topics[0] ?? "anonymous", args: {} };
+  const decoded = suiteInterface("event").decodeEventLog(fragment, log.data, log.topics);
+  const args = Object.fromEntries(fragment.inputs.map((input, i) => [input.name || `arg${i}`, jsonOf(decoded[i])]));
+  return { ...base, event: fragment.name, args, subject: subjectOf(contract, args) };
+}
+
+/**
+ * Holds the index's write lock until the transaction ends. SQLite has one writer at a time already (its
+ * transactions begin IMMEDIATE); PostgreSQL takes an advisory lock that every follower of the index asks for.
+ */
+async function lockWriters(tx: Database): Promise<void> {
+  if (tx.engine === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [INDEX_WRITER_LOCK]);
+}
+
+/** The advisory lock key of the index's writers ("SAKI" in ASCII): any number no other user of the database takes. */
+const INDEX_WRITER_LOCK = 0x53414b49;
+
+/** Events a step aims at: enough that a step's fixed cost (a few calls, a transaction) is small beside them. */
+const STEP_EVENTS = 5_000;
+const MIN_WINDOW = 1;
 
 export interface IndexerOptions {
   /** Most blocks read and written in one step (one transaction); smaller steps on a node that caps log ranges. */
@@ -90,6 +126,11 @@ export class ChainIndexer {
   private readonly contracts: Map<string, string>;
   private readonly state: CurrentState;
   private chainChecked = false;
+  /** Widest step, in blocks. */
+  private readonly maxWindow: number;
+  /** The next step's width, in blocks: starts narrow and adapts to how busy the chain is. */
+  private window: number;
+  private prefetched?: { fromBlock: number; toBlock: number; logs: Promise<RawLog[]> };
 
   constructor(
     private readonly db: Database,
@@ -99,6 +140,8 @@ export class ChainIndexer {
   ) {
     this.contracts = followedContracts(deployment);
     this.state = new CurrentState(provider, deployment);
+    this.maxWindow = options.batchBlocks ?? 2_000;
+    this.window = Math.min(100, this.maxWindow);
   }
 
   /** The last block the index holds in full, or the block before the deployment when it holds none. */
@@ -111,17 +154,29 @@ export class ChainIndexer {
   async step(): Promise<StepResult> {
     await this.requireSameChain();
     const rewound = await this.rewindIfReorganised();
+    // Logs fetched ahead may be of the blocks just taken back.
+    if (rewound > 0) this.prefetched = undefined;
     const { blockNumber: last } = await this.checkpoint();
     const head = (await this.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
     const fromBlock = last + 1;
     if (head < fromBlock) return { fromBlock, toBlock: last, events: 0, rewound };
-    const toBlock = Math.min(head, fromBlock + (this.options.batchBlocks ?? 2_000) - 1);
-    const logs = await getLogsInRange(this.provider, { address: [...this.contracts.keys()] }, fromBlock, toBlock);
+    const toBlock = Math.min(head, fromBlock + this.window - 1);
+    const logs = await this.logsOf(fromBlock, toBlock);
+    // Steps of about STEP_EVENTS events: wide over quiet blocks, narrow over busy ones.
+    this.window = Math.max(MIN_WINDOW, Math.min(this.maxWindow, Math.round(((toBlock - fromBlock + 1) * STEP_EVENTS) / Math.max(logs.length, 1))));
+    // While this step is decoded and written, the node already answers the next.
+    if (toBlock < head) this.prefetch(toBlock + 1, Math.min(head, toBlock + this.window));
     const end = await this.provider.getBlock(toBlock);
     if (!end?.hash) throw new ChainError(`The RPC endpoint has no block ${toBlock}.`);
     const events = logs.map((log) => decode(log, this.contracts));
     const blocks = new Map(logs.map((log) => [log.blockNumber, log.blockHash]));
-    await this.db.transaction(async (tx) => {
+    const written = await this.db.transaction(async (tx) => {
+      // Several service processes may follow into one PostgreSQL index: the first to write a step wins, the others
+      // find the checkpoint moved and take the index as it now stands.
+      await lockWriters(tx);
+      const [held] = await tx.query<{ block_number: number }>("SELECT block_number FROM index_checkpoint WHERE id = 1");
+      const now = held ? Number(held.block_number) : this.deployment.deployBlock - 1;
+      if (now !== last) return now;
       for (const e of events) {
         await tx.execute(
           "INSERT INTO chain_events (block_number, log_index, transaction_hash, contract, address, event, args, topics, data, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -130,11 +185,13 @@ export class ChainIndexer {
       }
       // The first step also reads what holds from genesis, before any event: the validators and the roles.
       const fromGenesis: RecordRef[] = last < this.deployment.deployBlock ? [{ kind: "validators", key: "all" }, { kind: "governance", key: "all" }] : [];
-      await this.state.refresh(tx, [...fromGenesis, ...events.flatMap((e) => (e.subject ? [e.subject] : []))], toBlock);
+      await this.state.refresh(tx, [...fromGenesis, ...events.flatMap((e) => (e.subject ? [e.subject] : []))], toBlock, toBlock < head);
       for (const [number, hash] of blocks) await tx.execute("INSERT INTO indexed_blocks (block_number, block_hash) VALUES ($1, $2)", [number, hash]);
       await this.saveCheckpoint(tx, toBlock, end.hash!);
       await this.options.beforeCommit?.(toBlock);
+      return toBlock;
     });
+    if (written !== toBlock) return { fromBlock, toBlock: written, events: 0, rewound };
     return { fromBlock, toBlock, events: events.length, rewound };
   }
 
@@ -148,9 +205,25 @@ export class ChainIndexer {
     }
   }
 
+  private logsOf(fromBlock: number, toBlock: number): Promise<RawLog[]> {
+    const ready = this.prefetched;
+    this.prefetched = undefined;
+    if (ready && ready.fromBlock === fromBlock && ready.toBlock === toBlock) return ready.logs;
+    return getRawLogsInRange(this.provider, { address: [...this.contracts.keys()] }, fromBlock, toBlock);
+  }
+
+  private prefetch(fromBlock: number, toBlock: number): void {
+    const logs = getRawLogsInRange(this.provider, { address: [...this.contracts.keys()] }, fromBlock, toBlock);
+    // A failure is reported by the step that uses these logs, or dropped with them if none does.
+    logs.catch(() => undefined);
+    this.prefetched = { fromBlock, toBlock, logs };
+  }
+
   private async saveCheckpoint(tx: Database, blockNumber: number, blockHash: string): Promise<void> {
-    await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
-    await tx.execute("INSERT INTO index_checkpoint (id, block_number, block_hash) VALUES (1, $1, $2)", [blockNumber, blockHash]);
+    await tx.execute(
+      "INSERT INTO index_checkpoint (id, block_number, block_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash",
+      [blockNumber, blockHash],
+    );
   }
 
   /** Refuses a chain other than the one the database was filled from (another id, or another genesis block). */
@@ -158,13 +231,12 @@ export class ChainIndexer {
     if (this.chainChecked) return;
     const chainId = String((await this.provider.getNetwork()).chainId);
     const genesis = (await this.provider.getBlock(0))?.hash ?? "";
+    // The first follower of an empty index records its chain; any other finds it recorded.
+    for (const [key, value] of [["chain_id", chainId], ["genesis_hash", genesis]]) {
+      await this.db.execute("INSERT INTO index_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [key, value]);
+    }
     const meta = new Map((await this.db.query<{ key: string; value: string }>("SELECT key, value FROM index_meta")).map((r) => [r.key, r.value]));
-    if (meta.size === 0) {
-      await this.db.transaction(async (tx) => {
-        await tx.execute("INSERT INTO index_meta (key, value) VALUES ($1, $2)", ["chain_id", chainId]);
-        await tx.execute("INSERT INTO index_meta (key, value) VALUES ($1, $2)", ["genesis_hash", genesis]);
-      });
-    } else if (meta.get("chain_id") !== chainId || meta.get("genesis_hash") !== genesis) {
+    if (meta.get("chain_id") !== chainId || meta.get("genesis_hash") !== genesis) {
       throw new ChainError(
         `The index database holds chain ${meta.get("chain_id")} (genesis ${meta.get("genesis_hash")}), but the RPC endpoint serves chain ${chainId} (genesis ${genesis}); use another database for another chain.`,
       );
@@ -188,6 +260,7 @@ export class ChainIndexer {
       }
     }
     await this.db.transaction(async (tx) => {
+      await lockWriters(tx);
       await tx.execute("DELETE FROM chain_events WHERE block_number > $1", [base]);
       await tx.execute("DELETE FROM indexed_blocks WHERE block_number > $1", [base]);
       await CurrentState.markStaleAfter(tx, base);

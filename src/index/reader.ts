@@ -51,11 +51,20 @@ export class IndexReader implements OrganisationCodes {
   readonly land: TitleRecords & ExtractRecords;
   private readonly chainLand?: LandClient;
 
+  /** Rows read since the index last moved: most answers repeat a few batches and organisations. */
+  private readonly cache = new Map<string, unknown>();
+  private cachedAt?: number;
+
+  /**
+   * `indexedBlock` says which block the index holds now; while it stays the same, rows once read are answered from
+   * memory. Without it, every answer reads the database.
+   */
   constructor(
     private readonly db: Database,
     readonly deployment: Deployment,
     private readonly provider: Provider,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly indexedBlock: () => number | undefined = () => undefined,
   ) {
     if (deployment.contracts.LandRegistry) this.chainLand = new LandClient(deployment, provider);
     this.certificates = { deployment, address: deployment.contracts.CertificateRegistry?.address ?? ZeroAddress, statuses: (documents) => this.statuses(documents) };
@@ -69,9 +78,25 @@ export class IndexReader implements OrganisationCodes {
     };
   }
 
+  /** A row's value, from memory while the index has not moved since it was read. Callers must not change it. */
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const block = this.indexedBlock();
+    if (block === undefined) return load();
+    if (block !== this.cachedAt) {
+      this.cache.clear();
+      this.cachedAt = block;
+    }
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const value = await load();
+    if (this.cache.size < 100_000) this.cache.set(key, value);
+    return value;
+  }
+
   async record<T>(kind: RecordKind, key: string): Promise<T | undefined> {
-    const [row] = await this.db.query<{ value: string }>("SELECT value FROM current_state WHERE kind = $1 AND key = $2", [kind, key]);
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    return this.cached(`${kind}|${key}`, async () => {
+      const [row] = await this.db.query<{ value: string }>("SELECT value FROM current_state WHERE kind = $1 AND key = $2", [kind, key]);
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    });
   }
 
   async records<T>(kind: RecordKind): Promise<T[]> {
@@ -82,8 +107,10 @@ export class IndexReader implements OrganisationCodes {
   // ---------------------------------------------------------------- directory
 
   async organisationIdOf(code: string): Promise<number | undefined> {
-    const [row] = await this.db.query<{ org_id: number }>("SELECT org_id FROM current_state WHERE kind = 'organisation' AND label = $1", [code]);
-    return row ? Number(row.org_id) : undefined;
+    return this.cached(`code|${code}`, async () => {
+      const [row] = await this.db.query<{ org_id: number }>("SELECT org_id FROM current_state WHERE kind = 'organisation' AND label = $1", [code]);
+      return row ? Number(row.org_id) : undefined;
+    });
   }
 
   async organisation(id: number): Promise<OrganisationDetail> {
@@ -116,12 +143,15 @@ export class IndexReader implements OrganisationCodes {
       }
       const chunk = Math.floor(index / CODES_PER_CHUNK);
       const offset = 4 * (index % CODES_PER_CHUNK);
-      const [row] = await this.db.query<{ codes: string }>("SELECT codes FROM certificate_codes WHERE issuer_org_id = $1 AND root = $2 AND chunk = $3", [issuerOrgId, key.split(":")[1], chunk]);
-      const status = statusAt(statusName(parseInt(row.codes.slice(offset, offset + 2), 16)), batch.expiresAt, this.now());
+      const codes = await this.cached(`codes|${key}|${chunk}`, async () => {
+        const [row] = await this.db.query<{ codes: string }>("SELECT codes FROM certificate_codes WHERE issuer_org_id = $1 AND root = $2 AND chunk = $3", [issuerOrgId, key.split(":")[1], chunk]);
+        return row.codes;
+      });
+      const status = statusAt(statusName(parseInt(codes.slice(offset, offset + 2), 16)), batch.expiresAt, this.now());
       const replacement = batch.replacements[String(index)];
       views.push({
         status,
-        reason: reasonName(parseInt(row.codes.slice(offset + 2, offset + 4), 16)),
+        reason: reasonName(parseInt(codes.slice(offset + 2, offset + 4), 16)),
         issuerOrgId,
         signer: batch.signer,
         issuedAt: batch.issuedAt,

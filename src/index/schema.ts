@@ -101,6 +101,15 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       )`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // Records to read again from the chain: touched while catching up (read once, at the end, not at every step)
+      // or left by blocks taken back. They replace version 2's block_number = -1 marks.
+      "CREATE TABLE stale_records (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key))",
+      "INSERT INTO stale_records (kind, key) SELECT kind, key FROM current_state WHERE block_number = -1",
+    ],
+  },
 ];
 
 /** Brings the schema up to date; safe to run on every start, and by several processes (the first one wins). */

@@ -134,7 +134,16 @@ export async function apiKeyUsage(db: Database, range: { from: string; to: strin
   return rows.map((r) => ({ keyId: r.key_id, name: r.name, day: r.day, requests: Number(r.requests) }));
 }
 
-const today = (now: number) => new Date(now).toISOString().slice(0, 10);
+let lastDay = { from: 0, to: 0, day: "" };
+
+/** The UTC day of `now`, worked out once a day rather than once a request. */
+function today(now: number): string {
+  if (now < lastDay.from || now >= lastDay.to) {
+    const from = now - (now % 86_400_000);
+    lastDay = { from, to: from + 86_400_000, day: new Date(from).toISOString().slice(0, 10) };
+  }
+  return lastDay.day;
+}
 const monthStart = (now: number) => `${new Date(now).toISOString().slice(0, 7)}-01`;
 
 /** Seconds from `now` to the first moment of next month (UTC), when a monthly quota starts again. */
@@ -181,7 +190,8 @@ export class ApiKeyRing {
   count(record: ApiKeyRecord): boolean {
     const now = this.clock();
     const days = this.pending.get(record.id) ?? new Map<string, number>();
-    days.set(today(now), (days.get(today(now)) ?? 0) + 1);
+    const day = today(now);
+    days.set(day, (days.get(day) ?? 0) + 1);
     this.pending.set(record.id, days);
     if (record.quotaPerMonth === undefined) return true;
     const cached = this.cache.get(record.id);

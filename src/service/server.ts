@@ -101,7 +101,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     ajv: { customOptions: { removeAdditional: false } },
   });
   const keys = new ApiKeyRing(db, clock);
-  const reader = new IndexReader(db, options.deployment, options.provider, () => Math.floor(clock() / 1000));
+  const reader = new IndexReader(db, options.deployment, options.provider, () => Math.floor(clock() / 1000), () => status.indexed);
   const openVerification = options.openVerification ?? { count: 20, windowMs: 1_000 };
 
   await app.register(fastifySwagger, {
