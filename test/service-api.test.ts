@@ -1,5 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -141,7 +144,8 @@ describe("the Sakshya service's API", function () {
         expect(body.indexedBlock).to.equal(status.indexed);
         expect([body.checked, body.valid, body.invalid, body.couldNotCheck]).to.deep.equal([5, 2, 3, 1]);
         const verdicts = body.verdicts.map((v: { outcome: string; status: string; reason: string }) => [v.outcome, v.status, v.reason]);
-        expect(verdicts[0]).to.deep.equal(["valid", "valid", `valid, issued by wbu on ${new Date().toISOString().slice(0, 10)}`]);
+        const issuedOn = new Date(body.verdicts[0].onChain.issuedAt * 1000).toISOString().slice(0, 10);
+        expect(verdicts[0]).to.deep.equal(["valid", "valid", `valid, issued by wbu on ${issuedOn}`]);
         expect(verdicts[1]).to.deep.equal(["invalid", "revoked", "revoked (misconduct)"]);
         expect(verdicts[2]).to.deep.equal(["invalid", "tampered", "its fields do not match its target hash: the file was altered"]);
         expect(verdicts[3].slice(0, 2)).to.deep.equal(["could-not-check", "other-deployment"]);
@@ -363,6 +367,43 @@ describe("the Sakshya service's API", function () {
         }
         const down = await runCli(["cert", "verify", folder, "--api", "http://127.0.0.1:9"]);
         expect([down.code, down.stderr.trim()]).to.deep.equal([2, "error: The Sakshya service at http://127.0.0.1:9 cannot be reached; nothing could be checked."]);
+      });
+
+      it("serves HTTPS with the operator's certificate, and answers browsers only from the origins allowed", async function () {
+        if (engine === "postgres") this.skip(); // nothing here depends on the database
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-tls-"));
+        const [keyFile, certFile] = [path.join(folder, "key.pem"), path.join(folder, "cert.pem")];
+        execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", keyFile, "-out", certFile], { stdio: "ignore" });
+        const secure = await buildService({
+          db,
+          status,
+          deployment: chain.suite.deployment,
+          provider: hre.ethers.provider,
+          keccak: await loadKeccak(),
+          https: { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) },
+          cors: ["https://verify.wb.gov.in"],
+        });
+        try {
+          const url = new URL(await secure.listen({ host: "127.0.0.1", port: 0 }));
+          expect(url.protocol).to.equal("https:");
+          const { statusCode, certificate: served } = await new Promise<{ statusCode?: number; certificate: string }>((resolve, reject) => {
+            https.get({ host: url.hostname, port: url.port, path: "/health", ca: fs.readFileSync(certFile), servername: "localhost" }, (response) => {
+              const peer = (response.socket as import("node:tls").TLSSocket).getPeerX509Certificate();
+              response.resume();
+              resolve({ statusCode: response.statusCode, certificate: peer?.fingerprint256 ?? "" });
+            }).on("error", reject);
+          });
+          expect(statusCode).to.equal(200);
+          expect(served).to.equal(new X509Certificate(fs.readFileSync(certFile)).fingerprint256);
+          const preflight = (origin: string) => secure.inject({ method: "OPTIONS", url: "/v1/certificates/verify", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+          const allowed = await preflight("https://verify.wb.gov.in");
+          expect([allowed.statusCode, allowed.headers["access-control-allow-origin"]]).to.deep.equal([204, "https://verify.wb.gov.in"]);
+          expect((await preflight("https://elsewhere.example")).headers["access-control-allow-origin"]).to.equal(undefined);
+        } finally {
+          await secure.close();
+        }
+        const halfTls = await runCli(["serve", "--tls-cert", certFile]);
+        expect([halfTls.code, halfTls.stderr.trim()]).to.deep.equal([2, "error: Give --tls-cert and --tls-key together."]);
       });
 
       it("describes every route in OpenAPI with its security, and offers the browsable description at /docs", async () => {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { FetchRequest, Interface, JsonRpcProvider, Network, type FetchGetUrlFunc, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import { gunzipSync } from "node:zlib";
+import { FetchRequest, Interface, JsonRpcProvider, Network, makeError, type FetchGetUrlFunc, type JsonRpcPayload, type JsonRpcResult } from "ethers";
 import type { Deployment, SuiteContractName } from "../config/deployments";
 import type { NetworkTarget } from "../config/networks";
 import { ChainError } from "../errors";
@@ -23,12 +24,25 @@ const getUrlGathering: FetchGetUrlFunc = (request, signal) =>
       response.on("end", () => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
-        const body = Buffer.concat(chunks);
+        let body = Buffer.concat(chunks);
+        try {
+          if (headers["content-encoding"] === "gzip" && body.length > 0) body = gunzipSync(body);
+        } catch (error) {
+          return reject(makeError("bad response data", "SERVER_ERROR", { request, info: { error } }));
+        }
         resolve({ statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? "", headers, body: body.length > 0 ? new Uint8Array(body) : null });
       });
     });
+    // The same errors as ethers' own getter: the deadline policy and its sentences rely on them.
+    outgoing.setTimeout(request.timeout, () => {
+      outgoing.destroy();
+      reject(makeError("request timeout", "TIMEOUT"));
+    });
     outgoing.on("error", reject);
-    signal?.addListener(() => outgoing.destroy(new Error("cancelled")));
+    signal?.addListener(() => {
+      outgoing.destroy();
+      reject(makeError("request cancelled", "CANCELLED"));
+    });
     if (request.body) outgoing.write(request.body);
     outgoing.end();
   });
@@ -44,7 +58,13 @@ class NodeJsonRpcProvider extends JsonRpcProvider {
     request.setHeader("content-type", "application/json");
     const response = await request.send();
     response.assertOk();
-    const answer = JSON.parse(Buffer.from(response.body ?? new Uint8Array()).toString("utf8")) as JsonRpcResult | JsonRpcResult[];
+    let answer: JsonRpcResult | JsonRpcResult[];
+    try {
+      answer = JSON.parse(Buffer.from(response.body ?? new Uint8Array()).toString("utf8")) as JsonRpcResult | JsonRpcResult[];
+    } catch {
+      // Not JSON: ethers' own reading raises the error the rest of the tool knows ("not JSON-RPC").
+      answer = response.bodyJson as JsonRpcResult | JsonRpcResult[];
+    }
     return Array.isArray(answer) ? answer : [answer];
   }
 }
