@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -404,6 +405,26 @@ describe("the Sakshya service's API", function () {
         }
         const halfTls = await runCli(["serve", "--tls-cert", certFile]);
         expect([halfTls.code, halfTls.stderr.trim()]).to.deep.equal([2, "error: Give --tls-cert and --tls-key together."]);
+      });
+
+      it("cuts off a client that starts a request and stalls, keeping its own time", async function () {
+        if (engine === "postgres") this.skip(); // nothing here depends on the database
+        const patient = await buildService({ db, status, deployment: chain.suite.deployment, provider: hre.ethers.provider, keccak: await loadKeccak(), clientTimeoutMs: 500 });
+        try {
+          const url = new URL(await patient.listen({ host: "127.0.0.1", port: 0 }));
+          const started = Date.now();
+          const closed = await new Promise<number>((resolve, reject) => {
+            const socket = net.connect(Number(url.port), url.hostname, () => {
+              socket.write("POST /v1/certificates/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+            });
+            socket.on("close", () => resolve(Date.now() - started));
+            socket.on("error", reject);
+            setTimeout(() => reject(new Error("the stalled client was never cut off")), 10_000);
+          });
+          expect(closed).to.be.within(400, 5_000);
+        } finally {
+          await patient.close();
+        }
       });
 
       it("describes every route in OpenAPI with its security, and offers the browsable description at /docs", async () => {

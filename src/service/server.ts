@@ -56,6 +56,8 @@ export interface ServiceOptions {
   readonly trustProxy?: boolean;
   readonly webhooks?: WebhookPolicy;
   readonly clock?: () => number;
+  /** A client that sends nothing for this long, or has not sent its whole request by then, is cut off (default 30 s). */
+  readonly clientTimeoutMs?: number;
 }
 
 /** What every route module is given. */
@@ -91,8 +93,8 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     logger: false,
     bodyLimit: options.bodyLimit ?? 4 << 20,
     // A client that sends slowly or never finishes is cut off.
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
+    connectionTimeout: options.clientTimeoutMs ?? 30_000,
+    requestTimeout: options.clientTimeoutMs ?? 30_000,
     keepAliveTimeout: 10_000,
     trustProxy: options.trustProxy ?? false,
     genReqId: () => randomUUID(),
