@@ -166,6 +166,8 @@ describe("the Sakshya service's API", function () {
           const answer = await post("/v1/certificates/verify", payload);
           expect([answer.statusCode, answer.json().error]).to.satisfy(([c, e]: [number, string]) => c === code && sentence.test(e), JSON.stringify(answer.json()));
         }
+        const notJsonType = await app.inject({ method: "POST", url: "/v1/certificates/verify", payload: "<certificates/>", headers: { ...as("all"), "content-type": "application/xml" } });
+        expect([notJsonType.statusCode, notJsonType.json().error]).to.deep.equal([415, "Send the body as JSON (Content-Type: application/json)."]);
         const notJson = await app.inject({ method: "POST", url: "/v1/certificates/verify", payload: "{certificates:", headers: { ...as("all"), "content-type": "application/json" } });
         expect([notJson.statusCode, notJson.json().error]).to.deep.equal([400, "The request body is not valid JSON."]);
         const huge = await app.inject({ method: "POST", url: "/v1/certificates/verify", payload: JSON.stringify({ certificates: [{ pad: "x".repeat(5 << 20) }] }), headers: { ...as("all"), "content-type": "application/json" } });
@@ -405,6 +407,29 @@ describe("the Sakshya service's API", function () {
         }
         const halfTls = await runCli(["serve", "--tls-cert", certFile]);
         expect([halfTls.code, halfTls.stderr.trim()]).to.deep.equal([2, "error: Give --tls-cert and --tls-key together."]);
+      });
+
+      it("answers 503 with Retry-After until the index has read the chain or while a block cannot be read, and the command line says it could not check", async function () {
+        if (engine === "postgres") this.skip(); // nothing here depends on the database
+        const blockless = new Proxy(hre.ethers.provider, { get: (target, property, receiver) => (property === "getBlock" ? async () => null : Reflect.get(target, property, receiver)) });
+        const unready = await buildService({ db, status: {}, deployment: chain.suite.deployment, provider: hre.ethers.provider, keccak: await loadKeccak() });
+        const noBlocks = await buildService({ db, status, deployment: chain.suite.deployment, provider: blockless, keccak: await loadKeccak() });
+        try {
+          const early = await unready.inject({ method: "POST", url: "/v1/certificates/verify", payload: { certificates: [certificate(0)] } });
+          expect([early.statusCode, early.headers["retry-after"], early.json().error]).to.deep.equal([503, "5", "The index has not read the chain yet; try again shortly."]);
+          const url = await unready.listen({ host: "127.0.0.1", port: 0 });
+          const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-api-unready-"));
+          fs.writeFileSync(path.join(folder, "asha.json"), JSON.stringify(certificate(0)));
+          const unchecked = await runCli(["cert", "verify", folder, "--api", url]);
+          expect([unchecked.code, unchecked.stderr.trim()]).to.deep.equal([2, "error: The service could not answer: The index has not read the chain yet; try again shortly."]);
+          // Times not yet kept are read from the chain; a block it cannot give is "could not answer", never a date made up.
+          await db.execute("UPDATE indexed_blocks SET block_time = NULL");
+          const history = await noBlocks.inject({ method: "GET", url: `/v1/land/parcels/${ULPIN}/history`, headers: as("all") });
+          expect(history.statusCode).to.equal(503);
+          expect(history.json().error).to.match(/^Block \d+ could not be read from the RPC endpoint\.$/);
+        } finally {
+          await Promise.all([unready.close(), noBlocks.close()]);
+        }
       });
 
       it("cuts off a client that starts a request and stalls, keeping its own time", async function () {

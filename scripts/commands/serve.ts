@@ -54,7 +54,7 @@ export function serveCommand(): Command {
     .option("--db <file-or-url>", "the index: an SQLite file, or postgres://… (default: DATABASE_URL, else index-<network>.db)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free one)", "8080")
-    .option("--audit <file>", "the append-only audit log, one per process (default: audit-<port>.log beside an SQLite index, else in the working folder)")
+    .option("--audit <file>", "the append-only audit log, one per process (default: audit-<network>-<port>.log in the working folder)")
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM), with --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .option("--cors <origins>", "origins browsers may call from, comma-separated, or *")

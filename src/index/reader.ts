@@ -11,7 +11,7 @@ import type { LandEvent } from "../land/events";
 import type { ExtractRecords } from "../land/extract";
 import type { OrganisationCodes, TitleRecords } from "../land/history";
 import type { ReleaseView, SiteView } from "../websites/client";
-import { NotFoundError } from "../errors";
+import { ChainError, NotFoundError } from "../errors";
 import { batchKey, CODES_PER_CHUNK, type RecordKind } from "./current-state";
 import type { Database } from "./database";
 
@@ -201,7 +201,10 @@ export class IndexReader implements OrganisationCodes {
       const [row] = await this.db.query<{ block_time: number | null }>("SELECT block_time FROM indexed_blocks WHERE block_number = $1", [block]);
       let time = row?.block_time === null || row?.block_time === undefined ? undefined : Number(row.block_time);
       if (time === undefined) {
-        time = (await this.provider.getBlock(block))?.timestamp ?? 0;
+        const read = await this.provider.getBlock(block);
+        // Never a time made up: a history dated 1970 would be a false answer.
+        if (!read) throw new ChainError(`Block ${block} could not be read from the RPC endpoint.`);
+        time = read.timestamp;
         await this.db.execute("UPDATE indexed_blocks SET block_time = $1 WHERE block_number = $2", [time, block]);
       }
       times.set(block, time);

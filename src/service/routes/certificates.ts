@@ -5,7 +5,7 @@ import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
 import type { RouteContext } from "../server";
-import { consistency, hash32, looseObject, provenance, sourceQuery, type SourceQuery } from "./shared";
+import { consistency, consistentProperties, hash32, looseObject, provenance, provenanceProperties, sourceQuery, type SourceQuery } from "./shared";
 
 /** Most certificates in one verification request. */
 export const MAX_VERIFY = 1_000;
@@ -60,7 +60,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
           200: {
             type: "object",
             properties: {
-              indexedBlock: { type: "integer" },
+              ...consistentProperties,
               checked: { type: "integer" },
               valid: { type: "integer" },
               invalid: { type: "integer" },
@@ -97,7 +97,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
         summary: "A document's status by its issuer, batch root and index",
         params: documentParams,
         querystring: sourceQuery,
-        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, document: looseObject } }, 400: errorBody, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...provenanceProperties, document: looseObject } }, 400: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -118,7 +118,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
         security,
         summary: "A batch: who issued it, when, its expiry, and how many of its documents stand in each status",
         params: { type: "object", properties: { issuer: documentParams.properties.issuer, root: hash32 } },
-        response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, batch: looseObject, documents: looseObject } }, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...consistentProperties, batch: looseObject, documents: looseObject } }, 404: errorBody },
       },
     },
     async (request) => {

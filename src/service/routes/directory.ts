@@ -3,7 +3,7 @@ import { DirectoryClient, type OrganisationDetail } from "../../directory/client
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
 import type { RouteContext } from "../server";
-import { consistency, looseObject, provenance, sendCsv, sourceQuery, wantsCsv, type SourceQuery } from "./shared";
+import { consistency, consistentProperties, looseObject, provenance, provenanceProperties, sendCsv, sourceQuery, wantsCsv, type SourceQuery } from "./shared";
 
 const formatQuery = { type: "object", additionalProperties: false, properties: { format: { type: "string", enum: ["json", "csv"] } } } as const;
 
@@ -20,7 +20,7 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
     "/v1/directory/organisations",
     {
       config: read,
-      schema: { tags: ["directory"], security, summary: "Every organisation with its keys and nodes (CSV with ?format=csv)", querystring: formatQuery, response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, organisations: { type: "array", items: looseObject } } } } },
+      schema: { tags: ["directory"], security, summary: "Every organisation with its keys and nodes (CSV with ?format=csv)", querystring: formatQuery, response: { 200: { type: "object", properties: { ...consistentProperties, organisations: { type: "array", items: looseObject } } } } },
     },
     async (request, reply) => {
       const consistent = consistency(status);
@@ -42,7 +42,7 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
         summary: "An organisation: kind, status, capabilities, jurisdictions, its keys and its nodes",
         params: { type: "object", properties: { id: { type: "string", pattern: "^\\d{1,10}$" } } },
         querystring: sourceQuery,
-        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, organisation: looseObject } }, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...provenanceProperties, organisation: looseObject } }, 404: errorBody },
       },
     },
     async (request) => {
@@ -63,7 +63,7 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
         security,
         summary: "The node directory: every node with its organisation, enode, validator flag and whether it may connect (CSV with ?format=csv)",
         querystring: formatQuery,
-        response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, nodes: { type: "array", items: looseObject } } } },
+        response: { 200: { type: "object", properties: { ...consistentProperties, nodes: { type: "array", items: looseObject } } } },
       },
     },
     async (request, reply) => {
@@ -76,13 +76,13 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
 
   app.get(
     "/v1/directory/validators",
-    { config: read, schema: { tags: ["directory"], security, summary: "The QBFT validators the genesis contract holds, and the minimum it keeps", response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, validators: { type: "array", items: { type: "string" } }, minimum: { type: "integer" } } } } } },
+    { config: read, schema: { tags: ["directory"], security, summary: "The QBFT validators the genesis contract holds, and the minimum it keeps", response: { 200: { type: "object", properties: { ...consistentProperties, validators: { type: "array", items: { type: "string" } }, minimum: { type: "integer" } } } } } },
     async () => ({ ...consistency(status), ...(await reader.validators()) }),
   );
 
   app.get(
     "/v1/governance",
-    { config: read, schema: { tags: ["directory"], security, summary: "The governance roles with their members, and the operations scheduled and not yet run", response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, roles: { type: "array", items: looseObject }, operations: { type: "array", items: looseObject } } } } } },
+    { config: read, schema: { tags: ["directory"], security, summary: "The governance roles with their members, and the operations scheduled and not yet run", response: { 200: { type: "object", properties: { ...consistentProperties, roles: { type: "array", items: looseObject }, operations: { type: "array", items: looseObject } } } } } },
     async () => ({ ...consistency(status), ...(await reader.governance()) }),
   );
 }

@@ -3,7 +3,7 @@ import { errorBody } from "../errors";
 import { eventPage, latestCursor } from "../event-feed";
 import type { RouteContext } from "../server";
 import { createWebhook, deleteWebhook, listWebhooks } from "../webhooks";
-import { consistency, looseObject } from "./shared";
+import { consistency, consistentProperties, looseObject } from "./shared";
 
 const MAX_PAGE = 1_000;
 
@@ -59,7 +59,7 @@ export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
           200: {
             type: "object",
             properties: {
-              indexedBlock: { type: "integer" },
+              ...consistentProperties,
               next: { type: "string", nullable: true, description: "where the next page starts; keep it to follow the feed" },
               more: { type: "boolean", description: "a full page: more events may follow at once" },
               events: { type: "array", items: feedEvent },

@@ -6,7 +6,7 @@ import { parseUlpin } from "../../land/titles";
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
 import type { RouteContext } from "../server";
-import { consistency, hash32, looseObject, provenance, sourceQuery, type SourceQuery } from "./shared";
+import { consistency, consistentProperties, hash32, looseObject, provenance, provenanceProperties, sourceQuery, type SourceQuery } from "./shared";
 
 const ulpinParams = { type: "object", properties: { ulpin: { type: "string", maxLength: 40, description: "the parcel's 14-character ULPIN" } } } as const;
 
@@ -26,7 +26,7 @@ export function landRoutes(app: FastifyInstance, context: RouteContext): void {
         summary: "A parcel: status, version, owner-list and record hashes, liens, freezes, pending mutations",
         params: ulpinParams,
         querystring: sourceQuery,
-        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, parcel: looseObject } }, 400: errorBody, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...provenanceProperties, parcel: looseObject } }, 400: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -47,7 +47,7 @@ export function landRoutes(app: FastifyInstance, context: RouteContext): void {
         security,
         summary: "A parcel's chain of title through splits and merges, with every mutation's course, from the index",
         params: ulpinParams,
-        response: { 200: { type: "object", properties: { indexedBlock: { type: "integer" }, history: looseObject } }, 400: errorBody, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...consistentProperties, history: looseObject } }, 400: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -69,7 +69,7 @@ export function landRoutes(app: FastifyInstance, context: RouteContext): void {
           "As `sakshya land verify-extract`. With `ownerCommitment` (the commitment on an owner card, never the card's identity), also says what share its holder has now. Nothing posted is stored or logged.",
         body: { type: "object", additionalProperties: false, required: ["extract"], properties: { extract: { type: "object" }, ownerCommitment: hash32 } },
         response: {
-          200: { type: "object", properties: { indexedBlock: { type: "integer" }, verdict: { type: "string", enum: ["current", "outdated", "not-genuine"] }, sentence: { type: "string" }, ulpin: { type: "string" }, ownerShare: { type: "integer" }, parcel: looseObject } },
+          200: { type: "object", properties: { ...consistentProperties, verdict: { type: "string", enum: ["current", "outdated", "not-genuine"] }, sentence: { type: "string" }, ulpin: { type: "string" }, ownerShare: { type: "integer" }, parcel: looseObject } },
           400: errorBody,
         },
       },

@@ -10,6 +10,18 @@ export function consistency(status: IndexStatus): { indexedBlock: number } {
   return { indexedBlock: status.indexed };
 }
 
+/** In every answer's body, as in its `X-Indexed-Block` header: the block the answer is consistent to. */
+export const consistentProperties = {
+  indexedBlock: { type: "integer", description: "the last block the index holds in full: the answer is consistent to it" },
+} as const;
+
+/** {@link consistentProperties}, and where an item that may be read through from the chain came from. */
+export const provenanceProperties = {
+  ...consistentProperties,
+  source: { type: "string", enum: ["index", "chain"] },
+  block: { type: "integer", description: "the chain's head when the item was read through (`?source=chain`)" },
+} as const;
+
 /** `?source=chain` reads one item through from the chain instead of the index. */
 export const sourceQuery = {
   type: "object",

@@ -5,7 +5,7 @@ import { NotFoundError } from "../../errors";
 import type { IndexedSite } from "../../index/reader";
 import { errorBody } from "../errors";
 import type { RouteContext } from "../server";
-import { looseObject, provenance, sourceQuery, type SourceQuery } from "./shared";
+import { looseObject, provenance, provenanceProperties, sourceQuery, type SourceQuery } from "./shared";
 
 const siteParams = { type: "object", properties: { site: { type: "string", minLength: 1, maxLength: 253, description: "the site's domain, or its id (0x + 64 hex digits)" } } } as const;
 
@@ -35,7 +35,7 @@ export function websiteRoutes(app: FastifyInstance, context: RouteContext): void
         summary: "A site and its current release (none when no release clears its approvals, or the last was revoked)",
         params: siteParams,
         querystring: sourceQuery,
-        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, site: looseObject, current: { ...looseObject, nullable: true } } }, 400: errorBody, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...provenanceProperties, site: looseObject, current: { ...looseObject, nullable: true } } }, 400: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -55,7 +55,7 @@ export function websiteRoutes(app: FastifyInstance, context: RouteContext): void
         summary: "Every release of a site, oldest first, with its approvals and status",
         params: siteParams,
         querystring: sourceQuery,
-        response: { 200: { type: "object", properties: { source: { type: "string" }, indexedBlock: { type: "integer" }, block: { type: "integer" }, releases: { type: "array", items: looseObject } } }, 404: errorBody },
+        response: { 200: { type: "object", properties: { ...provenanceProperties, releases: { type: "array", items: looseObject } } }, 404: errorBody },
       },
     },
     async (request) => {
