@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { certificateFromFragment } from "../src/certificates/link";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
 import { scanSvg } from "./helpers/qr";
@@ -56,12 +57,11 @@ describe("sakshya cert (command line)", function () {
     expect(JSON.parse(built.stdout).documentCount).to.equal(6);
     expect(fs.readdirSync(path.join(out, "certificates"))).to.have.length(6);
     expect(fs.readdirSync(path.join(out, "qr"))).to.have.length(6);
-    // Each QR code scans back to where to ask about its document, and nothing personal.
+    // Each QR code scans back to a link to the local service's verification page that carries the certificate itself.
     const first = JSON.parse(fs.readFileSync(certificate("000101"), "utf8"));
-    const hex = (value: string) => value.slice(2).toUpperCase();
-    expect(scanSvg(fs.readFileSync(path.join(out, "qr", "WBU-2026-000101.svg"), "utf8"))).to.equal(
-      `SAKSHYA:C1:${first.anchor.chainId}:${hex(first.anchor.registry)}:${hex(first.proof.root)}:${first.proof.index}:${hex(first.proof.targetHash)}`,
-    );
+    const link = scanSvg(fs.readFileSync(path.join(out, "qr", "WBU-2026-000101.svg"), "utf8"));
+    expect(link.startsWith("http://127.0.0.1:8080/#C1.")).to.equal(true);
+    expect(certificateFromFragment(link.split("#")[1])).to.deep.equal({ ...first, anchor: { ...first.anchor, registry: first.anchor.registry.toLowerCase() } });
 
     const issued = await cli(["cert", "issue", out, ...ledger(), ...issuer]);
     expect(issued.code, issued.stderr).to.equal(0);

@@ -57,11 +57,46 @@ describe("formats a third party can re-implement (docs/formats.md)", () => {
     expect(targetHash(file)).to.equal(VECTORS.certificate.targetHash);
   });
 
-  it("QR payload", () => {
-    const { anchor, proof } = VECTORS.certificate.file;
-    const hex = (value: string) => value.slice(2).toUpperCase();
-    expect(VECTORS.qrPayload).to.equal(`SAKSHYA:C1:${anchor.chainId}:${hex(anchor.registry)}:${hex(proof.root)}:${proof.index}:${hex(proof.targetHash)}`);
-    expect(VECTORS.qrPayload).to.match(/^[0-9A-Z $%*+\-./:]+$/, "every character in the QR alphanumeric set");
+  it("verification link: the whole certificate, packed into the fragment", () => {
+    const [page, fragment] = VECTORS.verificationLink.split("#");
+    expect(page).to.match(/^https:\/\//);
+    expect(fragment.startsWith("C1.")).to.equal(true);
+    const bytes = Buffer.from(fragment.slice(3), "base64url");
+    let at = 0;
+    const take = (n: number) => bytes.subarray(at, (at += n));
+    const varint = () => {
+      let value = 0;
+      for (let scale = 1; ; scale *= 128) {
+        const byte = take(1)[0];
+        value += (byte & 127) * scale;
+        if (byte < 128) return value;
+      }
+    };
+    const text = () => take(varint()).toString("utf8");
+    const hex = (n: number) => hexlify(take(n));
+    const hashes = () => Array.from({ length: varint() }, () => hex(32));
+    const chainId = varint();
+    const registry = hex(20);
+    const issuer = text();
+    const schema = text();
+    const index = varint();
+    const target = hex(32);
+    const root = hex(32);
+    const siblings = hashes();
+    const redacted = hashes();
+    const fields: Record<string, Json> = {};
+    const salts: Record<string, string> = {};
+    for (let n = varint(); n > 0; n--) {
+      const name = text();
+      fields[name] = JSON.parse(text());
+      salts[name] = hex(16);
+    }
+    expect(at).to.equal(bytes.length, "nothing left over");
+    const file = VECTORS.certificate.file;
+    expect({ chainId, registry }).to.deep.equal({ chainId: file.anchor.chainId, registry: file.anchor.registry.toLowerCase() });
+    expect({ issuer, schema, fields, salts, redacted }).to.deep.equal({ issuer: file.issuer, schema: file.schema, fields: file.fields, salts: file.salts, redacted: file.redacted });
+    expect({ index, targetHash: target, root, siblings }).to.deep.equal(file.proof);
+    expect(targetHash({ format: file.format, issuer, schema, fields, salts, redacted })).to.equal(target, "the unpacked fields hash to the target");
   });
 
   it("land owner commitment, owners hash and snapshot leaf", () => {

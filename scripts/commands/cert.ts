@@ -9,12 +9,14 @@ import { isoTime } from "../../src/io/time";
 import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../../src/certificates/batch";
 import { buildCorrection, parseChanges } from "../../src/certificates/correction";
 import { CertificateClient, type BatchRef, type DocumentRef, type WriteResult } from "../../src/certificates/client";
-import { readCertificate, redact } from "../../src/certificates/document";
+import { redact } from "../../src/certificates/document";
+import { LOCAL_VERIFY_PAGE, verifyPageAddress } from "../../src/config/verify-page";
 import { batchOf, documentOf, documentsOf, issueBatchFolder, organisationOf } from "../../src/certificates/issuing";
 import { IssuedLedger } from "../../src/certificates/ledger";
 import { readRecords } from "../../src/certificates/records";
 import { readSchema } from "../../src/certificates/schema";
-import { collectCertificateFiles, couldNotCheck, summariseVerdicts, verdictsExitCode, verifyCertificates } from "../../src/certificates/verify";
+import { couldNotCheck, summariseVerdicts, verdictsExitCode } from "../../src/certificates/checks";
+import { collectCertificateFiles, readCertificate, verifyCertificates } from "../../src/certificates/verify";
 import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
@@ -146,10 +148,12 @@ export function certCommand(): Command {
     .requiredOption("--out <dir>", "new folder for the batch")
     .option("--expires <date>", "expiry date of every certificate (YYYY-MM-DD); none by default")
     .option("--ledger <file>", "the issuer's ledger of issued records, checked for duplicates", DEFAULT_LEDGER)
+    .option("--verify-url <url>", `the verification page QR codes link to (or SAKSHYA_VERIFY_URL; on the development chain ${LOCAL_VERIFY_PAGE})`)
     .option("--no-qr", "skip the QR code images")
     .action(
-      action<{ schema: string; issuer: string; out: string; expires?: string; ledger: string; qr: boolean }>(async (io, [recordsFile], o) => {
+      action<{ schema: string; issuer: string; out: string; expires?: string; ledger: string; qr: boolean; verifyUrl?: string }>(async (io, [recordsFile], o) => {
         const target = resolveNetwork(io.global);
+        const verifyPage = o.qr ? verifyPageAddress(target.name, o.verifyUrl) : undefined;
         const deployment = readDeployment(io.global.deployments ?? defaultDeploymentPath(target.name));
         const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
         const schema = readSchema(o.schema);
@@ -164,7 +168,7 @@ export function certCommand(): Command {
         );
         hashing.stop();
         const writing = progress(io, "writing", records.length);
-        await writeBatch(o.out, batch, { qr: o.qr, onProgress: writing });
+        await writeBatch(o.out, batch, { verifyPage, onProgress: writing });
         writing.stop();
         const seconds = (Date.now() - started) / 1000;
         const { manifest } = batch;
@@ -243,12 +247,14 @@ export function certCommand(): Command {
     .requiredOption("--out <dir>", "new folder for the one-certificate correction batch")
     .option("--expires <date>", "expiry date of the replacement (YYYY-MM-DD); none by default")
     .option("--ledger <file>", "the issuer's ledger of issued records", DEFAULT_LEDGER)
+    .option("--verify-url <url>", `the verification page the QR code links to (or SAKSHYA_VERIFY_URL; on the development chain ${LOCAL_VERIFY_PAGE})`)
     .option("--no-qr", "skip the QR code image")
     .action(
-      action<{ schema: string; set: string[]; out: string; expires?: string; ledger: string; qr: boolean }>(async (io, [file], o) => {
+      action<{ schema: string; set: string[]; out: string; expires?: string; ledger: string; qr: boolean; verifyUrl?: string }>(async (io, [file], o) => {
+        const verifyPage = o.qr ? verifyPageAddress(resolveNetwork(io.global).name, o.verifyUrl) : undefined;
         const certificate = readCertificate(file);
         const batch = buildCorrection(certificate, parseChanges(o.set), { schema: readSchema(o.schema), expiresAt: parseExpiry(o.expires), ledger: IssuedLedger.open(o.ledger) }, await loadKeccak());
-        await writeBatch(o.out, batch, { qr: o.qr });
+        await writeBatch(o.out, batch, { verifyPage });
         const replacement = path.join(o.out, CERTIFICATES_DIR, `${batch.names[0]}.json`);
         const { root, index } = certificate.proof;
         io.out.result({ root: batch.manifest.root, corrects: { root, index }, out: o.out, replacement }, [

@@ -10,7 +10,8 @@ import type { Keccak } from "../hashing/keccak";
 import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type CertificateFile } from "./document";
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
-import { QR_DIR, verificationPayload } from "./qr";
+import { certificateLink } from "./link";
+import { QR_DIR } from "./qr";
 import type { SourceRecord } from "./records";
 import { coerceField, type CertificateSchema, type FieldValue } from "./schema";
 
@@ -202,9 +203,11 @@ function safeFileName(value: string): string {
  * crash never leaves half a batch that looks whole; an existing folder is never overwritten.
  */
 export interface WriteOptions {
-  /** Writes more per certificate (a QR code, a PDF) into `folder` of the staging directory. */
-  /** Writes each certificate's QR code too, as `qr/<name>.svg`. */
-  readonly qr?: boolean;
+  /**
+   * The verification page's address (checked by `verificationBase`): each certificate's QR code, `qr/<name>.svg`,
+   * carries its link to that page. No QR codes without it.
+   */
+  readonly verifyPage?: string;
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Writer threads; by default two for batches of 2,000 or more, none (write in line) below. Pass 0 in a process
@@ -216,10 +219,10 @@ export interface WriteOptions {
 
 const THREADED_FROM = 2_000;
 
-export async function writeBatch(outDir: string, batch: BuiltBatch, { qr, onProgress, threads }: WriteOptions = {}): Promise<void> {
+export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage, onProgress, threads }: WriteOptions = {}): Promise<void> {
   const staging = claimStaging(outDir);
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR));
-  if (qr) fs.mkdirSync(path.join(staging, QR_DIR));
+  if (verifyPage) fs.mkdirSync(path.join(staging, QR_DIR));
   const total = batch.manifest.documentCount;
   const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
   const writer = threadCount > 0 ? new BackgroundWriter(threadCount) : undefined;
@@ -234,10 +237,11 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { qr, onProg
       const text = `${JSON.stringify(certificate, null, 1)}\n`;
       if (writer) await writer.write(file, text);
       else fs.writeFileSync(file, text);
-      if (qr) {
+      if (verifyPage) {
         const image = path.join(staging, QR_DIR, `${name}.svg`);
-        if (writer) await writer.writeQrCode(image, verificationPayload(certificate));
-        else fs.writeFileSync(image, qrSvg(qrModules(verificationPayload(certificate))));
+        const link = certificateLink(certificate, verifyPage);
+        if (writer) await writer.writeQrCode(image, link);
+        else fs.writeFileSync(image, qrSvg(qrModules(link)));
       }
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }

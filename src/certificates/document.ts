@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { z } from "zod/v4";
 import { canonicalJson, type JsonValue } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
@@ -126,15 +124,4 @@ export function certificateOf(json: unknown, source: string): CertificateFile {
     throw new InputError(`${source} is not a Sakshya certificate (${where}${issue.message}).`);
   }
   return parsed.data;
-}
-
-/** A certificate file read and checked; a missing file is one sentence, like a malformed one. */
-export function readCertificate(file: string): CertificateFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`"${file}" does not exist.`);
-  }
-  return parseCertificate(text, path.basename(file));
 }

@@ -4,7 +4,7 @@ import type { DirectoryClient } from "../directory/client";
 import { decodeCode } from "../directory/vocabulary";
 import { readManifest, type BatchManifest } from "./batch";
 import type { BatchRef, CertificateClient, DocumentRef, WriteResult } from "./client";
-import { readCertificate } from "./document";
+import { readCertificate } from "./verify";
 import { IssuedLedger } from "./ledger";
 
 /** The organisation a key signs for, by id and directory code, or an error naming why it cannot issue. */

@@ -1,7 +1,7 @@
 import { ZeroAddress, type Provider } from "ethers";
 import { ILandRegistry__factory } from "../../typechain-types";
 import type { DocumentRef, DocumentStatusView } from "../certificates/client";
-import type { StatusRegistry } from "../certificates/verify";
+import type { StatusRegistry } from "../certificates/checks";
 import { reasonName, statusAt, statusName } from "../certificates/vocabulary";
 import type { Deployment } from "../config/deployments";
 import type { OrganisationDetail } from "../directory/client";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseJson } from "../certificates/document";
-import type { Verdict, VerdictSummary } from "../certificates/verify";
+import type { Verdict, VerdictSummary } from "../certificates/checks";
 import type { Deadlines } from "../chain/deadlines";
 import { ChainError, InputError, NotFoundError } from "../errors";
 import type { TitleHistory } from "../land/history";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { CertificateClient } from "../../certificates/client";
-import { summariseVerdicts, verifyCertificateTexts, type StatusRegistry } from "../../certificates/verify";
+import { summariseVerdicts, verifyCertificateTexts, type StatusRegistry } from "../../certificates/checks";
 import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";

@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { certificateFromFragment, certificateLink, fromBase64Url, toBase64Url } from "../src/certificates/link";
+import { CERTIFICATE_FORMAT, type CertificateFile } from "../src/certificates/document";
+import { verifyPageAddress } from "../src/config/verify-page";
+
+const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+
+const certificate: fc.Arbitrary<CertificateFile> = fc
+  .record({
+    schema: fc.string({ minLength: 1, maxLength: 30 }),
+    issuer: fc.string({ minLength: 1, maxLength: 32 }),
+    fields: fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.oneof(fc.string({ maxLength: 80 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()), { maxKeys: 12 }),
+    redacted: fc.array(hex(32), { maxLength: 4 }),
+    index: fc.nat({ max: 16_777_214 }),
+    targetHash: hex(32),
+    root: hex(32),
+    siblings: fc.array(hex(32), { maxLength: 24 }),
+    chainId: fc.integer({ min: 1, max: 2 ** 48 }),
+    registry: hex(20),
+    salt: hex(16),
+  })
+  .map(({ schema, issuer, fields, redacted, index, targetHash, root, siblings, chainId, registry, salt }) => ({
+    format: CERTIFICATE_FORMAT,
+    schema,
+    issuer,
+    // -0 is written 0 by JSON, as in every certificate file.
+    fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v])),
+    salts: Object.fromEntries(Object.keys(fields).map((k) => [k, salt])),
+    redacted,
+    proof: { index, targetHash, root, siblings },
+    anchor: { chainId, registry },
+  }));
+
+describe("verification links", () => {
+  it("carry any certificate and give back exactly its file", () => {
+    fc.assert(
+      fc.property(certificate, (file) => {
+        const link = certificateLink(file, "https://verify.example.gov.in/");
+        expect(certificateFromFragment(link.slice(link.indexOf("#")))).to.deep.equal(file);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("base64url matches Node's, both ways", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        expect(toBase64Url(bytes)).to.equal(Buffer.from(bytes).toString("base64url"));
+        expect(Buffer.from(fromBase64Url(toBase64Url(bytes)))).to.deep.equal(Buffer.from(bytes));
+      }),
+    );
+  });
+
+  it("a damaged or foreign link is one sentence, never a crash", () => {
+    const file = fc.sample(certificate, 1)[0];
+    const fragment = certificateLink(file, "https://v.example/").split("#")[1];
+    expect(() => certificateFromFragment(fragment.slice(0, -5))).to.throw("This link is damaged: part of it is missing or changed.");
+    expect(() => certificateFromFragment(`${fragment}AAAA`)).to.throw("This link is damaged");
+    expect(() => certificateFromFragment("C1.***")).to.throw("This link is damaged");
+    expect(() => certificateFromFragment("L1.abc")).to.throw("This link does not carry a Sakshya certificate.");
+  });
+
+  it("lead to an https page, or to this machine's service on the development chain", () => {
+    const saved = process.env.SAKSHYA_VERIFY_URL;
+    delete process.env.SAKSHYA_VERIFY_URL;
+    try {
+      expect(verifyPageAddress("localhost")).to.equal("http://127.0.0.1:8080/");
+      expect(verifyPageAddress("besu", "https://verify.wb.gov.in")).to.equal("https://verify.wb.gov.in/");
+      expect(verifyPageAddress("besu", "https://wb.gov.in/verify")).to.equal("https://wb.gov.in/verify/");
+      expect(() => verifyPageAddress("besu")).to.throw("Give the verification page's address that QR codes lead to: --verify-url https://… (or SAKSHYA_VERIFY_URL), or --no-qr.");
+      expect(() => verifyPageAddress("besu", "http://verify.wb.gov.in/")).to.throw("must start with https://");
+      expect(() => verifyPageAddress("besu", "https://verify.wb.gov.in/?a=1")).to.throw("must have no query, fragment or password");
+      expect(() => verifyPageAddress("besu", "verify.wb.gov.in")).to.throw('"verify.wb.gov.in" is not a web address');
+      process.env.SAKSHYA_VERIFY_URL = "https://env.example/";
+      expect(verifyPageAddress("besu")).to.equal("https://env.example/");
+    } finally {
+      if (saved === undefined) delete process.env.SAKSHYA_VERIFY_URL;
+      else process.env.SAKSHYA_VERIFY_URL = saved;
+    }
+  });
+});
