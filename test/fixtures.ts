@@ -26,6 +26,9 @@ export const STATUS = { none: 0, active: 1, suspended: 2, offboarded: 3 };
 export const code = (text: string) => encodeBytes32String(text);
 export const evidence = (text: string) => textHash(text);
 
+/** The university's public metadata, as a file whose hash it was onboarded with (`org onboard --metadata-file`). */
+export const WBU_METADATA = JSON.stringify({ name: "West Bengal University", names: { bn: "পশ্চিমবঙ্গ বিশ্ববিদ্যালয়" } });
+
 export function tempFile(name: string): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-")), name);
 }
@@ -55,7 +58,7 @@ export async function populatedSuite() {
   const suite = await deployedSuite();
   const { directory, others } = suite;
   const [universityKey, revenueKey, outsider] = others;
-  await directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence("West Bengal University"));
+  await directory.onboard(code("wbu"), KIND.university, CAP.issueCertificates, [0], evidence(WBU_METADATA));
   await directory.onboard(code("lr-north"), KIND.landRevenue, CAP.approveMutations | CAP.runNode, [101, 102], evidence("Land Revenue North"));
   await directory.addAccount(1, universityKey.address);
   await directory.addAccount(2, revenueKey.address);

@@ -7,13 +7,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { encodeBytes32String, id as textHash, Wallet, type Signer } from "ethers";
 import type { FastifyInstance } from "fastify";
 import hre from "hardhat";
-import { onboardLandOffices } from "../bench/land";
-import { buildBatch, type BuiltBatch } from "../src/certificates/batch";
 import { redact } from "../src/certificates/document";
-import { parseSchema } from "../src/certificates/schema";
 import { loadKeccak } from "../src/hashing/keccak";
 import { openDatabase, type Database } from "../src/index/database";
 import type { IndexStatus } from "../src/index/follow";
@@ -22,58 +18,16 @@ import { migrate } from "../src/index/schema";
 import { LandClient } from "../src/land/client";
 import { makeExtract } from "../src/land/extract";
 import { titleHistory } from "../src/land/history";
-import { ownerCommitment, ulpinBytes } from "../src/land/titles";
 import { DirectoryClient } from "../src/directory/client";
 import { createApiKey, parseRate, revokeApiKey, apiKeyUsage, type Scope } from "../src/service/api-keys";
 import { AuditLog, verifyAuditLog } from "../src/service/audit-log";
 import { buildService } from "../src/service/server";
 import { deliverWebhooks, webhookSignature } from "../src/service/webhooks";
 import { siteIdOf } from "../src/websites/manifest";
-import { ILandRegistry__factory, WebsiteRegistry__factory } from "../typechain-types";
-import { CAP, KIND, REASON, certificateSuite, code, evidence } from "./fixtures";
+import { CAP, KIND, code, evidence } from "./fixtures";
+import { busyChain, DOMAIN, ULPIN } from "./helpers/busy-chain";
 import { runCli, serveChain } from "./helpers/cli";
 import { startPostgres, type TestPostgres } from "./helpers/postgres";
-
-type Suite = Awaited<ReturnType<typeof certificateSuite>>;
-
-const ULPIN = "WB170400000001";
-const DOMAIN = "wb.gov.in";
-
-/** The chain every engine's service reads: certificates (one revoked), a parcel that changed hands once, a website. */
-async function busyChain(): Promise<{ suite: Suite; batch: BuiltBatch; root: string }> {
-  const suite = await certificateSuite();
-  const keccak = await loadKeccak();
-  const schema = parseSchema(
-    { id: "degree/1", title: "Degree", fields: { roll: { type: "string", required: true }, name: { type: "string", required: true }, cgpa: { type: "number" } }, identity: ["roll"] },
-    "schema",
-  );
-  const records = ["Asha Roy", "Bikash Das", "Chandana Sen"].map((name, i) => ({ line: i + 2, values: { roll: `R-${i}`, name, cgpa: String(8 + i / 10) } }));
-  const anchor = { chainId: suite.deployment.chainId, registry: suite.deployment.contracts.CertificateRegistry!.address };
-  const batch = buildBatch({ records, schema, issuer: "wbu", anchor, expiresAt: 0 }, keccak);
-  const root = batch.manifest.root;
-  await (await suite.registry.issue(root, 3, 0)).wait();
-  await (await suite.registry.revokeDocument(1, root, 1, REASON.misconduct)).wait();
-
-  const keys = (await hre.ethers.getSigners()).slice(8, 13) as Signer[];
-  await onboardLandOffices(suite.directory, keys);
-  const [survey, registrar, officer] = keys;
-  const land = ILandRegistry__factory.connect(suite.deployment.contracts.LandRegistry!.address, survey);
-  const [asha, dev] = ["asha", "dev"].map((name) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }]);
-  const record = { ulpin: ulpinBytes(ULPIN), area: 4_047, landUse: 1, district: 17, block: 4, village: 100_234, recordHash: textHash("RoR v1") };
-  await (await land.registerParcel(record, asha, [])).wait();
-  await (await land.connect(registrar).registerDeed(textHash("deed 1"), record.ulpin, 0, asha, dev)).wait();
-  await (await land.connect(officer).approveMutation(record.ulpin, textHash("deed 1"), [], asha, dev, textHash("RoR v2"))).wait();
-
-  const publisher = Wallet.createRandom().connect(hre.ethers.provider);
-  await (await suite.governor.sendTransaction({ to: publisher.address, value: 10n ** 18n })).wait();
-  await (await suite.directory.onboard(code("wb-it"), KIND.agency, CAP.publishWebsites, [0], evidence("WB IT Department"))).wait();
-  const orgId = Number(await suite.directory.organisationCount());
-  await (await suite.directory.addAccount(orgId, publisher.address)).wait();
-  const sites = WebsiteRegistry__factory.connect(suite.deployment.contracts.WebsiteRegistry!.address, suite.operator);
-  await (await sites.registerSite(siteIdOf(DOMAIN), orgId, 1)).wait();
-  await (await sites.connect(publisher).publish(siteIdOf(DOMAIN), encodeBytes32String("v1"), textHash("files"), 3, 1_000, textHash("manifest"))).wait();
-  return { suite, batch, root };
-}
 
 describe("the Sakshya service's API", function () {
   this.timeout(180_000);
@@ -133,6 +87,43 @@ describe("the Sakshya service's API", function () {
       const post = (url: string, payload: unknown, who: keyof typeof key | null = "all", remoteAddress = "127.0.0.1") =>
         app.inject({ method: "POST", url, payload: payload as object, headers: who ? as(who) : {}, remoteAddress });
       const certificate = (index: number) => chain.batch.certificate(index) as unknown as Record<string, unknown>;
+
+      it("judges documents a verifier checked itself from issuer, root and index alone, with the issuer's standing; refuses a malformed claim", async () => {
+        const root = chain.root;
+        const answer = await post("/v1/certificates/check", { documents: [{ issuer: "wbu", root, index: 0 }, { issuer: "wbu", root: root.toUpperCase().replace("0X", "0x"), index: 1 }, { issuer: "nobody", root, index: 0 }, { issuer: "wbu", root, index: 7 }] }, null);
+        expect(answer.statusCode, answer.body).to.equal(200);
+        const body = answer.json();
+        expect(body).to.include({ checked: 4, valid: 1, invalid: 3, couldNotCheck: 0 });
+        expect(body.verdicts.map((v: { status: string; outcome: string }) => [v.status, v.outcome])).to.deep.equal([
+          ["valid", "valid"],
+          ["revoked", "invalid"],
+          ["unknown-issuer", "invalid"],
+          ["not-issued", "invalid"],
+        ]);
+        expect(body.verdicts[1].reason).to.equal("revoked (misconduct)");
+        expect(body.verdicts[1].onChain).to.include({ status: "revoked", reason: "misconduct", issuerOrgId: 1 });
+        expect(body.issuers).to.deep.equal({ wbu: { id: 1, code: "wbu", kind: "university", status: "active" } });
+        for (const [payload, sentence] of [
+          [{ documents: [] }, /must NOT have fewer than 1 items/],
+          [{ documents: [{ issuer: "wbu", root: "0x12", index: 0 }] }, /must match pattern/],
+          [{ documents: [{ issuer: "wbu", root, index: -1 }] }, /must be >= 0/],
+          [{ documents: [{ issuer: "wbu", root, index: 0, name: "Asha" }] }, /must NOT have additional properties/],
+          [{ documents: Array.from({ length: 1_001 }, () => ({ issuer: "wbu", root, index: 0 })) }, /must NOT have more than 1000 items/],
+        ] as const) {
+          const refused = await post("/v1/certificates/check", payload);
+          expect(refused.statusCode).to.equal(400);
+          expect(refused.json().error).to.match(sentence);
+        }
+      });
+
+      it("tells a verifier which chain and registries it answers for, without a key", async () => {
+        const answer = await get("/v1/deployment", null);
+        expect(answer.json()).to.deep.equal({
+          chainId: chain.suite.deployment.chainId,
+          certificateRegistry: chain.suite.deployment.contracts.CertificateRegistry!.address,
+          landRegistry: chain.suite.deployment.contracts.LandRegistry!.address,
+        });
+      });
 
       it("verifies certificates with cert verify's verdicts: valid, revoked with its reason, tampered, another deployment's", async () => {
         const keccak = await loadKeccak();

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { action, type ActionIo } from "../../src/cli/action";
 import { parsePort } from "../../src/cli/arguments";
 import { resolveNetwork } from "../../src/config/networks";
+import { OrganisationProfiles } from "../../src/directory/profiles";
 import { InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { openDatabase, redactUrl, type Database } from "../../src/index/database";
@@ -46,11 +47,12 @@ interface ServeOptions {
   openVerify: string;
   readyLag: string;
   allowPrivateWebhooks?: boolean;
+  orgMetadata?: string;
 }
 
 export function serveCommand(): Command {
   return new Command("serve")
-    .description("index the chain and answer over HTTP (runs until stopped): verification, records, events, webhooks; OpenAPI at /openapi.json, a browsable description at /docs")
+    .description("index the chain and answer over HTTP (runs until stopped): the public verification page, verification, records, events, webhooks; OpenAPI at /openapi.json, a browsable description at /docs")
     .option("--db <file-or-url>", "the index: an SQLite file, or postgres://… (default: DATABASE_URL, else index-<network>.db)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free one)", "8080")
@@ -62,12 +64,14 @@ export function serveCommand(): Command {
     .option("--open-verify <rate|off>", "verification without an API key, limited per client address", "20/s")
     .option("--ready-lag <blocks>", "/ready fails while the index is more blocks than this behind the head", "5")
     .option("--allow-private-webhooks", "let webhooks post to loopback and private addresses")
+    .option("--org-metadata <folder>", "organisations' metadata files (as onboarded), for the names the verification page shows")
     .action(
       action<ServeOptions>(async (io, _args, o) => {
         const port = parsePort(o.port, "--port");
         if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new InputError("Give --tls-cert and --tls-key together.");
         if (!/^\d{1,6}$/.test(o.readyLag)) throw new InputError(`--ready-lag must be a number of blocks, not "${o.readyLag}".`);
         const openVerification = o.openVerify === "off" ? false : parseRate(o.openVerify);
+        const profiles = o.orgMetadata ? OrganisationProfiles.load(o.orgMetadata) : undefined;
         const https = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
         const context = await io.open();
         const target = indexTarget(io, o.db);
@@ -92,10 +96,11 @@ export function serveCommand(): Command {
           openVerification,
           readyLag: Number(o.readyLag),
           webhooks: { allowPrivate: Boolean(o.allowPrivateWebhooks) },
+          profiles,
         });
         const address = await app.listen({ host: o.host, port });
         io.out.result({ url: address, db: redactUrl(target), audit: audit.file }, [
-          `Sakshya service at ${address} (API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}. Stop it with Ctrl-C.`,
+          `Sakshya service at ${address} (verification page at ${address}/, API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}. Stop it with Ctrl-C.`,
         ]);
         await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
         stop.abort();

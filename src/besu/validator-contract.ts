@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AbiCoder, getAddress, keccak256, toBeHex, toUtf8Bytes } from "ethers";
 import { InputError } from "../errors";
+import { packagePath } from "../io/package-root";
 
 /** Where the genesis puts the validator-selection contract (Besu's documentation uses the same address). */
 export const VALIDATOR_CONTRACT_ADDRESS = "0x0000000000000000000000000000000000007777";
@@ -26,9 +27,7 @@ export function erc7201Slot(namespace: string): bigint {
 
 /** The compiled contract's runtime code, from Hardhat's artifacts (built by `npm ci`). */
 export function runtimeCode(contract: string, source: string): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "artifacts")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  const file = path.join(dir, "artifacts", "contracts", source, `${contract}.json`);
+  const file = packagePath("artifacts", "contracts", source, `${contract}.json`);
   let artifact: { deployedBytecode: string; deployedLinkReferences: object };
   try {
     artifact = JSON.parse(fs.readFileSync(file, "utf8")) as typeof artifact;

@@ -6,6 +6,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { Provider } from "ethers";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Deployment } from "../config/deployments";
+import { OrganisationProfiles } from "../directory/profiles";
 import { SakshyaError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import type { Database } from "../index/database";
@@ -20,6 +21,7 @@ import { directoryRoutes } from "./routes/directory";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { landRoutes } from "./routes/land";
+import { pageRoutes } from "./routes/page";
 import { websiteRoutes } from "./routes/websites";
 import type { WebhookPolicy } from "./webhooks";
 
@@ -58,6 +60,8 @@ export interface ServiceOptions {
   readonly clock?: () => number;
   /** A client that sends nothing for this long, or has not sent its whole request by then, is cut off (default 30 s). */
   readonly clientTimeoutMs?: number;
+  /** Organisations' public metadata, for the names the verification page shows beside a directory code. */
+  readonly profiles?: OrganisationProfiles;
 }
 
 /** What every route module is given. */
@@ -70,6 +74,7 @@ export interface RouteContext {
   readonly keccak: Keccak;
   readonly webhooks: WebhookPolicy;
   readonly readyLag: number;
+  readonly profiles: OrganisationProfiles;
 }
 
 const SCOPE_WORDS: Record<Scope, string> = { verify: "verify", read: "read records", events: "follow events" };
@@ -205,8 +210,9 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     keccak: options.keccak,
     webhooks: options.webhooks ?? { allowPrivate: false },
     readyLag: options.readyLag ?? 5,
+    profiles: options.profiles ?? OrganisationProfiles.none,
   };
-  for (const routes of [healthRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes]) routes(app, context);
+  for (const routes of [healthRoutes, pageRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes]) routes(app, context);
   // Usage is counted in memory and written every few seconds, and once more on close.
   const flushing = setInterval(() => void keys.flush().catch(() => undefined), ApiKeyRing.RELOAD_MS);
   flushing.unref();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { CertificateClient } from "../../certificates/client";
-import { summariseVerdicts, verifyCertificateTexts, type StatusRegistry } from "../../certificates/checks";
+import { judgeOnChain, OTHER_DEPLOYMENT, summariseVerdicts, verifyCertificateTexts, type StatusRegistry, type Verdict } from "../../certificates/checks";
 import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
@@ -21,6 +21,23 @@ const verdict = {
     root: { type: "string" },
     index: { type: "integer" },
     onChain: looseObject,
+  },
+} as const;
+
+/** A verdict as the API gives it: with the one word that says whether it could be checked at all. */
+function withOutcome(verdict: Verdict): Verdict & { outcome: "valid" | "invalid" | "could-not-check" } {
+  return { ...verdict, outcome: verdict.valid ? "valid" : verdict.status === OTHER_DEPLOYMENT ? "could-not-check" : "invalid" };
+}
+
+const issuerStanding = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    code: { type: "string" },
+    kind: { type: "string" },
+    status: { type: "string" },
+    name: { type: "string", description: "from the organisation's metadata, where the service holds the file whose hash the directory keeps" },
+    names: { type: "object", additionalProperties: { type: "string" }, description: "the name in other languages, by language code" },
   },
 } as const;
 
@@ -82,8 +99,69 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
       return {
         ...consistent,
         ...summary,
-        verdicts: verdicts.map((v) => ({ ...v, outcome: v.valid ? "valid" : v.status === "other-deployment" ? "could-not-check" : "invalid" })),
+        verdicts: verdicts.map(withOutcome),
       };
+    },
+  );
+
+  app.post<{ Body: { documents: Array<{ issuer: string; root: string; index: number }> } }>(
+    "/v1/certificates/check",
+    {
+      config: { access: "verify" },
+      schema: {
+        tags: ["certificates"],
+        security,
+        summary: `The registry's verdict on 1 to ${MAX_VERIFY} documents whose fields and proof the caller has checked`,
+        description:
+          "For verifiers that hash a certificate themselves (the verification page does, in the browser) and send only what the chain needs: the issuer's directory code, the batch root their proof leads to, and the document's index. Each gets the verdict `sakshya cert verify` gives from that point on, and the issuer's standing in the directory.",
+        body: {
+          type: "object",
+          additionalProperties: false,
+          required: ["documents"],
+          properties: {
+            documents: {
+              type: "array",
+              minItems: 1,
+              maxItems: MAX_VERIFY,
+              items: {
+                type: "object",
+                additionalProperties: false,
+                required: ["issuer", "root", "index"],
+                properties: { issuer: { type: "string", minLength: 1, maxLength: 32 }, root: hash32, index: { type: "integer", minimum: 0, maximum: 16_777_214 } },
+              },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              ...consistentProperties,
+              checked: { type: "integer" },
+              valid: { type: "integer" },
+              invalid: { type: "integer" },
+              couldNotCheck: { type: "integer" },
+              verdicts: { type: "array", items: verdict },
+              issuers: { type: "object", additionalProperties: issuerStanding, description: "each named issuer that is in the directory, by code" },
+            },
+          },
+          400: errorBody,
+          503: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const consistent = consistency(status);
+      const claims = request.body.documents.map(({ issuer, root, index }, i) => ({ file: `document ${i + 1}`, issuer, root: root.toLowerCase(), index }));
+      const verdicts = await judgeOnChain(claims, reader.certificates, (code) => reader.organisationIdOf(code));
+      const issuers: Array<[string, object]> = [];
+      for (const code of new Set(claims.map((c) => c.issuer))) {
+        const id = await reader.organisationIdOf(code);
+        if (id === undefined) continue;
+        const { kind, status: standing, metadataHash } = await reader.organisation(id);
+        issuers.push([code, { id, code, kind, status: standing, ...context.profiles.of(metadataHash) }]);
+      }
+      return { ...consistent, ...summariseVerdicts(verdicts), verdicts: verdicts.map(withOutcome), issuers: Object.fromEntries(issuers) };
     },
   );
 

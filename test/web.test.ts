@@ -1,0 +1,323 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Functions passed to page.evaluate run in the browser, on its DOM.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { brotliCompressSync } from "node:zlib";
+import { expect } from "chai";
+import type { FastifyInstance } from "fastify";
+import hre from "hardhat";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { redact } from "../src/certificates/document";
+import { certificateLink } from "../src/certificates/link";
+import { loadKeccak } from "../src/hashing/keccak";
+import { openDatabase, type Database } from "../src/index/database";
+import { ChainIndexer } from "../src/index/indexer";
+import { migrate } from "../src/index/schema";
+import { LandClient } from "../src/land/client";
+import { makeExtract, type TitleExtract } from "../src/land/extract";
+import { titleHistory } from "../src/land/history";
+import { DirectoryClient } from "../src/directory/client";
+import { OrganisationProfiles } from "../src/directory/profiles";
+import { qrModules, qrSvg } from "../src/io/qr-code";
+import { buildService } from "../src/service/server";
+import { PAGE_FOLDER } from "../src/service/routes/page";
+import { axeViolations, BROWSER_ARTIFACTS, launchChromium, VIEWPORTS } from "./helpers/browser";
+import { WBU_METADATA } from "./fixtures";
+import { busyChain, ULPIN } from "./helpers/busy-chain";
+
+type Chain = Awaited<ReturnType<typeof busyChain>>;
+
+interface Shown {
+  readonly outcome: string | null;
+  readonly steps: Array<[string, string]>;
+  readonly text: string;
+}
+
+/** What a person sees of the verdict: its outcome, each step's state, and all its words. */
+async function shown(page: Page): Promise<Shown> {
+  await page.waitForSelector("#result .banner");
+  return page.evaluate(() => ({
+    outcome: document.querySelector("#result .banner")!.getAttribute("data-outcome"),
+    steps: [...document.querySelectorAll<HTMLElement>("#result .steps li")].map((li) => [li.dataset.step!, li.dataset.state!] as [string, string]),
+    text: (document.querySelector("#result") as HTMLElement).innerText,
+  }));
+}
+
+describe("the public verification page, in Chromium", function () {
+  this.timeout(300_000);
+  let chain: Chain;
+  let db: Database;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  let extract: TitleExtract;
+  const profiles = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-profiles-"));
+
+  before(async () => {
+    if (!fs.existsSync(path.join(PAGE_FOLDER, "index.html"))) throw new Error("The page is not built: npm run build.");
+    chain = await busyChain();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-web-"));
+    db = await openDatabase(path.join(folder, "index.db"));
+    await migrate(db);
+    const indexer = new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment);
+    await indexer.catchUp();
+    const indexed = (await indexer.checkpoint()).blockNumber;
+    // The university's public metadata file, as it was onboarded: the page names it from this, in either language.
+    // A file no organisation's hash matches names nobody.
+    fs.writeFileSync(path.join(profiles, "wbu.json"), WBU_METADATA);
+    fs.writeFileSync(path.join(profiles, "stranger.json"), JSON.stringify({ name: "Not On Chain" }));
+    const land = new LandClient(chain.suite.deployment, hre.ethers.provider);
+    const head = await hre.ethers.provider.getBlock("latest");
+    extract = makeExtract(await titleHistory(land, new DirectoryClient(chain.suite.deployment, hre.ethers.provider), ULPIN, Math.floor(Date.now() / 1000)), {
+      chainId: chain.suite.deployment.chainId,
+      registry: land.address,
+      block: head!.number,
+      blockHash: head!.hash!,
+    });
+    app = await buildService({
+      db,
+      status: { indexed, head: indexed },
+      deployment: chain.suite.deployment,
+      provider: hre.ethers.provider,
+      keccak: await loadKeccak(),
+      profiles: OrganisationProfiles.load(profiles),
+    });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    browser = await launchChromium();
+    fs.mkdirSync(BROWSER_ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.close();
+  });
+
+  it("is served by the service itself under a strict content policy, and weighs under 200 KB compressed", async () => {
+    const page = await fetch(`${base}/`, { headers: { "accept-encoding": "br" } });
+    expect(page.headers.get("content-security-policy")).to.match(/default-src 'none'; script-src 'self' 'wasm-unsafe-eval'/);
+    expect(page.headers.get("content-security-policy")).to.include("frame-ancestors 'none'");
+    expect(page.headers.get("x-content-type-options")).to.equal("nosniff");
+    const html = await page.text();
+    const assets = [...html.matchAll(/assets\/([\w.-]+)/g)].map((m) => m[1]);
+    expect(assets.some((a) => a.endsWith(".js")) && assets.some((a) => a.endsWith(".css"))).to.equal(true);
+    let total = brotliCompressSync(html).length;
+    for (const asset of new Set(assets)) {
+      const answer = await fetch(`${base}/assets/${asset}`);
+      expect(answer.status, asset).to.equal(200);
+      expect(answer.headers.get("cache-control")).to.equal("public, max-age=31536000, immutable");
+      total += brotliCompressSync(Buffer.from(await answer.arrayBuffer())).length;
+    }
+    expect(total).to.be.below(200 * 1024);
+    expect((await fetch(`${base}/assets/nothing.js`)).status).to.equal(404);
+    const again = await fetch(`${base}/`, { headers: { "if-none-match": page.headers.get("etag")! } });
+    expect(again.status, "an unchanged page is not sent again").to.equal(304);
+  });
+
+  for (const [device, options] of Object.entries(VIEWPORTS)) {
+    describe(`on a ${device}`, () => {
+      let context: BrowserContext;
+      let page: Page;
+      let problems: string[];
+
+      beforeEach(async () => {
+        context = await browser.newContext({ ...options, locale: "en-IN" });
+        page = await context.newPage();
+        problems = [];
+        page.on("console", (message) => {
+          if (message.type() === "error") problems.push(message.text());
+        });
+        page.on("pageerror", (error) => problems.push(error.message));
+      });
+
+      afterEach(async function () {
+        const name = this.currentTest!.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+        await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, `${device}-${name}.png`), fullPage: true });
+        await context.close();
+      });
+
+      /** Every state a person reaches is checked by axe-core, and the page logs no error (a CSP refusal would be one). */
+      async function accessible(): Promise<void> {
+        expect(await axeViolations(page)).to.deep.equal([]);
+        expect(problems.filter((p) => !p.includes("net::ERR_FAILED") && !p.includes("Failed to load resource"))).to.deep.equal([]);
+      }
+
+      async function open(hash = ""): Promise<void> {
+        await page.goto(`${base}/${hash}`);
+        await page.waitForSelector("#languages button");
+      }
+
+      async function drop(name: string, json: unknown): Promise<Shown> {
+        await page.setInputFiles("#file", { name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(json)) });
+        return shown(page);
+      }
+
+      const certificate = (index: number) => chain.batch.certificate(index);
+
+      it("starts with the three ways in, labelled, reachable by keyboard, and no violations", async () => {
+        await open();
+        expect(await page.textContent("h1")).to.equal("Verify a certificate or land title");
+        expect(await page.textContent(".privacy")).to.include("only the issuer, the batch and the document number are sent");
+        const focused: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          await page.keyboard.press("Tab");
+          focused.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || ""));
+        }
+        expect(focused.slice(0, 5)).to.deep.equal(["English", "বাংলা", "file", "scan", "photo"]);
+        await accessible();
+      });
+
+      it("a genuine certificate: every step passed, the issuer named, its fields shown", async () => {
+        await open();
+        const verdict = await drop("asha.json", certificate(0));
+        expect(verdict.outcome).to.equal("valid");
+        expect(verdict.steps).to.deep.equal(["file", "registry", "integrity", "proof", "issuer", "status", "expiry"].map((s) => [s, "pass"]));
+        expect(verdict.text).to.include("Genuine and valid");
+        expect(verdict.text).to.include("West Bengal University, an active university in the state's directory.");
+        expect(verdict.text).to.include("Does not expire.");
+        expect(verdict.text).to.match(/Name\s+Asha Roy/);
+        await accessible();
+      });
+
+      it("a tampered certificate: the text check fails and nothing after it is claimed", async () => {
+        await open();
+        const tampered = { ...certificate(2), fields: { ...certificate(2).fields, cgpa: 9.9 } };
+        const verdict = await drop("tampered.json", tampered);
+        expect(verdict.outcome).to.equal("invalid");
+        expect(verdict.steps.slice(0, 4)).to.deep.equal([
+          ["file", "pass"],
+          ["registry", "pass"],
+          ["integrity", "fail"],
+          ["proof", "skipped"],
+        ]);
+        expect(verdict.text).to.include("The text was changed after it was issued.");
+        await accessible();
+      });
+
+      it("a revoked certificate: invalid, with the reason in plain words", async () => {
+        await open();
+        const verdict = await drop("bikash.json", certificate(1));
+        expect(verdict.outcome).to.equal("invalid");
+        expect(verdict.steps.find(([s]) => s === "status")).to.deep.equal(["status", "fail"]);
+        expect(verdict.text).to.include("Revoked: misconduct.");
+        await accessible();
+      });
+
+      it("a redacted certificate: still valid, and it says a field was hidden", async () => {
+        await open();
+        const verdict = await drop("redacted.json", redact(certificate(0), ["cgpa"], await loadKeccak()));
+        expect(verdict.outcome).to.equal("valid");
+        expect(verdict.text).to.include("The holder has hidden 1 field. What is shown is still proven.");
+        expect(verdict.text).to.not.match(/Cgpa/);
+        await accessible();
+      });
+
+      it("a file that is not a certificate fails at the first step", async () => {
+        await open();
+        const verdict = await drop("notes.json", { hello: "world" });
+        expect(verdict.outcome).to.equal("invalid");
+        expect(verdict.steps[0]).to.deep.equal(["file", "fail"]);
+        expect(verdict.text).to.include("This is not a Sakshya certificate");
+        await accessible();
+      });
+
+      it("the link a QR code carries opens straight to the verdict, the certificate never sent to the service", async () => {
+        const sent: string[] = [];
+        page.on("request", (request) => sent.push(`${request.url()} ${request.postData() ?? ""}`));
+        const link = certificateLink(certificate(0), `${base}/`);
+        await page.goto(link);
+        const verdict = await shown(page);
+        expect(verdict.outcome).to.equal("valid");
+        expect(sent.join("\n")).to.not.include("Asha");
+        expect(sent.some((s) => s.includes("#C1."))).to.equal(false);
+        expect(sent.find((s) => s.includes("/v1/certificates/check"))).to.match(/\{"documents":\[\{"issuer":"wbu","root":"0x[0-9a-f]{64}","index":0\}\]\}$/);
+        await accessible();
+      });
+
+      it("a photo of the QR code: read on the device, then checked", async () => {
+        const svg = qrSvg(qrModules(certificateLink(certificate(0), `${base}/`)));
+        const printer = await context.newPage();
+        await printer.setContent(`<body style="margin:40px;background:#fff"><p style="font:20px serif">Degree — scan to verify</p><div style="width:420px">${svg.replace("<svg ", '<svg style="width:420px;height:420px" ')}</div></body>`);
+        const photo = await printer.screenshot({ fullPage: true });
+        await printer.close();
+        await open();
+        await page.setInputFiles("#photo", { name: "photo.png", mimeType: "image/png", buffer: photo });
+        expect((await shown(page)).outcome).to.equal("valid");
+        await accessible();
+      });
+
+      it("a photo without a Sakshya code says so, and checks nothing", async () => {
+        const printer = await context.newPage();
+        await printer.setContent(`<div style="width:300px;height:300px;background:#fff">${qrSvg(qrModules("https://example.com/menu"))}</div>`);
+        const photo = await printer.screenshot();
+        await printer.close();
+        await open();
+        await page.setInputFiles("#photo", { name: "menu.png", mimeType: "image/png", buffer: photo });
+        await page.waitForSelector("#notice:not([hidden])");
+        expect(await page.textContent("#notice")).to.equal("This QR code is not a Sakshya certificate or title extract.");
+        expect(await page.isHidden("#result")).to.equal(true);
+        await accessible();
+      });
+
+      it("a title extract: genuine and current, with its parcel; edited, not genuine", async () => {
+        await open();
+        const verdict = await drop("extract.json", extract);
+        expect(verdict.outcome).to.equal("valid");
+        expect(verdict.steps.map(([, state]) => state)).to.deep.equal(["pass", "pass", "pass", "pass"]);
+        expect(verdict.text).to.include(`Parcel ${ULPIN} was exactly like this at version 2.`);
+        expect(verdict.text).to.match(/ULPIN\s+WB170400000001/);
+        await accessible();
+        await page.click("#result button");
+        const edited = await drop("edited.json", { ...extract, parcel: { ...extract.parcel, area: extract.parcel.area * 2 } });
+        expect(edited.outcome).to.equal("invalid");
+        expect(edited.steps[2]).to.deep.equal(["parcel", "fail"]);
+      });
+
+      it("the registry down: 'could not check', never 'invalid', and the checks done on the device still shown", async () => {
+        await page.route("**/v1/certificates/check", (route) => route.abort("connectionrefused"));
+        await open();
+        const verdict = await drop("asha.json", certificate(0));
+        expect(verdict.outcome).to.equal("could-not-check");
+        expect(verdict.steps).to.deep.equal([
+          ["file", "pass"],
+          ["registry", "pass"],
+          ["integrity", "pass"],
+          ["proof", "pass"],
+          ["issuer", "unknown"],
+          ["status", "unknown"],
+          ["expiry", "unknown"],
+        ]);
+        expect(verdict.text).to.include("This does not mean the document is false");
+        expect(verdict.text).to.include("The registry service did not answer.");
+        await accessible();
+      });
+
+      it("the service unreachable from the start: the file is still checked against itself", async () => {
+        await page.route("**/v1/**", (route) => route.abort("connectionrefused"));
+        await open();
+        const verdict = await drop("asha.json", certificate(0));
+        expect(verdict.outcome).to.equal("could-not-check");
+        expect(verdict.steps.map(([, state]) => state)).to.deep.equal(["pass", "unknown", "pass", "pass", "unknown", "unknown", "unknown"]);
+        await accessible();
+      });
+
+      it("in Bengali: every word switches, dates in Bengali, the issuer by its Bengali name", async () => {
+        await open();
+        await page.click('#languages button[lang="bn"]');
+        expect(await page.getAttribute("html", "lang")).to.equal("bn");
+        expect(await page.textContent("h1")).to.equal("সার্টিফিকেট বা জমির খতিয়ান যাচাই করুন");
+        const verdict = await drop("asha.json", certificate(0));
+        expect(verdict.text).to.include("আসল ও বৈধ");
+        expect(verdict.text).to.include("পশ্চিমবঙ্গ বিশ্ববিদ্যালয়, রাজ্যের তালিকায় একটি সক্রিয় বিশ্ববিদ্যালয়।");
+        expect(verdict.text).to.match(/[০-৯]{4} তারিখে প্রদত্ত/);
+        await accessible();
+        await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, `${device}-bengali-verdict.png`), fullPage: true });
+        // Switching back rewrites the verdict already shown.
+        await page.click('#languages button[lang="en"]');
+        expect((await shown(page)).text).to.include("Genuine and valid");
+      });
+    });
+  }
+});

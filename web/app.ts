@@ -1,0 +1,268 @@
+import { QRCanvas, frameLoop, rearCamera, type QRCamera } from "qr/dom.js";
+import decodeQR from "qr/decode.js";
+import { certificateFromFragment, CERTIFICATE_LINK_PREFIX } from "../src/certificates/link";
+import { loadKeccak } from "../src/hashing/keccak";
+import { checkCertificate, checkExtract, type Formats, type Report, type Step } from "./check";
+import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
+import { LANGUAGES, wordOf, type Language, type Strings } from "./strings";
+
+const LANGUAGE_KEY = "sakshya.language";
+const MARKS: Record<Step["state"], string> = { pass: "✓", fail: "✗", unknown: "?", skipped: "–" };
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function initialLanguage(): Language {
+  const saved = localStorage.getItem(LANGUAGE_KEY);
+  if (saved && saved in LANGUAGES) return saved as Language;
+  return navigator.languages.some((l) => l.toLowerCase().startsWith("bn")) ? "bn" : "en";
+}
+
+let language: Language = initialLanguage();
+let shown: Report | undefined;
+let notice: keyof Pick<Strings, "noCodeInPhoto" | "cameraRefused" | "notOurCode" | "checking"> | undefined;
+const keccak = loadKeccak();
+const deployment: Promise<DeploymentInfo | Unreachable> = ask<DeploymentInfo>("/v1/deployment").catch((error: unknown) =>
+  error instanceof ServiceUnreachable ? error.unreachable : { why: "down" as const },
+);
+
+const strings = () => LANGUAGES[language];
+
+function formats(): Formats {
+  const { locale } = strings();
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "Asia/Kolkata" });
+  const number = new Intl.NumberFormat(locale);
+  return { date: (seconds) => date.format(new Date(seconds * 1000)), number: (value) => number.format(value) };
+}
+
+/** Writes every fixed text of the page, and the current verdict, in the chosen language. */
+function applyLanguage(): void {
+  const s = strings();
+  document.documentElement.lang = language;
+  document.title = `${s.title} — Sakshya`;
+  for (const element of document.querySelectorAll<HTMLElement>("[data-s]")) element.textContent = s[element.dataset.s as keyof Strings] as string;
+  for (const button of document.querySelectorAll<HTMLButtonElement>("#languages button")) button.setAttribute("aria-pressed", String(button.lang === language));
+  showNotice();
+  if (shown) render(shown, false);
+}
+
+function showNotice(): void {
+  const element = byId<HTMLParagraphElement>("notice");
+  element.hidden = notice === undefined;
+  element.textContent = notice ? strings()[notice] : "";
+  element.className = notice === "checking" ? "notice busy" : "notice";
+}
+
+function setNotice(next: typeof notice): void {
+  notice = next;
+  showNotice();
+}
+
+/** "dateOfBirth" → "Date of birth": schemas name fields for machines. */
+function label(name: string): string {
+  const words = name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function render(report: Report, focus: boolean): void {
+  const s = strings();
+  const f = formats();
+  const result = byId<HTMLElement>("result");
+  const heading = element("h2", { id: "verdict", tabindex: "-1" }, s.outcome[report.outcome]);
+  const banner = element("div", { class: `banner ${report.outcome}`, "data-outcome": report.outcome }, element("span", { class: "mark", "aria-hidden": "true" }, report.outcome === "valid" ? "✓" : report.outcome === "could-not-check" ? "?" : report.outcome === "outdated" ? "!" : "✗"), element("div", {}, heading, element("p", {}, s.outcomeHint[report.outcome])));
+  const steps = element(
+    "ol",
+    { class: "steps" },
+    ...report.steps.map((step) =>
+      element(
+        "li",
+        { class: step.state, "data-step": step.name, "data-state": step.state },
+        element("span", { class: "mark", "aria-hidden": "true" }, MARKS[step.state]),
+        element("div", {}, element("strong", {}, s.steps[step.name]), element("span", { class: "state" }, ` — ${s.stepState[step.state]}`), element("p", {}, step.say(s, f))),
+      ),
+    ),
+  );
+  const parts: Node[] = [banner, steps];
+  if (report.certificate) {
+    const { fields, redacted } = report.certificate;
+    const list = element("dl", {}, ...Object.entries(fields).flatMap(([name, value]) => [element("dt", {}, label(name)), element("dd", {}, String(value))]));
+    const section = element("section", { class: "details", "aria-labelledby": "fields-heading" }, element("h3", { id: "fields-heading" }, s.fieldsHeading), list);
+    if (redacted.length > 0) section.append(element("p", { class: "withheld", "data-withheld": String(redacted.length) }, s.withheld(redacted.length)));
+    parts.push(section);
+  }
+  if (report.parcel) {
+    const p = report.parcel;
+    const rows: Array<[string, string]> = [
+      [s.parcelFields.ulpin, p.ulpin],
+      [s.parcelFields.area, `${f.number(p.area)} m²`],
+      [s.parcelFields.landUse, wordOf(s.landUses, p.landUse) ?? p.landUse],
+      [s.parcelFields.version, f.number(p.version)],
+      [s.parcelFields.owners, p.owners.map((o) => `${f.number(o.share / 100)} %`).join(", ")],
+    ];
+    parts.push(element("section", { class: "details", "aria-labelledby": "parcel-heading" }, element("h3", { id: "parcel-heading" }, s.parcelHeading), element("dl", {}, ...rows.flatMap(([k, v]) => [element("dt", {}, k), element("dd", {}, v)]))));
+  }
+  const again = element("button", { type: "button", class: "secondary" }, s.checkAnother);
+  again.addEventListener("click", reset);
+  parts.push(again);
+  result.replaceChildren(...parts);
+  result.hidden = false;
+  // The verdict comes first; the ways in return with "Check another".
+  byId("start").hidden = true;
+  if (focus) heading.focus();
+}
+
+function reset(): void {
+  shown = undefined;
+  byId("result").replaceChildren();
+  byId("result").hidden = true;
+  byId("start").hidden = false;
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  setNotice(undefined);
+  byId<HTMLInputElement>("file").value = "";
+  byId<HTMLInputElement>("photo").value = "";
+  byId("file").focus();
+}
+
+async function check(json: unknown): Promise<void> {
+  setNotice("checking");
+  const kind = (json as { kind?: unknown } | null)?.kind;
+  shown = kind === "sakshya-land-title-extract" ? await checkExtract(json as Parameters<typeof checkExtract>[0], await deployment) : await checkCertificate(json, await deployment, await keccak);
+  setNotice(undefined);
+  render(shown, true);
+}
+
+/** A file is a certificate or a title extract only if it is JSON; anything else fails the first step. */
+async function checkText(text: string): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  await check(json);
+}
+
+/** What a QR code or a link carries: the certificate in its fragment, wherever the link leads. */
+async function checkLink(text: string): Promise<boolean> {
+  const hash = text.includes("#") ? text.slice(text.indexOf("#") + 1) : "";
+  if (!hash.startsWith(CERTIFICATE_LINK_PREFIX)) return false;
+  let json: unknown;
+  try {
+    json = certificateFromFragment(hash);
+  } catch {
+    json = null;
+  }
+  await check(json);
+  return true;
+}
+
+async function checkScanned(text: string): Promise<void> {
+  if (!(await checkLink(text))) setNotice("notOurCode");
+}
+
+let camera: { stop(): void } | undefined;
+
+async function startCamera(): Promise<void> {
+  const video = byId<HTMLVideoElement>("video");
+  let opened: QRCamera;
+  try {
+    opened = await rearCamera(video);
+  } catch {
+    setNotice("cameraRefused");
+    return;
+  }
+  byId("camera").hidden = false;
+  const canvas = new QRCanvas();
+  let busy = false;
+  const cancel = frameLoop(() => {
+    if (busy) return;
+    busy = true;
+    void opened
+      .readFrame(canvas)
+      .then((found) => {
+        if (typeof found === "string" && found !== "") {
+          stopCamera();
+          return checkScanned(found);
+        }
+      })
+      .finally(() => (busy = false));
+  }, video);
+  camera = {
+    stop() {
+      cancel();
+      opened.stop();
+    },
+  };
+}
+
+function stopCamera(): void {
+  camera?.stop();
+  camera = undefined;
+  byId("camera").hidden = true;
+}
+
+/** Reads the QR code in a photo: scaled down first, since phone photos are far larger than the code needs. */
+async function scanPhoto(file: File): Promise<void> {
+  let text: string | undefined;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    const context = canvas.getContext("2d", { willReadFrequently: true })!;
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const image = context.getImageData(0, 0, canvas.width, canvas.height);
+    text = decodeQR({ width: image.width, height: image.height, data: image.data });
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) setNotice("noCodeInPhoto");
+  else await checkScanned(text);
+}
+
+function wire(): void {
+  const languages = byId("languages");
+  for (const [code, { languageName }] of Object.entries(LANGUAGES)) {
+    const button = element("button", { type: "button", lang: code }, languageName);
+    button.addEventListener("click", () => {
+      language = code as Language;
+      localStorage.setItem(LANGUAGE_KEY, language);
+      applyLanguage();
+    });
+    languages.append(button);
+  }
+  byId<HTMLInputElement>("file").addEventListener("change", (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void file.text().then(checkText);
+  });
+  byId<HTMLInputElement>("photo").addEventListener("change", (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void scanPhoto(file);
+  });
+  byId("scan").addEventListener("click", () => void startCamera());
+  byId("stop").addEventListener("click", stopCamera);
+  const drop = byId("drop");
+  drop.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    const file = event.dataTransfer?.files[0];
+    if (file) void (file.type.startsWith("image/") ? scanPhoto(file) : file.text().then(checkText));
+  });
+  window.addEventListener("hashchange", () => void checkLink(location.href));
+}
+
+wire();
+applyLanguage();
+if (location.hash) void checkLink(location.href);

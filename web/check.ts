@@ -1,0 +1,183 @@
+import { checkOffChain, type Verdict } from "../src/certificates/checks";
+import type { CertificateFile } from "../src/certificates/document";
+import type { Keccak } from "../src/hashing/keccak";
+import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
+import { wordOf, type Strings } from "./strings";
+
+export type StepState = "pass" | "fail" | "unknown" | "skipped";
+export type Outcome = "valid" | "invalid" | "could-not-check" | "outdated";
+
+/** How the page writes dates and numbers in the reader's language. */
+export interface Formats {
+  readonly date: (unixSeconds: number) => string;
+  readonly number: (value: number) => string;
+}
+
+/** A sentence for the reader, written when shown: switching language rewrites every step. */
+export type Say = (strings: Strings, formats: Formats) => string;
+
+export interface Step {
+  readonly name: keyof Strings["steps"];
+  readonly state: StepState;
+  readonly say: Say;
+}
+
+export interface ParcelSummary {
+  readonly ulpin: string;
+  readonly area: number;
+  readonly landUse: string;
+  readonly version: number;
+  readonly owners: ReadonlyArray<{ readonly commitment: string; readonly share: number }>;
+}
+
+export interface Report {
+  readonly outcome: Outcome;
+  readonly steps: readonly Step[];
+  /** The certificate as checked, for its fields to be shown beside the verdict. */
+  readonly certificate?: CertificateFile;
+  readonly parcel?: ParcelSummary;
+}
+
+/** What the service knows of an issuer: its standing, and its names where the operator gave its metadata. */
+interface IssuerStanding {
+  readonly code: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly name?: string;
+  readonly names?: Record<string, string>;
+}
+
+interface CheckAnswer {
+  readonly verdicts: Array<Verdict & { outcome: string }>;
+  readonly issuers: Record<string, IssuerStanding>;
+}
+
+const pass = (name: Step["name"], say: Say): Step => ({ name, state: "pass", say });
+const fail = (name: Step["name"], say: Say): Step => ({ name, state: "fail", say });
+const unknown = (name: Step["name"], say: Say): Step => ({ name, state: "unknown", say });
+const skipped = (...names: Array<Step["name"]>): Step[] => names.map((name) => ({ name, state: "skipped", say: (s) => s.said.notChecked }));
+const short = (hash: string) => `${hash.slice(0, 10)}…${hash.slice(-6)}`;
+
+function unreachableSay(unreachable: Unreachable): Say {
+  return (s) => (unreachable.why === "busy" ? s.said.serviceBusy(unreachable.seconds) : unreachable.why === "offline" ? s.said.serviceOffline : s.said.serviceDown);
+}
+
+/** The issuer's name in the reader's language, else its own name, else its directory code. */
+function nameOf(issuer: IssuerStanding | undefined, code: string, strings: Strings): string {
+  return issuer?.names?.[strings.locale.slice(0, 2)] ?? issuer?.name ?? code;
+}
+
+/**
+ * Checks a certificate as `sakshya cert verify` does, with the same functions: its fields and proof here, in the
+ * browser; then the registry's verdict on the document, from the service, which is sent only issuer, root and index.
+ */
+export async function checkCertificate(json: unknown, deployment: DeploymentInfo | Unreachable, keccak: Keccak): Promise<Report> {
+  const known = "chainId" in deployment && deployment.certificateRegistry !== null ? deployment : undefined;
+  const anchor = (json as { anchor?: { chainId?: unknown; registry?: unknown } } | null)?.anchor;
+  // With no word from the service, the file is still checked against itself; the registry step then says so.
+  const here = known ? { chainId: known.chainId, registry: known.certificateRegistry! } : { chainId: Number(anchor?.chainId), registry: String(anchor?.registry) };
+  const local = checkOffChain({ file: "certificate", json: () => json }, here, keccak);
+  if ("verdict" in local) return offChainFailure(local.verdict);
+  const certificate = local.certificate;
+  const { root, index } = certificate.proof;
+  const steps: Step[] = [
+    pass("file", (s) => s.said.fileOk),
+    known ? pass("registry", (s) => s.said.registryOk) : unknown("registry", unreachableSay(deployment as Unreachable)),
+    pass("integrity", (s) => s.said.integrityOk),
+    pass("proof", (s) => s.said.proofOk(index, short(root))),
+  ];
+  if (!known) {
+    const why = unreachableSay(deployment as Unreachable);
+    return { outcome: "could-not-check", certificate, steps: [...steps, unknown("issuer", why), unknown("status", why), unknown("expiry", why)] };
+  }
+  let answer: CheckAnswer;
+  try {
+    answer = await ask<CheckAnswer>("/v1/certificates/check", { documents: [{ issuer: certificate.issuer, root, index }] });
+  } catch (error) {
+    const why: Say = error instanceof ServiceUnreachable ? unreachableSay(error.unreachable) : () => (error as Error).message;
+    return { outcome: "could-not-check", certificate, steps: [...steps, unknown("issuer", why), unknown("status", why), unknown("expiry", why)] };
+  }
+  const verdict = answer.verdicts[0];
+  const issuer = answer.issuers[certificate.issuer];
+  const name = (s: Strings) => nameOf(issuer, certificate.issuer, s);
+  const onChain = verdict.onChain;
+  const reason = (s: Strings) => wordOf(s.reasons, onChain?.reason) ?? onChain?.reason ?? s.reasons.none;
+  const issuerOk = pass("issuer", (s) => s.said.issuerOk(name(s), wordOf(s.kinds, issuer?.kind) ?? s.kinds.other));
+  const issued = pass("status", (s, f) => s.said.statusOk(f.date(onChain!.issuedAt)));
+  const rest: Step[] = (() => {
+    switch (verdict.status) {
+      case "unknown-issuer":
+        return [fail("issuer", (s) => s.said.issuerUnknown(certificate.issuer)), ...skipped("status", "expiry")];
+      case "issuer-suspended":
+        return [fail("issuer", (s) => s.said.issuerSuspended(name(s))), ...skipped("status", "expiry")];
+      case "issuer-offboarded":
+        return [fail("issuer", (s) => s.said.issuerOffboarded(name(s))), ...skipped("status", "expiry")];
+      case "key-compromised":
+        return [fail("issuer", (s) => s.said.keyCompromised(name(s))), ...skipped("status", "expiry")];
+      case "not-issued":
+      case "invalid-proof":
+        return [issuerOk, fail("status", (s) => s.said.notIssued), ...skipped("expiry")];
+      case "revoked":
+        return [issuerOk, fail("status", (s) => s.said.revoked(reason(s))), ...skipped("expiry")];
+      case "suspended":
+        return [issuerOk, fail("status", (s) => s.said.suspended(reason(s))), ...skipped("expiry")];
+      case "superseded":
+        return [issuerOk, fail("status", (s) => s.said.superseded), ...skipped("expiry")];
+      case "expired":
+        return [issuerOk, issued, fail("expiry", (s, f) => s.said.expired(f.date(onChain!.expiresAt)))];
+      default:
+        return [issuerOk, issued, pass("expiry", (s, f) => (onChain!.expiresAt === 0 ? s.said.noExpiry : s.said.validUntil(f.date(onChain!.expiresAt))))];
+    }
+  })();
+  return { outcome: verdict.valid ? "valid" : "invalid", certificate, steps: [...steps, ...rest] };
+}
+
+/** A certificate that failed before the registry was asked: the step that failed, the ones before it passed. */
+function offChainFailure(verdict: Verdict): Report {
+  const order: Array<Step["name"]> = ["file", "registry", "integrity", "proof", "issuer", "status", "expiry"];
+  const okSay: Partial<Record<Step["name"], Say>> = { file: (s) => s.said.fileOk, registry: (s) => s.said.registryOk, integrity: (s) => s.said.integrityOk };
+  const failed: Record<string, [Step["name"], StepState, Say]> = {
+    unreadable: ["file", "fail", (s) => s.said.fileBad(verdict.reason)],
+    "other-deployment": ["registry", "unknown", (s) => s.said.registryOther(Number(/chain (\d+)/.exec(verdict.reason)?.[1]))],
+    tampered: ["integrity", "fail", (s) => s.said.integrityBad],
+    "invalid-proof": ["proof", "fail", (s) => s.said.proofBad],
+  };
+  const [at, state, say] = failed[verdict.status];
+  const position = order.indexOf(at);
+  const steps = order.map((name, i): Step => (i < position ? pass(name, okSay[name]!) : i === position ? { name, state, say } : skipped(name)[0]));
+  return { outcome: state === "unknown" ? "could-not-check" : "invalid", steps };
+}
+
+interface ExtractAnswer {
+  readonly verdict: "current" | "outdated" | "not-genuine";
+  readonly parcel?: { readonly version: number; readonly status: string; readonly liens: number; readonly mutationPending: boolean };
+}
+
+/** A title extract, checked by the service against the land registry (it holds owner commitments, never names). */
+export async function checkExtract(json: { anchor?: { chainId?: number; registry?: string }; parcel?: ParcelSummary & { version: number }; owners?: ParcelSummary["owners"] }, deployment: DeploymentInfo | Unreachable): Promise<Report> {
+  const parcel = json.parcel && json.owners ? { ...json.parcel, owners: json.owners } : undefined;
+  const readable = pass("file", (s) => s.said.extractFileOk);
+  if (!("chainId" in deployment) || deployment.landRegistry === null) {
+    const why = "chainId" in deployment ? (s: Strings) => s.said.serviceDown : unreachableSay(deployment);
+    return { outcome: "could-not-check", parcel, steps: [readable, unknown("registry", why), unknown("parcel", why), unknown("current", why)] };
+  }
+  if (json.anchor?.chainId !== deployment.chainId || String(json.anchor?.registry).toLowerCase() !== deployment.landRegistry.toLowerCase()) {
+    return { outcome: "could-not-check", parcel, steps: [readable, unknown("registry", (s) => s.said.registryOther(Number(json.anchor?.chainId))), ...skipped("parcel", "current")] };
+  }
+  const registry = pass("registry", (s) => s.said.extractRegistryOk);
+  let answer: ExtractAnswer;
+  try {
+    answer = await ask<ExtractAnswer>("/v1/land/verify-extract", { extract: json });
+  } catch (error) {
+    if (!(error instanceof ServiceUnreachable)) return { outcome: "invalid", steps: [fail("file", (s) => s.said.fileBad((error as Error).message)), ...skipped("registry", "parcel", "current")] };
+    const why = unreachableSay(error.unreachable);
+    return { outcome: "could-not-check", parcel, steps: [readable, registry, unknown("parcel", why), unknown("current", why)] };
+  }
+  const { ulpin, version } = json.parcel!;
+  if (answer.verdict === "not-genuine") return { outcome: "invalid", parcel, steps: [readable, registry, fail("parcel", (s) => s.said.extractNotGenuine), ...skipped("current")] };
+  const matches = pass("parcel", (s) => s.said.extractMatches(ulpin, version));
+  const now = answer.parcel!;
+  const status = (s: Strings) => wordOf(s.parcelStatus, now.status) ?? s.parcelStatus.unknown;
+  if (answer.verdict === "current") return { outcome: "valid", parcel, steps: [readable, registry, matches, pass("current", (s) => s.said.extractCurrent(status(s)))] };
+  return { outcome: "outdated", parcel, steps: [readable, registry, matches, fail("current", (s) => s.said.extractChanged(now.version, status(s), now.liens, now.mutationPending))] };
+}
