@@ -12,6 +12,7 @@ import { loadKeccak } from "../src/hashing/keccak";
 import { LandClient, type WriteResult } from "../src/land/client";
 import { makeExtract, verifyExtract } from "../src/land/extract";
 import { writeExtractPdf } from "../src/land/extract-pdf";
+import { LOCAL_VERIFY_PAGE } from "../src/config/verify-page";
 import { describeOwners, titleHistory } from "../src/land/history";
 import { newOwnerCard } from "../src/land/parties";
 import { buildSnapshot, snapshotEntry } from "../src/land/snapshot";
@@ -137,7 +138,7 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   const extract = makeExtract(history, { chainId: deployment.chainId, registry: reader.address, block: head.number, blockHash: head.hash! });
   const extractFile = path.join(workDir, `${parts[1].ulpin}.extract.json`);
   fs.writeFileSync(extractFile, JSON.stringify(extract, null, 2));
-  await writeExtractPdf(extract, extractFile.replace(/\.json$/, ".pdf"));
+  await writeExtractPdf(extract, extractFile.replace(/\.json$/, ".pdf"), LOCAL_VERIFY_PAGE);
   console.log(`  written ${extractFile} and its PDF`);
   const verdict = await verifyExtract(extract, reader, cards.asha.commitment);
   console.log(`${verdict.verdict === "current" ? "✓" : "✗"} verify-extract: ${verdict.sentence}; Asha's card holds ${(verdict.ownerShare ?? 0) / 100}%`);

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { certificateFromFragment, certificateLink, fromBase64Url, toBase64Url } from "../src/certificates/link";
+import { certificateFromFragment, certificateLink } from "../src/certificates/link";
+import { fromBase64Url, toBase64Url } from "../src/io/packing";
 import { CERTIFICATE_FORMAT, type CertificateFile } from "../src/certificates/document";
 import { verifyPageAddress } from "../src/config/verify-page";
+import { extractOf, type TitleExtract } from "../src/land/extract";
+import { extractFromFragment, extractLink } from "../src/land/extract-link";
 
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
 
@@ -41,6 +44,45 @@ describe("verification links", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("carry any title extract, all but its chain of title (which the registry holds anyway)", () => {
+    const extract: fc.Arbitrary<TitleExtract> = fc
+      .record({
+        chainId: fc.integer({ min: 1, max: 2 ** 40 }),
+        registry: hex(20),
+        block: fc.nat(),
+        blockHash: hex(32),
+        ulpin: fc.stringMatching(/^[A-Z]{2}[0-9A-Z]{12}$/),
+        status: fc.constantFrom("active", "frozen", "retired"),
+        area: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+        landUse: fc.constantFrom("agricultural", "homestead", "water-body"),
+        where: fc.tuple(fc.nat(999), fc.nat(9_999), fc.nat(999_999)),
+        version: fc.integer({ min: 1, max: 1_000_000 }),
+        recordHash: hex(32),
+        liens: fc.nat(50),
+        mutationPending: fc.boolean(),
+        owners: fc.array(fc.record({ commitment: hex(32), share: fc.integer({ min: 1, max: 10_000 }) }), { minLength: 1, maxLength: 20 }),
+        ownersHash: hex(32),
+      })
+      .map((e) => ({
+        kind: "sakshya-land-title-extract" as const,
+        version: 1 as const,
+        issuedAt: new Date(0).toISOString(),
+        anchor: { chainId: e.chainId, registry: e.registry, block: e.block, blockHash: e.blockHash },
+        parcel: { ulpin: e.ulpin, status: e.status, area: e.area, landUse: e.landUse, district: e.where[0], block: e.where[1], village: e.where[2], version: e.version, recordHash: e.recordHash, liens: e.liens, mutationPending: e.mutationPending },
+        owners: e.owners,
+        ownersHash: e.ownersHash,
+        chainOfTitle: [{ time: 1, ulpin: e.ulpin, summary: "created" }],
+      }));
+    fc.assert(
+      fc.property(extract, (file) => {
+        const link = extractLink(file, "https://verify.example.gov.in/");
+        expect(extractOf(extractFromFragment(link.split("#")[1]), "link")).to.deep.equal({ ...file, chainOfTitle: [] });
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => extractFromFragment("C1.AAAA")).to.throw("This link does not carry a Sakshya title extract.");
   });
 
   it("base64url matches Node's, both ways", () => {

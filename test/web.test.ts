@@ -17,6 +17,7 @@ import { ChainIndexer } from "../src/index/indexer";
 import { migrate } from "../src/index/schema";
 import { LandClient } from "../src/land/client";
 import { makeExtract, type TitleExtract } from "../src/land/extract";
+import { extractLink } from "../src/land/extract-link";
 import { titleHistory } from "../src/land/history";
 import { DirectoryClient } from "../src/directory/client";
 import { OrganisationProfiles } from "../src/directory/profiles";
@@ -273,6 +274,14 @@ describe("the public verification page, in Chromium", function () {
         const edited = await drop("edited.json", { ...extract, parcel: { ...extract.parcel, area: extract.parcel.area * 2 } });
         expect(edited.outcome).to.equal("invalid");
         expect(edited.steps[2]).to.deep.equal(["parcel", "fail"]);
+      });
+
+      it("the link on a title extract's QR code opens on its verdict", async () => {
+        await page.goto(extractLink(extract, `${base}/`));
+        const verdict = await shown(page);
+        expect(verdict.outcome).to.equal("valid");
+        expect(verdict.text).to.include("Nothing has changed since; the parcel is active.");
+        await accessible();
       });
 
       it("the registry down: 'could not check', never 'invalid', and the checks done on the device still shown", async () => {

@@ -2,6 +2,7 @@ import { QRCanvas, frameLoop, rearCamera, type QRCamera } from "qr/dom.js";
 import decodeQR from "qr/decode.js";
 import { certificateFromFragment, CERTIFICATE_LINK_PREFIX } from "../src/certificates/link";
 import { loadKeccak } from "../src/hashing/keccak";
+import { extractFromFragment, EXTRACT_LINK_PREFIX } from "../src/land/extract-link";
 import { checkCertificate, checkExtract, type Formats, type Report, type Step } from "./check";
 import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
 import { LANGUAGES, wordOf, type Language, type Strings } from "./strings";
@@ -148,14 +149,22 @@ async function checkText(text: string): Promise<void> {
   await check(json);
 }
 
-/** What a QR code or a link carries: the certificate in its fragment, wherever the link leads. */
+/** The fragments a Sakshya QR code's link carries, and how each is unpacked into the JSON of its file. */
+const LINKS: ReadonlyArray<[prefix: string, unpack: (fragment: string) => unknown]> = [
+  [CERTIFICATE_LINK_PREFIX, certificateFromFragment],
+  [EXTRACT_LINK_PREFIX, extractFromFragment],
+];
+
+/** What a QR code or a link carries, wherever the link leads: false if it carries no Sakshya document. */
 async function checkLink(text: string): Promise<boolean> {
-  const hash = text.includes("#") ? text.slice(text.indexOf("#") + 1) : "";
-  if (!hash.startsWith(CERTIFICATE_LINK_PREFIX)) return false;
+  const fragment = text.includes("#") ? text.slice(text.indexOf("#") + 1) : "";
+  const link = LINKS.find(([prefix]) => fragment.startsWith(prefix));
+  if (!link) return false;
   let json: unknown;
   try {
-    json = certificateFromFragment(hash);
+    json = link[1](fragment);
   } catch {
+    // A damaged link fails the first step, as a damaged file does.
     json = null;
   }
   await check(json);

@@ -7,6 +7,7 @@ import { reportWrite, table } from "../../src/cli/output";
 import { isoTime } from "../../src/io/time";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
+import { LOCAL_VERIFY_PAGE, verifyPageAddress } from "../../src/config/verify-page";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { buildSnapshot, readSnapshotManifest, snapshotEntry, snapshotThreads } from "../../src/land/snapshot";
@@ -470,9 +471,11 @@ export function landCommand(): Command {
     .command("extract <ulpin>")
     .description("a title extract as JSON, and as a printable PDF with a QR code (no key needed)")
     .requiredOption("--out <file>", "where to write the JSON extract")
-    .option("--pdf <file>", "also write a printable PDF")
+    .option("--pdf <file>", "also write a printable PDF, its QR code linking to the verification page")
+    .option("--verify-url <url>", `with --pdf: the verification page the QR code links to (or SAKSHYA_VERIFY_URL; on the development chain ${LOCAL_VERIFY_PAGE})`)
     .action(
-      action<{ out: string; pdf?: string }>(async (io, [raw], o) => {
+      action<{ out: string; pdf?: string; verifyUrl?: string }>(async (io, [raw], o) => {
+        const page = o.pdf ? verifyPageAddress(resolveNetwork(io.global).name, o.verifyUrl) : undefined;
         const context = await io.open();
         const client = new LandClient(context.deployment, context.provider);
         const head = (await context.provider.getBlock("latest"))!;
@@ -480,7 +483,7 @@ export function landCommand(): Command {
         const extract = makeExtract(history, { chainId: context.deployment.chainId, registry: client.address, block: head.number, blockHash: head.hash! });
         fs.writeFileSync(o.out, `${JSON.stringify(extract, null, 2)}\n`);
         // pdfkit takes a sixth of a second to load; only this command needs it.
-        if (o.pdf) await (await import("../../src/land/extract-pdf")).writeExtractPdf(extract, o.pdf);
+        if (o.pdf) await (await import("../../src/land/extract-pdf")).writeExtractPdf(extract, o.pdf, page!);
         io.out.result({ out: o.out, pdf: o.pdf, ulpin: extract.parcel.ulpin, version: extract.parcel.version, block: head.number }, [
           `✓ Title extract of ${extract.parcel.ulpin} (version ${extract.parcel.version}, block ${head.number}) written to ${o.out}${o.pdf ? ` and ${o.pdf}` : ""}`,
         ]);

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import PDFDocument from "pdfkit";
 import { isoTime } from "../io/time";
 import { qrModules, qrPath } from "../io/qr-code";
-import { extractPayload, type TitleExtract } from "./extract";
+import type { TitleExtract } from "./extract";
+import { extractLink } from "./extract-link";
 import { percent } from "./titles";
 
 const MARGIN = 50;
@@ -11,11 +12,11 @@ const PRINTED_HISTORY = 14;
 
 /**
  * A printable title extract: the parcel, its owners by commitment and share, its encumbrances and the latest of
- * its chain of title, with a QR code a verifier scans to look the parcel up. Names never appear: the registry holds
- * none, and an owner proves a commitment is theirs with their owner card.
+ * its chain of title, with a QR code whose link opens the verification page at `page` on the verdict. Names never
+ * appear: the registry holds none, and an owner proves a commitment is theirs with their owner card.
  */
-export async function writeExtractPdf(extract: TitleExtract, file: string): Promise<void> {
-  const qr = qrModules(extractPayload(extract));
+export async function writeExtractPdf(extract: TitleExtract, file: string, page: string): Promise<void> {
+  const qr = qrModules(extractLink(extract, page));
   const doc = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: `Title extract ${extract.parcel.ulpin}`, Creator: "Sakshya" } });
   const done = new Promise<void>((resolve, reject) => {
     const out = fs.createWriteStream(file);
@@ -66,7 +67,7 @@ export async function writeExtractPdf(extract: TitleExtract, file: string): Prom
   }
 
   section(doc, "Verify");
-  doc.font("Helvetica").fontSize(9).text(`sakshya land verify-extract <extract.json>, or scan the code above and compare with the registry ${anchor.registry}.`, { width });
+  doc.font("Helvetica").fontSize(9).text(`Scan the code above with a phone camera, or open ${page} and choose the extract's file; or run sakshya land verify-extract <extract.json>. Registry ${anchor.registry}.`, { width });
   doc.end();
   await done;
 }

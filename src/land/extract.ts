@@ -167,9 +167,3 @@ export async function verifyExtract(extract: TitleExtract, land: ExtractRecords,
   }
   return { verdict: "current", parcel, ownerShare, sentence: `genuine and current: parcel ${ulpin} is ${parcel.status} at version ${parcel.version}` };
 }
-
-/** What the extract's QR code carries: enough to look the parcel up and compare, no personal data. */
-export function extractPayload(extract: TitleExtract): string {
-  const { anchor, parcel } = extract;
-  return `sakshya:land/1?chain=${anchor.chainId}&registry=${anchor.registry}&ulpin=${parcel.ulpin}&version=${parcel.version}&owners=${extract.ownersHash}&record=${parcel.recordHash}`;
-}
