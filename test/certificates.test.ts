@@ -28,7 +28,7 @@ describe("CertificateRegistry", () => {
   describe("deployment", () => {
     it("is deployed behind a proxy, knows the directory and cannot be initialised again", async () => {
       const { registry, deployment } = await loadFixture(certificateSuite);
-      expect(await registry.version()).to.equal("2.0.0");
+      expect(await registry.version()).to.equal("2.1.0");
       expect(await registry.directory()).to.equal(deployment.contracts.ParticipantDirectory.address);
       expect(await registry.authority()).to.equal(deployment.contracts.SakshyaAuthority.address);
       await expect(registry.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(registry, "InvalidInitialization");
@@ -63,6 +63,21 @@ describe("CertificateRegistry", () => {
       await expect(registry.connect(secondKey).issue(ROOT, 1, 0))
         .to.be.revertedWithCustomError(registry, "CertificateRegistryAlreadyIssued")
         .withArgs(W, ROOT, universityKey.address, issuedAt);
+    });
+
+    it("takes the issuer's short-code slot of the root, which no other batch of that issuer may take", async () => {
+      const { registry, boardKey } = await loadFixture(certificateSuite);
+      const slots = await registry.CODE_SLOTS();
+      const slot = BigInt(ROOT) % slots;
+      await expect(registry.issue(ROOT, 5, 0)).to.emit(registry, "CodeSlotTaken").withArgs(W, slot, ROOT);
+      expect(await registry.codeSlot(W, slot)).to.equal(ROOT);
+      expect(await registry.codeSlot(W, (slot + 1n) % slots)).to.equal(hre.ethers.ZeroHash);
+      expect(await registry.codeSlot(3, slot), "slots are per issuer").to.equal(hre.ethers.ZeroHash);
+      // Another root of this issuer in the same slot is refused, naming the batch that holds it ...
+      const sameSlot = hre.ethers.toBeHex(BigInt(ROOT) + slots, 32);
+      await expect(registry.issue(sameSlot, 1, 0)).to.be.revertedWithCustomError(registry, "CertificateRegistryCodeSlotTaken").withArgs(W, slot, ROOT);
+      // ... but another organisation's batch in that slot is its own, and blocks nobody.
+      await expect(registry.connect(boardKey).issue(sameSlot, 1, 0)).to.emit(registry, "CodeSlotTaken").withArgs(3, slot, sameSlot);
     });
 
     it("asks the directory: outsiders, organisations without the capability and suspended issuers are refused", async () => {
@@ -503,7 +518,7 @@ describe("CertificateRegistry", () => {
       await registry.revokeDocument(W, ROOT, 3, REASON.withdrawn);
       const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "CertificateRegistry", to: "CertificateRegistryV2" });
       expect(result.outcome.status).to.equal("executed");
-      expect(await registry.version()).to.equal("2.1.0");
+      expect(await registry.version()).to.equal("2.2.0");
       expect(readDeployment(deploymentFile).contracts.CertificateRegistry!.implementation).to.equal(result.implementation);
       expect((await registry.documentStatus(W, ROOT, 3)).reason).to.equal(REASON.withdrawn);
       expect((await registry.batch(W, OTHER_ROOT)).documentCount).to.equal(10);

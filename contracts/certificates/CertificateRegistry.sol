@@ -29,6 +29,12 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
     /// @notice Largest number of documents in one batch (the batch record keeps the count in 24 bits).
     uint256 public constant MAX_DOCUMENTS = type(uint24).max;
 
+    /// @notice Short-code slots of each issuer: a batch's verification codes name its issuer and its slot,
+    /// `uint256(root) % CODE_SLOTS`, and each slot of an issuer belongs to one of its batches. A hundred thousand a
+    /// issuer keeps codes to 11 digits for the first thousand documents of a batch, and a builder that finds its slot
+    /// taken (one in fifty once an issuer has 2,000 batches) builds again with new salts.
+    uint256 public constant CODE_SLOTS = 100_000;
+
     /// @custom:storage-location erc7201:sakshya.storage.CertificateRegistry
     struct CertificateStorage {
         /// @dev By batch key: `keccak256(abi.encode(issuerOrgId, root))`, or the root alone for a batch of 1.0.0.
@@ -44,6 +50,8 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         /// @dev The mark of a document whose value is OVERFLOW: `value << 48 | entry`, keyed by `index << 1 | layer`.
         mapping(bytes32 batchKey => mapping(uint256 slot => uint256)) overflow;
         mapping(bytes32 batchKey => BatchMarks) batchMarks;
+        /// @dev Since 2.1.0: the root of the batch holding each of an issuer's short-code slots.
+        mapping(uint32 orgId => mapping(uint256 slot => bytes32 root)) codeSlots;
     }
 
     /// @dev A batch's own marks: revocation and suspension, each a value and an {AttributedMarks} entry (112 bits).
@@ -107,7 +115,7 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "2.0.0";
+        return "2.1.0";
     }
 
     // ---------------------------------------------------------------- issuing
@@ -125,6 +133,10 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         if (existing.signer != address(0)) {
             revert CertificateRegistryAlreadyIssued(orgId, root, existing.signer, existing.issuedAt);
         }
+        uint256 slot = uint256(root) % CODE_SLOTS;
+        bytes32 holder = _storage().codeSlots[orgId][slot];
+        if (holder != bytes32(0)) revert CertificateRegistryCodeSlotTaken(orgId, slot, holder);
+        _storage().codeSlots[orgId][slot] = root;
         _storage().batches[t.key] = Batch({
             signer: msg.sender,
             issuedAt: block.timestamp.toUint32(),
@@ -133,6 +145,7 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
             mark: 0
         });
         emit BatchIssued(root, orgId, msg.sender, uint24(documentCount), expiresAt);
+        emit CodeSlotTaken(orgId, slot, root);
     }
 
     // ---------------------------------------------------------------- whole batches
@@ -278,6 +291,11 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
     }
 
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc ICertificateRegistry
+    function codeSlot(uint32 issuerOrgId, uint256 slot) external view returns (bytes32) {
+        return _storage().codeSlots[issuerOrgId][slot];
+    }
 
     /// @inheritdoc ICertificateRegistry
     function batch(uint32 issuerOrgId, bytes32 root) external view returns (Batch memory b) {

@@ -105,6 +105,10 @@ interface ICertificateRegistry {
         uint32 expiresAt
     );
 
+    /// @notice A batch took its issuer's short-code slot `slot` (its root modulo `CODE_SLOTS`): the verification codes
+    /// printed on its documents name the issuer and this slot, and no other batch of the issuer can take it.
+    event CodeSlotTaken(uint32 indexed issuerOrgId, uint256 indexed slot, bytes32 indexed root);
+
     /// @notice Every document of a batch was revoked.
     event BatchRevoked(bytes32 indexed root, uint32 indexed issuerOrgId, Reason reason, address indexed actor);
 
@@ -218,8 +222,13 @@ interface ICertificateRegistry {
     /// @notice A status range must hold 1 to `MAX_DOCUMENTS` documents and start below `MAX_DOCUMENTS`.
     error CertificateRegistryInvalidRange(uint256 first, uint256 count);
 
+    /// @notice Another batch of the issuer holds the short-code slot of this root: build the batch again (its salts, and
+    /// so its root, change) to get another slot.
+    error CertificateRegistryCodeSlotTaken(uint32 issuerOrgId, uint256 slot, bytes32 root);
+
     /// @notice Anchors a batch root of `documentCount` documents, expiring at `expiresAt` (0 = never), for the
-    /// caller's organisation.
+    /// caller's organisation. The batch takes the organisation's short-code slot `uint256(root) % CODE_SLOTS`, which
+    /// must be free; slots are per issuer, so no other organisation can take or block one.
     function issue(bytes32 root, uint32 documentCount, uint32 expiresAt) external;
 
     /// @notice Revokes every document of a batch.
@@ -280,6 +289,10 @@ interface ICertificateRegistry {
 
     /// @notice The stored record of a batch (all zero if the organisation never issued it).
     function batch(uint32 issuerOrgId, bytes32 root) external view returns (Batch memory);
+
+    /// @notice The root of the issuer's batch holding a short-code slot, or zero when no batch issued since version
+    /// 2.1.0 holds it.
+    function codeSlot(uint32 issuerOrgId, uint256 slot) external view returns (bytes32 root);
 
     /// @notice A batch's revocation and suspension, with who made them and whether they count.
     function batchMarks(
