@@ -24,6 +24,7 @@ import { AuditLog, verifyAuditLog } from "../src/service/audit-log";
 import { buildService } from "../src/service/server";
 import { deliverWebhooks, webhookSignature } from "../src/service/webhooks";
 import { siteIdOf } from "../src/websites/manifest";
+import { CODE_SLOTS, certificateCode, codeSlotOf, formatShortCode, titleCode } from "../src/codes/short-code";
 import { CAP, KIND, code, evidence } from "./fixtures";
 import { busyChain, DOMAIN, ULPIN } from "./helpers/busy-chain";
 import { runCli, serveChain } from "./helpers/cli";
@@ -114,6 +115,29 @@ describe("the Sakshya service's API", function () {
           expect(refused.statusCode).to.equal(400);
           expect(refused.json().error).to.match(sentence);
         }
+      });
+
+      it("resolves short codes: a certificate's to its verdict and issuer, a title extract's to current or changed; a mistyped one refused", async () => {
+        const slot = codeSlotOf(chain.root);
+        const ask = async (code: string) => (await get(`/v1/codes/${encodeURIComponent(code)}`, null)).json();
+        const valid = await ask(formatShortCode(certificateCode(1, slot, 0)));
+        expect(valid).to.include({ kind: "certificate", found: true, outcome: "valid", digits: certificateCode(1, slot, 0) });
+        expect(valid.issuer).to.include({ id: 1, code: "wbu", kind: "university", status: "active" });
+        expect(valid.verdict).to.include({ status: "valid", root: chain.root, index: 0 });
+        expect((await ask(certificateCode(1, slot, 1))).verdict).to.include({ status: "revoked", reason: "revoked (misconduct)" });
+        expect(await ask(certificateCode(1, slot, 7))).to.include({ found: false, outcome: "not-found" });
+        expect(await ask(certificateCode(1, (slot + 1) % CODE_SLOTS, 0))).to.include({ found: false });
+        expect(await ask(certificateCode(2, slot, 0)), "slots are per issuer").to.include({ found: false });
+        const current = await ask(titleCode(1, 2));
+        expect(current).to.include({ kind: "title", found: true, outcome: "current", version: 2 });
+        expect(current.parcel).to.include({ ulpin: ULPIN, version: 2 });
+        expect(await ask(titleCode(1, 1))).to.include({ outcome: "outdated", version: 1 });
+        expect(await ask(titleCode(1, 3))).to.include({ found: false });
+        expect(await ask(titleCode(2, 1))).to.include({ found: false });
+        const typo = certificateCode(1, slot, 0).replace(/^(\d{3})(\d)/, (_, a, b) => `${a}${(Number(b) + 1) % 10}`);
+        const refused = await get(`/v1/codes/${typo}`, null);
+        expect([refused.statusCode, refused.json().error]).to.deep.equal([400, "This verification code is mistyped: its last digit does not match the others. Check each digit and try again."]);
+        expect((await get("/v1/codes/abc", null)).statusCode).to.equal(400);
       });
 
       it("tells a verifier which chain and registries it answers for, without a key", async () => {

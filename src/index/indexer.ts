@@ -84,6 +84,23 @@ function decode(log: RawLog, contracts: Map<string, string>): IndexedEvent {
 }
 
 /**
+ * What short verification codes name, as events make it: an issuer's code slot taken by a batch, and each new
+ * parcel's number — one more than the parcels before it, so every reader of the chain numbers them alike.
+ */
+async function recordShortCodes(tx: Database, events: readonly IndexedEvent[]): Promise<void> {
+  let parcels: number | undefined;
+  for (const e of events) {
+    if (e.contract === "CertificateRegistry" && e.event === "CodeSlotTaken") {
+      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number) VALUES ('slot', $1, $2, $3)", [`${e.args.issuerOrgId}:${e.args.slot}`, String(e.args.root).toLowerCase(), e.blockNumber]);
+    } else if (e.contract === "LandRegistry" && e.event === "ParcelCreated" && e.subject) {
+      parcels ??= Number((await tx.query<{ n: number }>("SELECT COUNT(*) AS n FROM short_codes WHERE kind = 'parcel'"))[0].n);
+      parcels += 1;
+      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number) VALUES ('parcel', $1, $2, $3)", [String(parcels), e.subject.key, e.blockNumber]);
+    }
+  }
+}
+
+/**
  * Holds the index's write lock until the transaction ends. SQLite has one writer at a time already (its
  * transactions begin IMMEDIATE); PostgreSQL takes an advisory lock that every follower of the index asks for.
  */
@@ -183,6 +200,7 @@ export class ChainIndexer {
           [e.blockNumber, e.logIndex, e.transactionHash, e.contract, e.address, e.event, JSON.stringify(e.args), JSON.stringify(e.topics), e.data, e.subject ? `${e.subject.kind}:${e.subject.key}` : null],
         );
       }
+      await recordShortCodes(tx, events);
       // The first step also reads what holds from genesis, before any event: the validators and the roles.
       const fromGenesis: RecordRef[] = last < this.deployment.deployBlock ? [{ kind: "validators", key: "all" }, { kind: "governance", key: "all" }] : [];
       await this.state.refresh(tx, [...fromGenesis, ...events.flatMap((e) => (e.subject ? [e.subject] : []))], toBlock, toBlock < head);
@@ -263,6 +281,7 @@ export class ChainIndexer {
       await lockWriters(tx);
       await tx.execute("DELETE FROM chain_events WHERE block_number > $1", [base]);
       await tx.execute("DELETE FROM indexed_blocks WHERE block_number > $1", [base]);
+      await tx.execute("DELETE FROM short_codes WHERE block_number > $1", [base]);
       await CurrentState.markStaleAfter(tx, base);
       if (baseHash === undefined) await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
       else await this.saveCheckpoint(tx, base, baseHash);

@@ -162,6 +162,31 @@ export class IndexReader implements OrganisationCodes {
     return views;
   }
 
+  // ---------------------------------------------------------------- short codes
+
+  /** The root of the issuer's batch holding a short-code slot, if one does. */
+  async codeSlotRoot(issuerOrgId: number, slot: number): Promise<string | undefined> {
+    return this.shortCode("slot", `${issuerOrgId}:${slot}`);
+  }
+
+  /** The ULPIN of the parcel created `number`th in the registry. */
+  async parcelByNumber(number: number): Promise<string | undefined> {
+    return this.shortCode("parcel", String(number));
+  }
+
+  /** A parcel's creation number, for the short code of its title extracts. */
+  async parcelNumber(ulpin: string): Promise<number | undefined> {
+    const [row] = await this.db.query<{ key: string }>("SELECT key FROM short_codes WHERE kind = 'parcel' AND value = $1", [ulpin]);
+    return row ? Number(row.key) : undefined;
+  }
+
+  private shortCode(kind: "slot" | "parcel", key: string): Promise<string | undefined> {
+    return this.cached(`short|${kind}|${key}`, async () => {
+      const [row] = await this.db.query<{ value: string }>("SELECT value FROM short_codes WHERE kind = $1 AND key = $2", [kind, key]);
+      return row?.value;
+    });
+  }
+
   // ---------------------------------------------------------------- land
 
   async parcel(ulpin: string): Promise<IndexedParcel | undefined> {

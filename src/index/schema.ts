@@ -110,6 +110,28 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       "INSERT INTO stale_records (kind, key) SELECT kind, key FROM current_state WHERE block_number = -1",
     ],
   },
+  {
+    version: 5,
+    statements: [
+      // What short verification codes name: an issuer's code slot (`slot`, key `<org>:<slot>`, value the batch
+      // root, from CodeSlotTaken) and a parcel's creation number (`parcel`, key the number, value the ULPIN, in the
+      // order of ParcelCreated events). Numbers count from the start of the chain, so the index is read again.
+      `CREATE TABLE short_codes (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        PRIMARY KEY (kind, key)
+      )`,
+      "CREATE INDEX short_codes_by_value ON short_codes (kind, value)",
+      "DELETE FROM chain_events",
+      "DELETE FROM indexed_blocks",
+      "DELETE FROM index_checkpoint",
+      "DELETE FROM current_state",
+      "DELETE FROM certificate_codes",
+      "DELETE FROM stale_records",
+    ],
+  },
 ];
 
 /** Brings the schema up to date; safe to run on every start, and by several processes (the first one wins). */

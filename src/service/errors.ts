@@ -7,6 +7,8 @@ export class ServiceError extends Error {
     message: string,
     /** Seconds before asking again is worth it (429, 503). */
     readonly retryAfter?: number,
+    /** More for the caller to act on beside the sentence (an SMS gateway's reply to send). */
+    readonly extra?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }

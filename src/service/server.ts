@@ -17,6 +17,7 @@ import type { AuditLog } from "./audit-log";
 import { ServiceError, statusOfDomainError } from "./errors";
 import { serviceMetrics } from "./metrics";
 import { certificateRoutes } from "./routes/certificates";
+import { codeRoutes, type GatewayPolicy } from "./routes/codes";
 import { directoryRoutes } from "./routes/directory";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
@@ -26,7 +27,7 @@ import { websiteRoutes } from "./routes/websites";
 import type { WebhookPolicy } from "./webhooks";
 
 /** Who may call a route: anyone, or a key with this scope (verification may be left open to anyone, throttled). */
-export type RouteAccess = Scope | "public";
+export type RouteAccess = Scope | "public" | "gateway";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -62,6 +63,8 @@ export interface ServiceOptions {
   readonly clientTimeoutMs?: number;
   /** Organisations' public metadata, for the names the verification page shows beside a directory code. */
   readonly profiles?: OrganisationProfiles;
+  /** The SMS and IVRS gateway's shared secret and per-number limit; those routes answer 503 without it. */
+  readonly gateway?: GatewayPolicy;
 }
 
 /** What every route module is given. */
@@ -136,7 +139,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, _request, reply) => {
     if (error instanceof ServiceError) {
       if (error.retryAfter !== undefined) reply.header("Retry-After", String(error.retryAfter));
-      return reply.code(error.statusCode).send({ error: error.message });
+      return reply.code(error.statusCode).send({ error: error.message, ...error.extra });
     }
     if (error instanceof SakshyaError) {
       const code = statusOfDomainError(error);
@@ -154,6 +157,8 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   // Who is asking: a live key with the route's scope, or anyone where the route is open.
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access ?? "public";
+    // An SMS or IVRS gateway signs its requests instead (checked by its routes, which hold the raw body).
+    if (access === "gateway") return;
     const presented = presentedKey(request);
     if (presented) {
       const key = await keys.authenticate(presented);
@@ -213,6 +218,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     profiles: options.profiles ?? OrganisationProfiles.none,
   };
   for (const routes of [healthRoutes, pageRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes]) routes(app, context);
+  codeRoutes(app, context, options.gateway);
   // Usage is counted in memory and written every few seconds, and once more on close.
   const flushing = setInterval(() => void keys.flush().catch(() => undefined), ApiKeyRing.RELOAD_MS);
   flushing.unref();
