@@ -3,10 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { certificateFromFragment } from "../src/certificates/link";
+import hre from "hardhat";
+import type { BatchManifest } from "../src/certificates/batch";
+import { CertificateClient } from "../src/certificates/client";
+import { certificateFromFragment, certificateLink } from "../src/certificates/link";
+import { certificateCode, codeSlotOf, formatShortCode } from "../src/codes/short-code";
+import { readDeployment } from "../src/config/deployments";
+import { CertificateRegistry__factory } from "../typechain-types";
 import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
 import { expectNothingSent, runCli, serveChain, type CliResult } from "./helpers/cli";
-import { scanSvg } from "./helpers/qr";
+import { PRINT_ARTIFACTS, scanPdfPage, scanSvg } from "./helpers/qr";
 
 const SAMPLES = path.join(__dirname, "..", "scripts", "samples", "certificates");
 const SCHEMA = path.join(SAMPLES, "wbu-degree.schema.json");
@@ -48,6 +54,46 @@ describe("sakshya cert (command line)", function () {
     const malformed = path.join(work, "malformed.csv");
     fs.writeFileSync(malformed, 'rollNumber,name\n"WBU-2026-000001,Unclosed\n');
     expect((await cli(["cert", "batch", malformed, "--schema", SCHEMA, "--issuer", "wbu", "--out", out])).stderr).to.match(/not well-formed CSV.*line/i);
+  });
+
+  it("prints each certificate on A4: its printed fields, its QR code and its short code, which then names it", async () => {
+    const out = path.join(work, "printed");
+    const built = await cli(["--json", "cert", "batch", path.join(SAMPLES, "graduates-2026.csv"), "--schema", SCHEMA, "--issuer", "wbu", "--out", out, "--pdf", "--issuer-name", "West Bengal University", "--sms-number", "51969", "--ledger", path.join(work, "printed-ledger.json")]);
+    expect(built.code, built.stderr).to.equal(0);
+    const { root, codes } = JSON.parse(built.stdout);
+    expect(codes).to.deep.equal({ issuerOrgId: 1, slot: codeSlotOf(root) });
+    expect(fs.readdirSync(path.join(out, "pdf"))).to.have.length(6);
+    const file = JSON.parse(fs.readFileSync(path.join(out, "certificates", "WBU-2026-000102.json"), "utf8"));
+    const pdf = path.join(out, "pdf", "WBU-2026-000102.pdf");
+    const code = certificateCode(1, codeSlotOf(root), file.proof.index);
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    for (const shown of ["West Bengal University", "Roll number", "WBU-2026-000102", "Rahul Das", "Date of graduation", formatShortCode(code), 'SMS "VERIFY', "51969"]) expect(text).to.include(shown);
+    expect(text, "the schema does not print the date of birth").to.not.include(file.fields.dateOfBirth);
+    expect(execFileSync("pdfinfo", [pdf], { encoding: "utf8" })).to.match(/Page size:\s+595.28 x 841.89 pts \(A4\)/);
+    // The page as a person sees it, kept to look at; its QR code read back from the picture.
+    fs.mkdirSync(PRINT_ARTIFACTS, { recursive: true });
+    execFileSync("pdftoppm", ["-png", "-r", "100", "-singlefile", pdf, path.join(PRINT_ARTIFACTS, "certificate")]);
+    expect(scanPdfPage(pdf)).to.equal(certificateLink(file, "http://127.0.0.1:8080/"));
+    const issued = await cli(["cert", "issue", out, "--ledger", path.join(work, "printed-ledger.json"), ...issuer]);
+    expect(issued.code, issued.stderr).to.equal(0);
+    const registry = CertificateRegistry__factory.connect(JSON.parse(fs.readFileSync(deploymentFile, "utf8")).contracts.CertificateRegistry.address, hre.ethers.provider);
+    expect(await registry.codeSlot(1, codeSlotOf(root))).to.equal(root);
+  });
+
+  it("refuses to issue a batch whose code slot another batch of the issuer holds, sending nothing", async () => {
+    const deployment = readDeployment(deploymentFile);
+    const [, , , key] = await hre.ethers.getSigners();
+    const client = new CertificateClient(deployment, hre.ethers.provider, key);
+    const taken = hre.ethers.id("holder of the slot");
+    await (await CertificateRegistry__factory.connect(deployment.contracts.CertificateRegistry!.address, key).issue(taken, 1, 0)).wait();
+    const clash = hre.ethers.toBeHex(BigInt(taken) + 100_000n, 32);
+    const manifest = { format: "sakshya-batch/1", root: clash, documentCount: 1, expiresAt: 0, schema: "s/1", issuer: "wbu", anchor: { chainId: deployment.chainId, registry: deployment.contracts.CertificateRegistry!.address }, identities: [""], createdAt: "" } as BatchManifest;
+    const before = await hre.ethers.provider.getBlockNumber();
+    expect(await client.issue(manifest, 1).catch((e: Error) => e.message)).to.equal(
+      `Batch ${taken} of organisation 1 already holds this batch's short-code slot; build the batch again (new salts give it another slot) and print from the new folder. Nothing was sent.`,
+    );
+    expect(await client.issue({ ...manifest, codes: { issuerOrgId: 2, slot: 0 } }, 1).catch((e: Error) => e.message)).to.match(/^The batch's short codes were printed for organisation 2, but the signer's organisation is 1/);
+    expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
   });
 
   it("builds a batch with certificate files and QR codes, issues it once, and refuses the same records again", async () => {

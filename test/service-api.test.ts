@@ -119,7 +119,7 @@ describe("the Sakshya service's API", function () {
 
       it("resolves short codes: a certificate's to its verdict and issuer, a title extract's to current or changed; a mistyped one refused", async () => {
         const slot = codeSlotOf(chain.root);
-        const ask = async (code: string) => (await get(`/v1/codes/${encodeURIComponent(code)}`, null)).json();
+        const ask = async (code: string) => (await get(`/v1/codes/${encodeURIComponent(code)}`)).json();
         const valid = await ask(formatShortCode(certificateCode(1, slot, 0)));
         expect(valid).to.include({ kind: "certificate", found: true, outcome: "valid", digits: certificateCode(1, slot, 0) });
         expect(valid.issuer).to.include({ id: 1, code: "wbu", kind: "university", status: "active" });
@@ -135,9 +135,9 @@ describe("the Sakshya service's API", function () {
         expect(await ask(titleCode(1, 3))).to.include({ found: false });
         expect(await ask(titleCode(2, 1))).to.include({ found: false });
         const typo = certificateCode(1, slot, 0).replace(/^(\d{3})(\d)/, (_, a, b) => `${a}${(Number(b) + 1) % 10}`);
-        const refused = await get(`/v1/codes/${typo}`, null);
+        const refused = await get(`/v1/codes/${typo}`);
         expect([refused.statusCode, refused.json().error]).to.deep.equal([400, "This verification code is mistyped: its last digit does not match the others. Check each digit and try again."]);
-        expect((await get("/v1/codes/abc", null)).statusCode).to.equal(400);
+        expect((await get("/v1/codes/abc")).statusCode).to.equal(400);
       });
 
       it("tells a verifier which chain and registries it answers for, without a key", async () => {

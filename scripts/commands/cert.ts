@@ -6,7 +6,8 @@ import { action, type ActionIo } from "../../src/cli/action";
 import { parseDate } from "../../src/cli/arguments";
 import { reportWrite as reportWriteTo, skipped } from "../../src/cli/output";
 import { isoTime } from "../../src/io/time";
-import { CERTIFICATES_DIR, buildBatch, writeBatch } from "../../src/certificates/batch";
+import { CERTIFICATES_DIR, buildBatch, writeBatch, type BuiltBatch } from "../../src/certificates/batch";
+import { certificateCode, codeSlotOf, formatShortCode } from "../../src/codes/short-code";
 import { buildCorrection, parseChanges } from "../../src/certificates/correction";
 import { CertificateClient, type BatchRef, type DocumentRef, type WriteResult } from "../../src/certificates/client";
 import { redact } from "../../src/certificates/document";
@@ -136,12 +137,40 @@ function withSelection(command: Command): Command {
     .option("--issuer <code>", "with --batch given as a root: the issuing organisation (default: the signer's)");
 }
 
+interface BatchOptions {
+  schema: string;
+  issuer: string;
+  out: string;
+  expires?: string;
+  ledger: string;
+  qr: boolean;
+  verifyUrl?: string;
+  pdf?: boolean;
+  issuerName?: string;
+  smsNumber?: string;
+}
+
+/** Tries this many builds for a free code slot: each is taken with a chance of the issuer's batches in 100,000. */
+const SLOT_ATTEMPTS = 8;
+
+async function buildWithFreeSlot(io: ActionIo, issuer: string, build: () => BuiltBatch): Promise<{ batch: BuiltBatch; issuerOrgId: number }> {
+  const context = await io.open();
+  const issuerOrgId = await context.directory().organisationIdOf(issuer);
+  if (issuerOrgId === undefined) throw new InputError(`"${issuer}" is no organisation of the directory; printed codes name the issuer's directory id.`);
+  const registry = new CertificateClient(context.deployment, context.provider);
+  for (let attempt = 1; ; attempt++) {
+    const batch = build();
+    if ((await registry.codeSlotRoot(issuerOrgId, codeSlotOf(batch.manifest.root))) === undefined) return { batch, issuerOrgId };
+    if (attempt === SLOT_ATTEMPTS) throw new InputError(`Every build landed on a code slot another batch of ${issuer} holds (${SLOT_ATTEMPTS} tries); its slots are nearly full.`);
+  }
+}
+
 export function certCommand(): Command {
   const cert = new Command("cert").description("academic certificates: build, issue, revoke, redact and verify");
 
   cert
     .command("batch")
-    .description("validate records and build a batch of certificate files, proofs and QR codes (offline)")
+    .description("validate records and build a batch of certificate files, proofs and QR codes (offline; --pdf reads the chain)")
     .argument("<records>", "records as .csv (header row) or .json (array of objects)")
     .requiredOption("--schema <file>", "schema the records must follow")
     .requiredOption("--issuer <code>", "directory code of the issuing organisation, e.g. wbu")
@@ -150,9 +179,13 @@ export function certCommand(): Command {
     .option("--ledger <file>", "the issuer's ledger of issued records, checked for duplicates", DEFAULT_LEDGER)
     .option("--verify-url <url>", `the verification page QR codes link to (or SAKSHYA_VERIFY_URL; on the development chain ${LOCAL_VERIFY_PAGE})`)
     .option("--no-qr", "skip the QR code images")
+    .option("--pdf", "also write a printable A4 PDF per certificate, with its QR code and short code (reads the issuer's id and a free code slot from the chain)")
+    .option("--issuer-name <name>", "with --pdf: the issuer's name as printed (default: its code)")
+    .option("--sms-number <number>", "with --pdf: the number verifiers send VERIFY <code> to")
     .action(
-      action<{ schema: string; issuer: string; out: string; expires?: string; ledger: string; qr: boolean; verifyUrl?: string }>(async (io, [recordsFile], o) => {
+      action<BatchOptions>(async (io, [recordsFile], o) => {
         const target = resolveNetwork(io.global);
+        if (o.pdf && !o.qr) throw new InputError("A printed certificate carries its QR code: --pdf cannot go with --no-qr.");
         const verifyPage = o.qr ? verifyPageAddress(target.name, o.verifyUrl) : undefined;
         const deployment = readDeployment(io.global.deployments ?? defaultDeploymentPath(target.name));
         const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
@@ -160,21 +193,32 @@ export function certCommand(): Command {
         const records = readRecords(recordsFile);
         const keccak = await loadKeccak();
         const started = Date.now();
-        const hashing = progress(io, "hashing", records.length);
-        const batch = buildBatch(
-          { records, schema, issuer: o.issuer, anchor, expiresAt: parseExpiry(o.expires), ledger: IssuedLedger.open(o.ledger), onProgress: hashing },
-          keccak,
-          recordsFile,
-        );
-        hashing.stop();
+        const build = () => {
+          const hashing = progress(io, "hashing", records.length);
+          const built = buildBatch(
+            { records, schema, issuer: o.issuer, anchor, expiresAt: parseExpiry(o.expires), ledger: IssuedLedger.open(o.ledger), onProgress: hashing },
+            keccak,
+            recordsFile,
+          );
+          hashing.stop();
+          return built;
+        };
+        // Printed codes need the issuer's id and a code slot no batch of the issuer holds: built again until free.
+        const { batch, issuerOrgId } = o.pdf ? await buildWithFreeSlot(io, o.issuer, build) : { batch: build(), issuerOrgId: undefined };
+        const pdf =
+          issuerOrgId === undefined
+            ? undefined
+            : { schema, issuerName: o.issuerName ?? o.issuer, smsNumber: o.smsNumber, code: (index: number) => certificateCode(issuerOrgId, codeSlotOf(batch.manifest.root), index) };
+        if (issuerOrgId !== undefined) batch.manifest.codes = { issuerOrgId, slot: codeSlotOf(batch.manifest.root) };
         const writing = progress(io, "writing", records.length);
-        await writeBatch(o.out, batch, { verifyPage, onProgress: writing });
+        await writeBatch(o.out, batch, { verifyPage, pdf, onProgress: writing });
         writing.stop();
         const seconds = (Date.now() - started) / 1000;
         const { manifest } = batch;
-        io.out.result({ root: manifest.root, documentCount: manifest.documentCount, out: o.out, seconds }, [
-          `✓ Built ${manifest.documentCount} certificates in ${o.out} (${seconds.toFixed(1)} s)`,
+        io.out.result({ root: manifest.root, documentCount: manifest.documentCount, out: o.out, seconds, codes: manifest.codes }, [
+          `✓ Built ${manifest.documentCount} certificates${pdf ? " with printable PDFs" : ""} in ${o.out} (${seconds.toFixed(1)} s)`,
           `  root ${manifest.root}`,
+          ...(pdf ? [`  short codes from ${formatShortCode(pdf.code(0))}`] : []),
           `  next: sakshya cert issue ${o.out}`,
         ]);
       }),

@@ -48,6 +48,24 @@ interface ServeOptions {
   readyLag: string;
   allowPrivateWebhooks?: boolean;
   orgMetadata?: string;
+  gatewaySecretFile?: string;
+  smsLimit: string;
+}
+
+/** The gateway's shared secret, from a file or the environment: never from the command line, where `ps` shows it. */
+function readGatewaySecret(file: string | undefined): string | undefined {
+  let secret = process.env.SAKSHYA_GATEWAY_SECRET;
+  if (file !== undefined) {
+    try {
+      secret = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new InputError(`Cannot read the gateway secret file ${file}.`);
+    }
+  }
+  if (secret === undefined) return undefined;
+  secret = secret.trim();
+  if (secret.length < 16) throw new InputError("The gateway secret must be at least 16 characters long.");
+  return secret;
 }
 
 export function serveCommand(): Command {
@@ -65,6 +83,8 @@ export function serveCommand(): Command {
     .option("--ready-lag <blocks>", "/ready fails while the index is more blocks than this behind the head", "5")
     .option("--allow-private-webhooks", "let webhooks post to loopback and private addresses")
     .option("--org-metadata <folder>", "organisations' metadata files (as onboarded), for the names the verification page shows")
+    .option("--gateway-secret-file <file>", "the SMS/IVRS gateway's shared secret, in a file (or SAKSHYA_GATEWAY_SECRET); without it those routes answer 503")
+    .option("--sms-limit <rate>", "SMS and IVRS checks per phone number", "10/hour")
     .action(
       action<ServeOptions>(async (io, _args, o) => {
         const port = parsePort(o.port, "--port");
@@ -72,6 +92,8 @@ export function serveCommand(): Command {
         if (!/^\d{1,6}$/.test(o.readyLag)) throw new InputError(`--ready-lag must be a number of blocks, not "${o.readyLag}".`);
         const openVerification = o.openVerify === "off" ? false : parseRate(o.openVerify);
         const profiles = o.orgMetadata ? OrganisationProfiles.load(o.orgMetadata) : undefined;
+        const gatewaySecret = readGatewaySecret(o.gatewaySecretFile);
+        const gateway = gatewaySecret === undefined ? undefined : { secret: gatewaySecret, perPhone: parseRate(o.smsLimit) };
         const https = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
         const context = await io.open();
         const target = indexTarget(io, o.db);
@@ -97,10 +119,11 @@ export function serveCommand(): Command {
           readyLag: Number(o.readyLag),
           webhooks: { allowPrivate: Boolean(o.allowPrivateWebhooks) },
           profiles,
+          gateway,
         });
         const address = await app.listen({ host: o.host, port });
-        io.out.result({ url: address, db: redactUrl(target), audit: audit.file }, [
-          `Sakshya service at ${address} (verification page at ${address}/, API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}. Stop it with Ctrl-C.`,
+        io.out.result({ url: address, db: redactUrl(target), audit: audit.file, smsAndIvrs: gateway !== undefined }, [
+          `Sakshya service at ${address} (verification page at ${address}/, API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}, SMS and IVRS ${gateway ? "on" : "off (no gateway secret)"}. Stop it with Ctrl-C.`,
         ]);
         await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
         stop.abort();

@@ -11,7 +11,8 @@ import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
 import { certificateLink } from "./link";
-import { QR_DIR } from "./qr";
+import type { PrintOptions } from "./print";
+import { PDF_DIR, QR_DIR } from "./qr";
 import type { SourceRecord } from "./records";
 import { coerceField, type CertificateSchema, type FieldValue } from "./schema";
 
@@ -31,6 +32,8 @@ export const manifestSchema = z.object({
   identities: z.array(z.string()),
   /** Documents of this batch that correct documents of an earlier batch of the issuer (`cert correct`). */
   corrects: z.array(z.object({ index: z.number().int().nonnegative(), root: z.string().regex(/^0x[0-9a-f]{64}$/), oldIndex: z.number().int().nonnegative() })).optional(),
+  /** Where its printed short codes point: the issuer's directory id and the batch's code slot (see codes/short-code). */
+  codes: z.object({ issuerOrgId: z.number().int().positive(), slot: z.number().int().nonnegative() }).optional(),
   createdAt: z.string(),
 });
 export type BatchManifest = z.infer<typeof manifestSchema>;
@@ -208,6 +211,8 @@ export interface WriteOptions {
    * carries its link to that page. No QR codes without it.
    */
   readonly verifyPage?: string;
+  /** Writes each certificate's printable PDF too, as `pdf/<name>.pdf` (needs `verifyPage`). */
+  readonly pdf?: Omit<PrintOptions, "page" | "code"> & { readonly code: (index: number) => string };
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Writer threads; by default two for batches of 2,000 or more, none (write in line) below. Pass 0 in a process
@@ -219,10 +224,15 @@ export interface WriteOptions {
 
 const THREADED_FROM = 2_000;
 
-export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage, onProgress, threads }: WriteOptions = {}): Promise<void> {
+/** pdfkit takes a sixth of a second to load: only a batch that prints loads it. */
+const printer = () => import("./print");
+
+export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage, pdf, onProgress, threads }: WriteOptions = {}): Promise<void> {
+  if (pdf && !verifyPage) throw new InputError("A printed certificate carries its QR code: give the verification page's address too.");
   const staging = claimStaging(outDir);
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR));
   if (verifyPage) fs.mkdirSync(path.join(staging, QR_DIR));
+  if (pdf) fs.mkdirSync(path.join(staging, PDF_DIR));
   const total = batch.manifest.documentCount;
   const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
   const writer = threadCount > 0 ? new BackgroundWriter(threadCount) : undefined;
@@ -243,6 +253,7 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
         if (writer) await writer.writeQrCode(image, link);
         else fs.writeFileSync(image, qrSvg(qrModules(link)));
       }
+      if (pdf && verifyPage) await (await printer()).writeCertificatePdf(certificate, path.join(staging, PDF_DIR, `${name}.pdf`), { ...pdf, page: verifyPage, code: pdf.code(index) });
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
     await writer?.close();

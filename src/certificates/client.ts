@@ -1,7 +1,8 @@
-import { getBytes, isCallException, type ContractRunner, type Signer } from "ethers";
+import { getBytes, isCallException, ZeroHash, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
+import { codeSlotOf } from "../codes/short-code";
 import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { BatchManifest } from "./batch";
@@ -113,12 +114,26 @@ export class CertificateClient extends ContractClient {
     }
   }
 
+  /** The root of the issuer's batch holding a short-code slot (see codes/short-code), or undefined while it is free. */
+  async codeSlotRoot(issuerOrgId: number, slot: number): Promise<string | undefined> {
+    const root = await this.read(() => this.contract.codeSlot(issuerOrgId, slot));
+    return root === ZeroHash ? undefined : root;
+  }
+
   /** Anchors a built batch for `issuerOrgId`, the signer's organisation. Safe to re-run: a batch already on chain is reported, not sent again. */
   async issue(manifest: BatchManifest, issuerOrgId: number): Promise<WriteResult> {
     this.requireAnchoredHere(manifest);
     const existing = await this.batch({ issuerOrgId, root: manifest.root });
     if (existing) {
       return this.sameAsAsked(`Batch ${manifest.root}`, { documents: manifest.documentCount, expiry: manifest.expiresAt }, { documents: existing.documentCount, expiry: existing.expiresAt });
+    }
+    // Printed codes name the issuer and the slot: they must name the signer's organisation, and the slot must be free.
+    if (manifest.codes && manifest.codes.issuerOrgId !== issuerOrgId) {
+      throw new InputError(`The batch's short codes were printed for organisation ${manifest.codes.issuerOrgId}, but the signer's organisation is ${issuerOrgId}; build it again with the right --issuer.`);
+    }
+    const holder = await this.codeSlotRoot(issuerOrgId, codeSlotOf(manifest.root));
+    if (holder !== undefined) {
+      throw new InputError(`Batch ${holder} of organisation ${issuerOrgId} already holds this batch's short-code slot; build the batch again (new salts give it another slot) and print from the new folder. Nothing was sent.`);
     }
     return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
   }

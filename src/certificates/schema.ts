@@ -11,6 +11,10 @@ const fieldRule = z
     min: z.number().optional(),
     max: z.number().optional(),
     maxLength: z.number().int().positive().default(200),
+    /** How the field is named on a printed certificate (its name, in words, by default). */
+    label: z.string().min(1).max(60).optional(),
+    /** Printed on the certificate's PDF: once any field says, only those saying true are (`cert batch --pdf`). */
+    printed: z.boolean().optional(),
   })
   .strict();
 

@@ -26,6 +26,8 @@ export const CERTIFICATE_ERRORS: ErrorSentences = {
       `${a.index === (2n ** 256n - 1n).toString() ? `batch ${a.root}` : `document ${a.index} of batch ${a.root}`} was suspended by governance; only governance lifts it`,
     CertificateRegistryEmptySelection: () => "no document was selected",
     CertificateRegistryInvalidRange: (a) => `a status range holds 1 to 16,777,215 documents from an index below that, not ${a.count} from ${a.first}`,
+    CertificateRegistryCodeSlotTaken: (a) =>
+      `batch ${a.root} of organisation ${a.issuerOrgId} already holds short-code slot ${a.slot}; build the batch again (new salts give it another slot)`,
     CertificateRegistryZeroDirectory: () => "the registry needs the participant directory's address",
     CertificateRegistryInvalidReplacement: (a) =>
       `document ${a.index} of batch ${a.root} cannot be the replacement: it must be issued, unmarked, another document and from the same issuer`,

@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import decodeQR from "qr/decode.js";
+
+/** Where tests keep printed pages rendered as images, for a person to look at. */
+export const PRINT_ARTIFACTS = path.join(__dirname, "..", "..", "test-results", "print");
 
 /**
  * Reads an SVG code the way a camera reads a printed one: the path's strokes painted on a white page at `scale`
@@ -25,4 +30,22 @@ export function scanSvg(svg: string, scale = 4): string {
     }
   }
   return decodeQR({ width, height: width, data });
+}
+
+/**
+ * Reads the QR code on a PDF's first page as a phone reads paper: the page rendered by poppler (`pdftoppm`) at
+ * 150 dpi in grey, and the picture handed to the decoder.
+ */
+export function scanPdfPage(pdf: string): string {
+  const pgm = execFileSync("pdftoppm", ["-gray", "-r", "150", "-f", "1", "-l", "1", "-singlefile", pdf], { maxBuffer: 64 << 20 });
+  // A binary PGM: "P5", width, height, the largest value, each separated by white space, then one byte a pixel.
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 40).toString("latin1"))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const grey = pgm.subarray(header[0].length);
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = grey[i];
+    data[4 * i + 3] = 255;
+  }
+  return decodeQR({ width, height, data });
 }
