@@ -67,9 +67,11 @@ describe("sakshya cert (command line)", function () {
     const pdf = path.join(out, "pdf", "WBU-2026-000102.pdf");
     const code = certificateCode(1, codeSlotOf(root), file.proof.index);
     const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
-    for (const shown of ["West Bengal University", "Roll number", "WBU-2026-000102", "Rahul Das", "Date of graduation", formatShortCode(code), 'SMS "VERIFY', "51969"]) expect(text).to.include(shown);
+    for (const shown of ["West Bengal University", `Batch ${root}, document 1`, "Roll number", "WBU-2026-000102", "Rahul Das", "Date of graduation", formatShortCode(code), 'SMS "VERIFY', "51969"]) expect(text).to.include(shown);
     expect(text, "the schema does not print the date of birth").to.not.include(file.fields.dateOfBirth);
-    expect(execFileSync("pdfinfo", [pdf], { encoding: "utf8" })).to.match(/Page size:\s+595.28 x 841.89 pts \(A4\)/);
+    const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+    expect(info).to.match(/Page size:\s+595.28 x 841.89 pts \(A4\)/);
+    expect(info).to.match(/Pages:\s+1\n/);
     // The page as a person sees it, kept to look at; its QR code read back from the picture.
     fs.mkdirSync(PRINT_ARTIFACTS, { recursive: true });
     execFileSync("pdftoppm", ["-png", "-r", "100", "-singlefile", pdf, path.join(PRINT_ARTIFACTS, "certificate")]);

@@ -117,7 +117,7 @@ export async function writeCertificatePdf(certificate: CertificateFile, file: st
   }
 
   // The foot: QR code on the left, the code and how to check on the right.
-  const footTop = doc.page.height - MARGIN - QR_SIZE - 20;
+  const footTop = doc.page.height - MARGIN - QR_SIZE - 30;
   const qr = qrModules(certificateLink(certificate, options.page));
   doc.save().translate(MARGIN, footTop).scale(QR_SIZE / qr.length).path(qrPath(qr)).lineWidth(1).stroke("#000").restore();
   const textLeft = MARGIN + QR_SIZE + 24;
@@ -133,13 +133,10 @@ export async function writeCertificatePdf(certificate: CertificateFile, file: st
   write(`Scan the QR code with a phone camera, or enter the code at ${options.page}.${sms}`, 9.5, "400", { width: textWidth });
   doc.moveDown(0.3);
   write("ফোনের ক্যামেরায় QR কোড স্ক্যান করুন, অথবা কোডটি যাচাইয়ের পাতায় লিখুন।", 9.5, "400", { width: textWidth });
-  doc.fontSize(7).fillColor("#4a5560");
-  doc.font("latin-400").text(
-    `Registry ${certificate.anchor.registry} on chain ${certificate.anchor.chainId} · batch ${certificate.proof.root} · document ${certificate.proof.index}`,
-    MARGIN,
-    doc.page.height - MARGIN + 4,
-    { width, lineBreak: false },
-  );
+  // The anchor, small, under the QR code: two lines inside the page's margins, so that it never starts a second page.
+  doc.font("latin-400").fontSize(7).fillColor("#4a5560");
+  doc.text(`Registry ${certificate.anchor.registry} on chain ${certificate.anchor.chainId}`, MARGIN, doc.page.height - MARGIN - 24, { width });
+  doc.text(`Batch ${certificate.proof.root}, document ${certificate.proof.index}`, { width });
   doc.end();
   await done;
 }
