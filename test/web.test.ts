@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Functions passed to page.evaluate run in the browser, on its DOM.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import hre from "hardhat";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { redact } from "../src/certificates/document";
 import { certificateLink } from "../src/certificates/link";
+import { certificateCode, codeSlotOf, formatShortCode, titleCode } from "../src/codes/short-code";
 import { loadKeccak } from "../src/hashing/keccak";
 import { openDatabase, type Database } from "../src/index/database";
 import { ChainIndexer } from "../src/index/indexer";
@@ -27,6 +29,7 @@ import { PAGE_FOLDER } from "../src/service/routes/page";
 import { axeViolations, BROWSER_ARTIFACTS, launchChromium, VIEWPORTS } from "./helpers/browser";
 import { WBU_METADATA } from "./fixtures";
 import { busyChain, ULPIN } from "./helpers/busy-chain";
+import { scanPdfPage } from "./helpers/qr";
 
 type Chain = Awaited<ReturnType<typeof busyChain>>;
 
@@ -179,6 +182,7 @@ describe("the public verification page, in Chromium", function () {
         expect(verdict.text).to.include("West Bengal University, an active university in the state's directory.");
         expect(verdict.text).to.include("Does not expire.");
         expect(verdict.text).to.match(/Name\s+Asha Roy/);
+        expect(await page.getAttribute("[data-code]", "data-code"), "the document's short code is shown").to.equal(certificateCode(1, codeSlotOf(chain.root), 0));
         await accessible();
       });
 
@@ -282,6 +286,59 @@ describe("the public verification page, in Chromium", function () {
         expect(verdict.outcome).to.equal("valid");
         expect(verdict.text).to.include("Nothing has changed since; the parcel is active.");
         await accessible();
+      });
+
+      it("a verification code typed in: the registry's word, and a note that a code cannot show what the certificate says", async () => {
+        await open();
+        await page.fill("#code", formatShortCode(certificateCode(1, codeSlotOf(chain.root), 1)));
+        await page.click("#code-form button[type=submit]");
+        const verdict = await shown(page);
+        expect(verdict.outcome).to.equal("invalid");
+        expect(verdict.steps).to.deep.equal([
+          ["code", "pass"],
+          ["issuer", "pass"],
+          ["status", "fail"],
+          ["expiry", "skipped"],
+        ]);
+        expect(verdict.text).to.include("Revoked: misconduct.");
+        expect(verdict.text).to.include("It cannot show what the certificate says");
+        await accessible();
+      });
+
+      it("a mistyped code is caught on the device and never sent; a title extract's code says whether it is current", async () => {
+        const asked: string[] = [];
+        page.on("request", (request) => asked.push(request.url()));
+        await open();
+        const good = certificateCode(1, codeSlotOf(chain.root), 0);
+        await page.fill("#code", good.slice(0, -1) + String((Number(good.at(-1)) + 1) % 10));
+        await page.press("#code", "Enter");
+        const typo = await shown(page);
+        expect(typo.steps).to.deep.equal([["code", "fail"]]);
+        expect(typo.text).to.include("This verification code is mistyped");
+        expect(asked.some((url) => url.includes("/v1/codes/"))).to.equal(false);
+        await accessible();
+        await page.click("#result button");
+        await page.fill("#code", titleCode(1, 1));
+        await page.click("#code-form button[type=submit]");
+        const title = await shown(page);
+        expect(title.outcome).to.equal("outdated");
+        expect(title.text).to.include("The parcel has changed since: it is now at version 2");
+        await page.click("#result button");
+        await page.fill("#code", titleCode(1, 9));
+        await page.click("#code-form button[type=submit]");
+        expect((await shown(page)).text).to.include("No certificate or title extract has this code.");
+      });
+
+      it("a valid certificate prints on A4 with its QR code, which leads back to its verdict", async () => {
+        await open();
+        await drop("asha.json", certificate(0));
+        expect(await page.isVisible("#print")).to.equal(true);
+        await page.emulateMedia({ media: "print" });
+        const pdf = path.join(BROWSER_ARTIFACTS, `${device}-printed-copy.pdf`);
+        await page.pdf({ path: pdf, format: "A4", printBackground: true });
+        expect(scanPdfPage(pdf)).to.equal(certificateLink(certificate(0), `${base}/`));
+        execFileSync("pdftoppm", ["-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1", pdf, pdf.replace(/\.pdf$/, "")]);
+        await page.emulateMedia({ media: "screen" });
       });
 
       it("the registry down: 'could not check', never 'invalid', and the checks done on the device still shown", async () => {

@@ -1,9 +1,11 @@
 import { QRCanvas, frameLoop, rearCamera, type QRCamera } from "qr/dom.js";
 import decodeQR from "qr/decode.js";
-import { certificateFromFragment, CERTIFICATE_LINK_PREFIX } from "../src/certificates/link";
+import encodeQR from "qr";
+import { certificateFromFragment, certificateLink, CERTIFICATE_LINK_PREFIX } from "../src/certificates/link";
+import { formatShortCode } from "../src/codes/short-code";
 import { loadKeccak } from "../src/hashing/keccak";
 import { extractFromFragment, EXTRACT_LINK_PREFIX } from "../src/land/extract-link";
-import { checkCertificate, checkExtract, type Formats, type Report, type Step } from "./check";
+import { checkCertificate, checkCode, checkExtract, type Formats, type Report, type Step } from "./check";
 import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
 import { LANGUAGES, wordOf, type Language, type Strings } from "./strings";
 
@@ -89,7 +91,11 @@ function render(report: Report, focus: boolean): void {
       ),
     ),
   );
-  const parts: Node[] = [banner, steps];
+  const parts: Node[] = [element("p", { class: "print-only printed-title" }, s.printedOn(f.date(Date.now() / 1000), location.host)), banner, steps];
+  if (report.note) parts.push(element("p", { class: "note" }, report.note(s, f)));
+  if (report.code) {
+    parts.push(element("p", { class: "short-code" }, element("span", {}, `${s.codeHeading}: `), element("strong", { "data-code": report.code }, formatShortCode(report.code))));
+  }
   if (report.certificate) {
     const { fields, redacted } = report.certificate;
     const list = element("dl", {}, ...Object.entries(fields).flatMap(([name, value]) => [element("dt", {}, label(name)), element("dd", {}, String(value))]));
@@ -110,12 +116,29 @@ function render(report: Report, focus: boolean): void {
   }
   const again = element("button", { type: "button", class: "secondary" }, s.checkAnother);
   again.addEventListener("click", reset);
-  parts.push(again);
+  const actions = element("div", { class: "actions" }, again);
+  if (report.certificate && report.outcome === "valid") {
+    // A printed copy of what was verified: the browser's own "save as PDF", with the QR code to check it again.
+    const print = element("button", { type: "button", id: "print" }, s.print);
+    print.addEventListener("click", () => window.print());
+    actions.prepend(print);
+    parts.push(printedQr(report.certificate));
+  }
+  parts.push(actions);
   result.replaceChildren(...parts);
   result.hidden = false;
   // The verdict comes first; the ways in return with "Check another".
   byId("start").hidden = true;
   if (focus) heading.focus();
+}
+
+/** The QR code of the certificate's link, shown on the printed copy only. */
+function printedQr(certificate: NonNullable<Report["certificate"]>): HTMLElement {
+  const holder = element("div", { class: "print-only printed-qr" });
+  const svg = encodeQR(certificateLink(certificate, `${location.origin}/`), "svg", { ecc: "medium", border: 4 });
+  holder.append(new DOMParser().parseFromString(svg, "image/svg+xml").documentElement);
+  holder.firstElementChild?.setAttribute("aria-hidden", "true");
+  return holder;
 }
 
 function reset(): void {
@@ -127,6 +150,7 @@ function reset(): void {
   setNotice(undefined);
   byId<HTMLInputElement>("file").value = "";
   byId<HTMLInputElement>("photo").value = "";
+  byId<HTMLInputElement>("code").value = "";
   byId("file").focus();
 }
 
@@ -257,6 +281,17 @@ function wire(): void {
   });
   byId("scan").addEventListener("click", () => void startCamera());
   byId("stop").addEventListener("click", stopCamera);
+  byId<HTMLFormElement>("code-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = byId<HTMLInputElement>("code").value;
+    if (code.trim() === "") return;
+    setNotice("checking");
+    void checkCode(code).then((report) => {
+      shown = report;
+      setNotice(undefined);
+      render(report, true);
+    });
+  });
   const drop = byId("drop");
   drop.addEventListener("dragover", (event) => {
     event.preventDefault();

@@ -1,5 +1,6 @@
 import { checkOffChain, type Verdict } from "../src/certificates/checks";
 import type { CertificateFile } from "../src/certificates/document";
+import { formatShortCode, parseShortCode } from "../src/codes/short-code";
 import type { Keccak } from "../src/hashing/keccak";
 import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
 import { wordOf, type Strings } from "./strings";
@@ -33,6 +34,10 @@ export interface ParcelSummary {
 export interface Report {
   readonly outcome: Outcome;
   readonly steps: readonly Step[];
+  /** The document's short verification code, where it has one. */
+  readonly code?: string;
+  /** A word on what the checks could not cover. */
+  readonly note?: Say;
   /** The certificate as checked, for its fields to be shown beside the verdict. */
   readonly certificate?: CertificateFile;
   readonly parcel?: ParcelSummary;
@@ -48,7 +53,7 @@ interface IssuerStanding {
 }
 
 interface CheckAnswer {
-  readonly verdicts: Array<Verdict & { outcome: string }>;
+  readonly verdicts: Array<Verdict & { outcome: string; shortCode?: string }>;
   readonly issuers: Record<string, IssuerStanding>;
 }
 
@@ -98,38 +103,86 @@ export async function checkCertificate(json: unknown, deployment: DeploymentInfo
     return { outcome: "could-not-check", certificate, steps: [...steps, unknown("issuer", why), unknown("status", why), unknown("expiry", why)] };
   }
   const verdict = answer.verdicts[0];
-  const issuer = answer.issuers[certificate.issuer];
-  const name = (s: Strings) => nameOf(issuer, certificate.issuer, s);
+  const registry = registrySteps(verdict, answer.issuers[certificate.issuer], certificate.issuer);
+  return { outcome: verdict.valid ? "valid" : "invalid", certificate, code: verdict.shortCode, steps: [...steps, ...registry] };
+}
+
+/** The registry's part of a verdict — the issuer's standing, the document's status, its expiry — as steps. */
+function registrySteps(verdict: Verdict, issuer: IssuerStanding | undefined, issuerCode: string): Step[] {
+  const name = (s: Strings) => nameOf(issuer, issuerCode, s);
   const onChain = verdict.onChain;
   const reason = (s: Strings) => wordOf(s.reasons, onChain?.reason) ?? onChain?.reason ?? s.reasons.none;
   const issuerOk = pass("issuer", (s) => s.said.issuerOk(name(s), wordOf(s.kinds, issuer?.kind) ?? s.kinds.other));
   const issued = pass("status", (s, f) => s.said.statusOk(f.date(onChain!.issuedAt)));
-  const rest: Step[] = (() => {
-    switch (verdict.status) {
-      case "unknown-issuer":
-        return [fail("issuer", (s) => s.said.issuerUnknown(certificate.issuer)), ...skipped("status", "expiry")];
-      case "issuer-suspended":
-        return [fail("issuer", (s) => s.said.issuerSuspended(name(s))), ...skipped("status", "expiry")];
-      case "issuer-offboarded":
-        return [fail("issuer", (s) => s.said.issuerOffboarded(name(s))), ...skipped("status", "expiry")];
-      case "key-compromised":
-        return [fail("issuer", (s) => s.said.keyCompromised(name(s))), ...skipped("status", "expiry")];
-      case "not-issued":
-      case "invalid-proof":
-        return [issuerOk, fail("status", (s) => s.said.notIssued), ...skipped("expiry")];
-      case "revoked":
-        return [issuerOk, fail("status", (s) => s.said.revoked(reason(s))), ...skipped("expiry")];
-      case "suspended":
-        return [issuerOk, fail("status", (s) => s.said.suspended(reason(s))), ...skipped("expiry")];
-      case "superseded":
-        return [issuerOk, fail("status", (s) => s.said.superseded), ...skipped("expiry")];
-      case "expired":
-        return [issuerOk, issued, fail("expiry", (s, f) => s.said.expired(f.date(onChain!.expiresAt)))];
-      default:
-        return [issuerOk, issued, pass("expiry", (s, f) => (onChain!.expiresAt === 0 ? s.said.noExpiry : s.said.validUntil(f.date(onChain!.expiresAt))))];
-    }
-  })();
-  return { outcome: verdict.valid ? "valid" : "invalid", certificate, steps: [...steps, ...rest] };
+  switch (verdict.status) {
+    case "unknown-issuer":
+      return [fail("issuer", (s) => s.said.issuerUnknown(issuerCode)), ...skipped("status", "expiry")];
+    case "issuer-suspended":
+      return [fail("issuer", (s) => s.said.issuerSuspended(name(s))), ...skipped("status", "expiry")];
+    case "issuer-offboarded":
+      return [fail("issuer", (s) => s.said.issuerOffboarded(name(s))), ...skipped("status", "expiry")];
+    case "key-compromised":
+      return [fail("issuer", (s) => s.said.keyCompromised(name(s))), ...skipped("status", "expiry")];
+    case "not-issued":
+    case "invalid-proof":
+      return [issuerOk, fail("status", (s) => s.said.notIssued), ...skipped("expiry")];
+    case "revoked":
+      return [issuerOk, fail("status", (s) => s.said.revoked(reason(s))), ...skipped("expiry")];
+    case "suspended":
+      return [issuerOk, fail("status", (s) => s.said.suspended(reason(s))), ...skipped("expiry")];
+    case "superseded":
+      return [issuerOk, fail("status", (s) => s.said.superseded), ...skipped("expiry")];
+    case "expired":
+      return [issuerOk, issued, fail("expiry", (s, f) => s.said.expired(f.date(onChain!.expiresAt)))];
+    default:
+      return [issuerOk, issued, pass("expiry", (s, f) => (onChain!.expiresAt === 0 ? s.said.noExpiry : s.said.validUntil(f.date(onChain!.expiresAt))))];
+  }
+}
+
+interface CodeAnswerBody {
+  readonly kind: "certificate" | "title";
+  readonly digits: string;
+  readonly found: boolean;
+  readonly outcome: "valid" | "invalid" | "current" | "outdated" | "not-found";
+  readonly verdict?: Verdict;
+  readonly issuer?: IssuerStanding;
+  readonly parcel?: { readonly ulpin: string; readonly version: number; readonly status: string; readonly liens: number; readonly mutationPending: boolean; readonly area: number; readonly landUse: string };
+  readonly version?: number;
+}
+
+/**
+ * A short code typed in: its check digit here (a mistyped code is never sent), then the registry's word on what it
+ * names. A code says nothing of what a certificate says, so the report notes that the printed details are to be
+ * compared, or the QR code scanned.
+ */
+export async function checkCode(text: string): Promise<Report> {
+  let digits: string;
+  try {
+    parseShortCode(text);
+    digits = text.replace(/[\s-]/g, "");
+  } catch (error) {
+    const why = (error as Error).message;
+    return { outcome: "invalid", steps: [fail("code", (s) => s.said.codeMistyped(why))] };
+  }
+  const codeOk = pass("code", (s) => s.said.codeOk(formatShortCode(digits)));
+  let answer: CodeAnswerBody;
+  try {
+    answer = await ask<CodeAnswerBody>(`/v1/codes/${digits}`);
+  } catch (error) {
+    const why: Say = error instanceof ServiceUnreachable ? unreachableSay(error.unreachable) : () => (error as Error).message;
+    return { outcome: "could-not-check", code: digits, steps: [codeOk, unknown("status", why)] };
+  }
+  if (!answer.found) return { outcome: "invalid", code: digits, steps: [codeOk, fail("status", (s) => s.said.codeNotFound)] };
+  if (answer.kind === "certificate") {
+    const verdict = answer.verdict!;
+    return { outcome: verdict.valid ? "valid" : "invalid", code: digits, note: (s) => s.said.codeOnly, steps: [codeOk, ...registrySteps(verdict, answer.issuer, answer.issuer?.code ?? "")] };
+  }
+  const parcel = answer.parcel!;
+  const version = answer.version!;
+  const found = pass("parcel", (s) => s.said.extractMatches(parcel.ulpin, version));
+  const status = (s: Strings) => wordOf(s.parcelStatus, parcel.status) ?? s.parcelStatus.unknown;
+  if (answer.outcome === "current") return { outcome: "valid", code: digits, steps: [codeOk, found, pass("current", (s) => s.said.extractCurrent(status(s)))] };
+  return { outcome: "outdated", code: digits, steps: [codeOk, found, fail("current", (s) => s.said.extractChanged(parcel.version, status(s), parcel.liens, parcel.mutationPending))] };
 }
 
 /** A certificate that failed before the registry was asked: the step that failed, the ones before it passed. */

@@ -36,6 +36,7 @@ export interface Strings {
     readonly expiry: string;
     readonly parcel: string;
     readonly current: string;
+    readonly code: string;
   };
   readonly said: {
     readonly fileOk: string;
@@ -63,6 +64,10 @@ export interface Strings {
     readonly serviceDown: string;
     readonly serviceBusy: (seconds: number) => string;
     readonly serviceOffline: string;
+    readonly codeOk: (code: string) => string;
+    readonly codeMistyped: (why: string) => string;
+    readonly codeNotFound: string;
+    readonly codeOnly: string;
     readonly extractFileOk: string;
     readonly extractRegistryOk: string;
     readonly extractMatches: (ulpin: string, version: number) => string;
@@ -79,6 +84,13 @@ export interface Strings {
   readonly parcelHeading: string;
   readonly parcelFields: { readonly ulpin: string; readonly area: string; readonly landUse: string; readonly owners: string; readonly version: string };
   readonly checkAnother: string;
+  readonly enterCode: string;
+  readonly codeLabel: string;
+  readonly codeHint: string;
+  readonly checkCode: string;
+  readonly codeHeading: string;
+  readonly print: string;
+  readonly printedOn: (date: string, where: string) => string;
   readonly footer: string;
   readonly apiLink: string;
 }
@@ -119,6 +131,7 @@ const en: Strings = {
     expiry: "Expiry",
     parcel: "Matches the registry",
     current: "Still current",
+    code: "Verification code",
   },
   said: {
     fileOk: "This is a Sakshya certificate.",
@@ -146,6 +159,11 @@ const en: Strings = {
     serviceDown: "The registry service did not answer.",
     serviceBusy: (seconds) => `The registry service is busy; try again in ${seconds} seconds.`,
     serviceOffline: "This device is not connected to the network.",
+    codeOk: (code) => `${code} is a well-formed code.`,
+    codeMistyped: (why) => `${why}`,
+    codeNotFound: "No certificate or title extract has this code. Check each digit.",
+    codeOnly:
+      "A code shows that the registry holds the document and how it stands. It cannot show what the certificate says: compare the printed details with an ID, or scan the QR code to see them.",
     extractFileOk: "This is a Sakshya title extract.",
     extractRegistryOk: "Made from this state's land registry.",
     extractMatches: (ulpin, version) => `Parcel ${ulpin} was exactly like this at version ${version}.`,
@@ -198,6 +216,13 @@ const en: Strings = {
   parcelHeading: "What the extract says",
   parcelFields: { ulpin: "ULPIN", area: "Area", landUse: "Land use", owners: "Owners", version: "Version" },
   checkAnother: "Check another",
+  enterCode: "Or type the verification code printed beside the QR code",
+  codeLabel: "Verification code",
+  codeHint: "digits only, e.g. 1234 5678 901",
+  checkCode: "Check the code",
+  codeHeading: "Verification code",
+  print: "Print or save as PDF",
+  printedOn: (date, where) => `Checked against the state's registry at ${where} on ${date}. Scan the QR code to check it again.`,
   footer: "Sakshya: the state's blockchain registries for certificates, land records and websites.",
   apiLink: "API for developers",
 };
@@ -238,6 +263,7 @@ const bn: Strings = {
     expiry: "মেয়াদ",
     parcel: "রেজিস্ট্রির সঙ্গে মেলে",
     current: "এখনও হালনাগাদ",
+    code: "যাচাই কোড",
   },
   said: {
     fileOk: "এটি সাক্ষ্য-র একটি সার্টিফিকেট।",
@@ -265,6 +291,11 @@ const bn: Strings = {
     serviceDown: "রেজিস্ট্রি পরিষেবা সাড়া দেয়নি।",
     serviceBusy: (seconds) => `রেজিস্ট্রি পরিষেবা ব্যস্ত; ${seconds} সেকেন্ড পরে আবার চেষ্টা করুন।`,
     serviceOffline: "এই ডিভাইস নেটওয়ার্কে যুক্ত নেই।",
+    codeOk: (code) => `${code} একটি সঠিক গঠনের কোড।`,
+    codeMistyped: () => "কোডটি ভুল লেখা হয়েছে: শেষ অঙ্কটি বাকিগুলির সঙ্গে মেলে না। প্রতিটি অঙ্ক দেখে নিন।",
+    codeNotFound: "এই কোডের কোনও সার্টিফিকেট বা খতিয়ানের নকল নেই। প্রতিটি অঙ্ক দেখে নিন।",
+    codeOnly:
+      "কোড দেখায় যে রেজিস্ট্রিতে নথিটি আছে ও তার অবস্থা কী। সার্টিফিকেটে কী লেখা আছে তা কোড দেখাতে পারে না: ছাপা বিবরণ পরিচয়পত্রের সঙ্গে মিলিয়ে নিন, অথবা QR কোড স্ক্যান করে দেখুন।",
     extractFileOk: "এটি সাক্ষ্য-র একটি খতিয়ানের নকল।",
     extractRegistryOk: "এই রাজ্যের ভূমি রেজিস্ট্রি থেকে তৈরি।",
     extractMatches: (ulpin, version) => `${version} নম্বর সংস্করণে দাগ ${ulpin} ঠিক এমনই ছিল।`,
@@ -316,6 +347,13 @@ const bn: Strings = {
   parcelHeading: "নকলে যা লেখা",
   parcelFields: { ulpin: "ULPIN", area: "আয়তন", landUse: "জমির ব্যবহার", owners: "মালিক", version: "সংস্করণ" },
   checkAnother: "আরেকটি যাচাই করুন",
+  enterCode: "অথবা QR কোডের পাশে ছাপা যাচাই কোডটি লিখুন",
+  codeLabel: "যাচাই কোড",
+  codeHint: "শুধু অঙ্ক, যেমন 1234 5678 901",
+  checkCode: "কোড যাচাই করুন",
+  codeHeading: "যাচাই কোড",
+  print: "ছাপুন বা PDF হিসেবে রাখুন",
+  printedOn: (date, where) => `${date} তারিখে ${where}-এ রাজ্যের রেজিস্ট্রির সঙ্গে মিলিয়ে দেখা হয়েছে। আবার যাচাই করতে QR কোড স্ক্যান করুন।`,
   footer: "সাক্ষ্য: সার্টিফিকেট, ভূমি রেকর্ড ও ওয়েবসাইটের জন্য রাজ্যের ব্লকচেইন রেজিস্ট্রি।",
   apiLink: "ডেভেলপারদের জন্য API",
 };

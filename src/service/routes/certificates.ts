@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { CertificateClient } from "../../certificates/client";
+import { certificateCode, codeSlotOf } from "../../codes/short-code";
 import { judgeOnChain, OTHER_DEPLOYMENT, summariseVerdicts, verifyCertificateTexts, type StatusRegistry, type Verdict } from "../../certificates/checks";
 import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
 import { NotFoundError } from "../../errors";
@@ -21,6 +22,7 @@ const verdict = {
     root: { type: "string" },
     index: { type: "integer" },
     onChain: looseObject,
+    shortCode: { type: "string", description: "the document's short verification code, where its batch holds a code slot" },
   },
 } as const;
 
@@ -56,6 +58,12 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
     return id;
   };
   const security = [{ apiKey: [] }];
+  /** A document's short code, if its batch holds its issuer's code slot (batches before registry 2.1.0 do not). */
+  const shortCodeOf = async ({ issuer, root, index }: { issuer: string; root: string; index: number }): Promise<{ shortCode?: string }> => {
+    const id = await reader.organisationIdOf(issuer);
+    if (id === undefined || (await reader.codeSlotRoot(id, codeSlotOf(root))) !== root) return {};
+    return { shortCode: certificateCode(id, codeSlotOf(root), index) };
+  };
 
   app.post<{ Body: { certificates: object[] } }>(
     "/v1/certificates/verify",
@@ -154,6 +162,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
       const consistent = consistency(status);
       const claims = request.body.documents.map(({ issuer, root, index }, i) => ({ file: `document ${i + 1}`, issuer, root: root.toLowerCase(), index }));
       const verdicts = await judgeOnChain(claims, reader.certificates, (code) => reader.organisationIdOf(code));
+      const withCodes = await Promise.all(verdicts.map(async (v, i) => ({ ...withOutcome(v), ...(await shortCodeOf(claims[i])) })));
       const issuers: Array<[string, object]> = [];
       for (const code of new Set(claims.map((c) => c.issuer))) {
         const id = await reader.organisationIdOf(code);
@@ -161,7 +170,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
         const { kind, status: standing, metadataHash } = await reader.organisation(id);
         issuers.push([code, { id, code, kind, status: standing, ...context.profiles.of(metadataHash) }]);
       }
-      return { ...consistent, ...summariseVerdicts(verdicts), verdicts: verdicts.map(withOutcome), issuers: Object.fromEntries(issuers) };
+      return { ...consistent, ...summariseVerdicts(verdicts), verdicts: withCodes, issuers: Object.fromEntries(issuers) };
     },
   );
 
