@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
@@ -10,6 +11,11 @@ import { migrate } from "../src/index/schema";
 import { createApiKey, parseRate } from "../src/service/api-keys";
 import { AuditLog, verifyAuditLog } from "../src/service/audit-log";
 import { buildService } from "../src/service/server";
+import { OrganisationProfiles } from "../src/directory/profiles";
+import { webhookSignature } from "../src/service/webhooks";
+import type { CertificateFile } from "../src/certificates/document";
+import { certificateLink } from "../src/certificates/link";
+import { formatShortCode } from "../src/codes/short-code";
 
 /**
  * The service in front of the same chain: it indexes every event, then answers a verifier without a key (a few a
@@ -26,7 +32,19 @@ export async function serviceWalkThrough(deployment: Deployment, certificateFile
 
   const status: IndexStatus = { indexed: blockNumber, head: blockNumber };
   const audit = await AuditLog.open(path.join(workDir, "audit.log"));
-  const app = await buildService({ db, status, deployment, provider: hre.ethers.provider, keccak: await loadKeccak(), audit, openVerification: parseRate("3/min") });
+  // The SMS gateway's shared secret: in production a file only the service reads (serve --gateway-secret-file).
+  const gatewaySecret = randomBytes(24).toString("base64url");
+  const app = await buildService({
+    db,
+    status,
+    deployment,
+    provider: hre.ethers.provider,
+    keccak: await loadKeccak(),
+    audit,
+    openVerification: parseRate("3/min"),
+    gateway: { secret: gatewaySecret, perPhone: parseRate("10/h") },
+    profiles: OrganisationProfiles.load(path.join(workDir, "org-metadata")),
+  });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const { key, record } = await createApiKey(db, { name: "Finance Department", scopes: ["verify", "read"], rate: parseRate("2/s"), quotaPerMonth: 100_000 });
   console.log(`Service at ${url} (OpenAPI at ${url}/openapi.json); API key ${record.id} made for ${record.name}, stored as a hash only.`);
@@ -36,6 +54,32 @@ export async function serviceWalkThrough(deployment: Deployment, certificateFile
     const body = (await verified.json()) as { valid: number; verdicts: Array<{ outcome: string; reason: string }>; indexedBlock: number };
     console.log(`\nAn employer posts ${certificates.length} certificate files, without a key (consistent to block ${verified.headers.get("x-indexed-block")}):`);
     body.verdicts.forEach((v, i) => console.log(`  ${v.outcome === "valid" ? "✓" : "✗"} ${path.basename(certificateFiles[i])}: ${v.reason}`));
+
+    const page = await fetch(`${url}/`, { headers: { "accept-encoding": "br" } });
+    const first = certificates[0] as CertificateFile;
+    console.log(`\nThe public verification page: ${url}/ (${page.status}, ${page.headers.get("content-encoding")}); a phone that scans the first certificate's QR code opens`);
+    console.log(`  ${certificateLink(first, `${url}/`).slice(0, 100)}… — hashed on the phone, only issuer, root and index sent.`);
+    const checked = await fetch(`${url}/v1/certificates/check`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ documents: [{ issuer: first.issuer, root: first.proof.root, index: first.proof.index }] }),
+    });
+    const code = ((await checked.json()) as { verdicts: Array<{ shortCode: string }> }).verdicts[0].shortCode;
+    for (const [text, who] of [
+      [`VERIFY ${formatShortCode(code)}`, "A clerk texts"],
+      [`যাচাই ${code}`, "A villager texts, in Bengali,"],
+    ]) {
+      const body = JSON.stringify({ from: "+919830012345", text });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const sms = await fetch(`${url}/v1/sms/inbound`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-sakshya-timestamp": timestamp, "x-sakshya-signature": webhookSignature(gatewaySecret, timestamp, body) },
+        body,
+      });
+      console.log(`${who} "${text}"; the gateway sends back: ${((await sms.json()) as { reply: string }).reply}`);
+    }
+    const unsigned = await fetch(`${url}/v1/sms/inbound`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "+919830012345", text: code }) });
+    console.log(`✗ The same SMS callback without the gateway's signature: ${unsigned.status} ${((await unsigned.json()) as { error: string }).error}`);
 
     const history = await fetch(`${url}/v1/land/parcels/${ulpin}/history`, { headers: { authorization: `Bearer ${key}` } });
     const { history: title } = (await history.json()) as { history: { entries: Array<{ summary: string }> } };

@@ -19,6 +19,7 @@ import { readRecords } from "../src/certificates/records";
 import { readSchema } from "../src/certificates/schema";
 import type { Verdict } from "../src/certificates/checks";
 import { LOCAL_VERIFY_PAGE } from "../src/config/verify-page";
+import { certificateCode, codeSlotOf, formatShortCode } from "../src/codes/short-code";
 import { collectCertificateFiles, verifyCertificates } from "../src/certificates/verify";
 import { REASONS } from "../src/certificates/vocabulary";
 import { deployedContractOf, type Deployment } from "../src/config/deployments";
@@ -66,8 +67,13 @@ async function main() {
   heading("3. Onboard the participants (signed by the SIA operator)");
   const directory = new DirectoryClient(deployment, operator, new Governance(authority, operator));
   const keys = signers.slice(3);
+  // Each organisation's public metadata, kept where the service reads names from (serve --org-metadata).
+  const metadataDir = path.join(path.dirname(deploymentFile), "org-metadata");
+  fs.mkdirSync(metadataDir, { recursive: true });
   for (const [i, p] of PARTICIPANTS.entries()) {
-    const outcome = await directory.onboard({ ...p, jurisdictions: [...p.jurisdictions], metadataHash: hashJson({ name: p.name, kind: p.kind }) });
+    const metadata = { name: p.name, kind: p.kind };
+    fs.writeFileSync(path.join(metadataDir, `${p.code}.json`), JSON.stringify(metadata));
+    const outcome = await directory.onboard({ ...p, jurisdictions: [...p.jurisdictions], metadataHash: hashJson(metadata) });
     await directory.addAccount(outcome.orgId!, keys[i].address);
     console.log(`✓ ${p.code.padEnd(12)} organisation ${outcome.orgId}, key ${keys[i].address}`);
   }
@@ -133,12 +139,18 @@ async function certificateWalkThrough(deployment: Deployment, universityKey: Sig
   const samples = path.join(__dirname, "samples", "certificates");
   const anchor = { chainId: deployment.chainId, registry: deployedContractOf(deployment, "CertificateRegistry").address };
   const records = readRecords(path.join(samples, "graduates-2026.csv"));
-  const batch = buildBatch({ records, schema: readSchema(path.join(samples, "wbu-degree.schema.json")), issuer: "wbu", anchor, expiresAt: 0 }, keccak);
+  const schema = readSchema(path.join(samples, "wbu-degree.schema.json"));
+  const batch = buildBatch({ records, schema, issuer: "wbu", anchor, expiresAt: 0 }, keccak);
   const out = path.join(workDir, "graduates-2026");
-  await writeBatch(out, batch, { verifyPage: LOCAL_VERIFY_PAGE });
-  console.log(`Built ${batch.manifest.documentCount} certificates with QR codes in ${out}; root ${batch.manifest.root}`);
-  const client = new CertificateClient(deployment, universityKey, universityKey);
   const wbu = await directory.resolveOrganisation("wbu");
+  // Printed codes name the issuer and the batch's code slot; a fresh chain has every slot free.
+  const slot = codeSlotOf(batch.manifest.root);
+  batch.manifest.codes = { issuerOrgId: wbu, slot };
+  const pdf = { schema, issuerName: "West Bengal University", code: (index: number) => certificateCode(wbu, slot, index) };
+  await writeBatch(out, batch, { verifyPage: LOCAL_VERIFY_PAGE, pdf });
+  console.log(`Built ${batch.manifest.documentCount} certificates with QR codes and printable PDFs in ${out}; root ${batch.manifest.root}`);
+  console.log(`  the first prints verification code ${formatShortCode(pdf.code(0))}; its QR code opens ${LOCAL_VERIFY_PAGE} on its verdict`);
+  const client = new CertificateClient(deployment, universityKey, universityKey);
   const issued = await client.issue(batch.manifest, wbu);
   console.log(`✓ wbu anchored the root in block ${issued.blockNumber}; again: ${(await client.issue(batch.manifest, wbu)).status}`);
 
