@@ -26,6 +26,11 @@ import { migrate } from "../src/index/schema";
 import { freePort } from "../src/io/net";
 import { createApiKey, parseRate } from "../src/service/api-keys";
 import { BulkCaller__factory, CertificateRegistry__factory } from "../typechain-types";
+import type { CertificateFile } from "../src/certificates/document";
+import { certificateLink } from "../src/certificates/link";
+import { certificateCode, codeSlotOf } from "../src/codes/short-code";
+import { webhookSignature } from "../src/service/webhooks";
+import { launchChromium } from "../test/helpers/browser";
 import { SAMPLE_SCHEMA, graduatesCsv } from "./certificates";
 import { deployedSuiteForBench } from "./suite";
 
@@ -45,9 +50,16 @@ function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }
 
+/** The SMS gateway's secret the bench signs with; each bench SMS comes from another number, so none is limited. */
+const GATEWAY_SECRET = "bench-gateway-secret-0123456789";
+const PAGE_LOADS = 20;
+
 async function startService(url: string, deploymentFile: string, db: string, folder: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, "--rpc-url", url, "--deployments", deploymentFile, "serve", "--db", db, "--port", String(port), "--audit", path.join(folder, "audit.log"), "--open-verify", "off"], {
+  const secretFile = path.join(folder, "gateway.secret");
+  fs.writeFileSync(secretFile, GATEWAY_SECRET, { mode: 0o600 });
+  const args = ["serve", "--db", db, "--port", String(port), "--audit", path.join(folder, "audit.log"), "--open-verify", "off", "--gateway-secret-file", secretFile, "--sms-limit", "1000000/h"];
+  const child = spawn(process.execPath, [BIN, "--rpc-url", url, "--deployments", deploymentFile, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, SAKSHYA_HOME: folder },
   });
@@ -75,6 +87,12 @@ export interface ServiceFigures {
   readonly verify: Load;
   readonly rpc: { perSecond: number; p50Ms: number; p99Ms: number };
   readonly status: Load;
+  /** What the verification page sends once the browser has hashed the file: issuer, root and index. */
+  readonly check: Load;
+  /** Signed SMS callbacks, each answered with its reply. */
+  readonly sms: Load;
+  /** The page opened on a certificate's link until its verdict shows, in Chromium: first visits, then with the page cached. */
+  readonly page: { loads: number; coldMedianMs: number; warmMedianMs: number };
   readonly memory: { rssMiB: number; peakMiB: number; afterVerifyMiB: number };
 }
 
@@ -91,6 +109,34 @@ async function load(options: autocannon.Options): Promise<Load> {
   await autocannon({ ...options, duration: 2 });
   const result = await autocannon({ ...options, duration: LOAD_SECONDS });
   return { perSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+/**
+ * Opens the verification page on certificates' links in Chromium, as a phone that scanned their QR codes would, and
+ * times each until the verdict shows: in a fresh browser profile (nothing cached), then again in the same one.
+ */
+async function pageLoads(base: string, certificates: readonly CertificateFile[]): Promise<ServiceFigures["page"]> {
+  const browser = await launchChromium();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  try {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < PAGE_LOADS; i++) {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+      const page = await context.newPage();
+      for (const times of [cold, warm]) {
+        const started = performance.now();
+        await page.goto(certificateLink(certificates[i % certificates.length], `${base}/`));
+        await page.waitForSelector('#result .banner[data-outcome="valid"]');
+        times.push(performance.now() - started);
+        await page.goto("about:blank");
+      }
+      await context.close();
+    }
+    return { loads: PAGE_LOADS, coldMedianMs: median(cold), warmMedianMs: median(warm) };
+  } finally {
+    await browser.close();
+  }
 }
 
 async function main() {
@@ -177,8 +223,38 @@ async function main() {
       connections: CONNECTIONS,
       requests: Array.from({ length: 100 }, (_, i) => ({ method: "GET", path: `/v1/certificates/1/${root}/${i * 97}`, headers })),
     });
+    const check = await load({
+      url: base,
+      connections: CONNECTIONS,
+      requests: sample.map((c) => ({ method: "POST", path: "/v1/certificates/check", headers, body: JSON.stringify({ documents: [{ issuer: c.issuer, root: c.proof.root, index: c.proof.index }] }) })),
+    });
+    const slot = codeSlotOf(batch.manifest.root);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const sms = await load({
+      url: base,
+      connections: CONNECTIONS,
+      requests: sample.map((c, i) => {
+        const body = JSON.stringify({ from: `+9198${String(i).padStart(8, "0")}`, text: `VERIFY ${certificateCode(1, slot, c.proof.index)}` });
+        return { method: "POST", path: "/v1/sms/inbound", headers: { "content-type": "application/json", "x-sakshya-timestamp": timestamp, "x-sakshya-signature": webhookSignature(GATEWAY_SECRET, timestamp, body) }, body };
+      }),
+    });
+    const page = await pageLoads(base, sample);
     const memory = memoryOf(child.pid!);
-    const figures: ServiceFigures = { events, firstCatchUpSeconds: first.seconds, catchUpSeconds, eventsPerSecond: events / catchUpSeconds, connections: CONNECTIONS, seconds: LOAD_SECONDS, verify, rpc, status, memory: { ...memory, afterVerifyMiB: afterVerify.rssMiB } };
+    const figures: ServiceFigures = {
+      events,
+      firstCatchUpSeconds: first.seconds,
+      catchUpSeconds,
+      eventsPerSecond: events / catchUpSeconds,
+      connections: CONNECTIONS,
+      seconds: LOAD_SECONDS,
+      verify,
+      rpc,
+      status,
+      check,
+      sms,
+      page,
+      memory: { ...memory, afterVerifyMiB: afterVerify.rssMiB },
+    };
     console.log(JSON.stringify(figures));
   } finally {
     const exited = new Promise((resolve) => child.once("exit", resolve));

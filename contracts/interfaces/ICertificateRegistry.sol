@@ -222,8 +222,8 @@ interface ICertificateRegistry {
     /// @notice A status range must hold 1 to `MAX_DOCUMENTS` documents and start below `MAX_DOCUMENTS`.
     error CertificateRegistryInvalidRange(uint256 first, uint256 count);
 
-    /// @notice Another batch of the issuer holds the short-code slot of this root: build the batch again (its salts, and
-    /// so its root, change) to get another slot.
+    /// @notice Another batch of the issuer holds the short-code slot of this root: build the batch again (its salts,
+    /// and so its root, change) to get another slot.
     error CertificateRegistryCodeSlotTaken(uint32 issuerOrgId, uint256 slot, bytes32 root);
 
     /// @notice Anchors a batch root of `documentCount` documents, expiring at `expiresAt` (0 = never), for the
