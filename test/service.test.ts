@@ -155,7 +155,7 @@ describe("the Sakshya service", function () {
       const revoked = await runCli(["api-keys", "revoke", id, "--db", dbFile]);
       expect(revoked.stdout).to.match(new RegExp(`^✓ API key ${id} \\(Finance Department\\) is revoked since `));
       expect((await runCli(["api-keys", "revoke", "nope", "--db", dbFile])).stderr).to.contain("There is no API key nope");
-      expect((await runCli(["api-keys", "create", "--db", dbFile, "--name", "x", "--scopes", "admin"])).stderr).to.contain('Unknown scope admin; use some of verify, read, events.');
+      expect((await runCli(["api-keys", "create", "--db", dbFile, "--name", "x", "--scopes", "admin"])).stderr).to.contain('Unknown scope admin; use some of verify, read, events, submit.');
       expect((await runCli(["api-keys", "create", "--db", dbFile, "--name", "x", "--rate", "fast"])).stderr).to.contain('"fast" is not a rate');
     } finally {
       child.kill("SIGKILL");

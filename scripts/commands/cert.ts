@@ -347,12 +347,12 @@ export function certCommand(): Command {
     .command("verify")
     .description("check certificates: integrity, proof and on-chain status (exit 0 all valid, 1 any invalid, 2 could not check)")
     .argument("<targets...>", "certificate files or folders")
-    .option("--api <url>", "ask a Sakshya service instead of an RPC node (no RPC access needed)")
-    .option("--api-key <key>", "the service's API key, if its verification is not open (or SAKSHYA_API_KEY)")
     .action(
-      action<{ api?: string; apiKey?: string }>(async (io, [targets], o) => {
+      action(async (io, [targets]) => {
         const files = collectCertificateFiles(targets as unknown as string[], skipped);
-        const verdicts = o.api ? await new ServiceClient(o.api, o.apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).verifyFiles(files) : await verifyOverRpc(io, files);
+        const { api, apiKey } = io.global;
+        // With --api, verification asks the service's index (no RPC access needed), as the page does.
+        const verdicts = api ? await new ServiceClient(api, apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).verifyFiles(files) : await verifyOverRpc(io, files);
         const summary = summariseVerdicts(verdicts);
         const { valid, couldNotCheck: unchecked } = summary;
         io.out.result({ ...summary, verdicts }, [

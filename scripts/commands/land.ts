@@ -449,13 +449,13 @@ export function landCommand(): Command {
   land
     .command("history <ulpin>")
     .description("the chain of title: owners, mutations with reasons and timings, freezes and liens (no key needed)")
-    .option("--api <url>", "read it from a Sakshya service's index instead of an RPC node")
-    .option("--api-key <key>", "the service's API key with the read scope (or SAKSHYA_API_KEY)")
     .action(
-      action<{ api?: string; apiKey?: string }>(async (io, [raw], o) => {
+      action(async (io, [raw]) => {
         const ulpin = parseUlpin(raw);
-        if (o.api) {
-          const history = await new ServiceClient(o.api, o.apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).titleHistory(ulpin);
+        const { api, apiKey } = io.global;
+        // With --api, the history comes from the service's index (a key with the read scope).
+        if (api) {
+          const history = await new ServiceClient(api, apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).titleHistory(ulpin);
           io.out.result(history as unknown as Record<string, unknown>, historyLines(history));
           return;
         }

@@ -14,6 +14,7 @@ import { parseRate } from "../../src/service/api-keys";
 import { AuditLog } from "../../src/service/audit-log";
 import { buildService } from "../../src/service/server";
 import { deliverWebhooks } from "../../src/service/webhooks";
+import { trackRelayed } from "../../src/service/relay";
 
 /** The index the service and its administration commands share: `--db`, else DATABASE_URL, else a file per network. */
 export function indexTarget(io: ActionIo, db: string | undefined): string {
@@ -105,6 +106,7 @@ export function serveCommand(): Command {
         const stop = new AbortController();
         const following = followChain(new ChainIndexer(writer, context.provider, context.deployment), context.provider, status, { signal: stop.signal });
         const delivering = deliverWebhooks(writer, { signal: stop.signal });
+        const tracking = trackRelayed(writer, context.provider, status, { signal: stop.signal });
         const app = await buildService({
           db: reader,
           status,
@@ -128,7 +130,7 @@ export function serveCommand(): Command {
         await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
         stop.abort();
         await app.close();
-        await Promise.all([following, delivering]);
+        await Promise.all([following, delivering, tracking]);
         await audit.close();
         await Promise.all([writer.close(), reader.close()]);
       }),

@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Transaction } from "ethers";
-import { TX_GAS_CAP } from "../config/chain";
 import { recoverSender } from "../chain/secp256k1";
 import { ChainError } from "../errors";
+import { poolRefusal } from "./admission";
 import { Allowlist } from "./allowlists";
 import { accountCheckCalldata } from "./permission-contracts";
 import { BESU_RPC_ERRORS, PERM_SUCCESS, type BesuRpcError } from "./rpc-errors";
@@ -206,14 +206,11 @@ export class BesuProxy {
 
   /** The checks Besu's pool makes before accepting a transaction that the Hardhat node would not make. */
   private async refusal(tx: Transaction, from: string): Promise<BesuRpcError | undefined> {
-    if (tx.type !== 0 && tx.type !== 1) return BESU_RPC_ERRORS.INVALID_TRANSACTION_TYPE;
-    if (tx.chainId === 0n) return BESU_RPC_ERRORS.REPLAY_PROTECTED_SIGNATURE_REQUIRED;
     this.chainId ??= BigInt((await this.upstream([{ jsonrpc: "2.0", id: 0, method: "eth_chainId", params: [] }]))[0].result as string);
-    if (tx.chainId !== this.chainId) return BESU_RPC_ERRORS.WRONG_CHAIN_ID;
+    const refused = poolRefusal(tx, this.chainId);
+    if (refused) return refused;
     if (this.accounts && !this.accounts.allows(from)) return BESU_RPC_ERRORS.TX_SENDER_NOT_AUTHORIZED;
     if (this.options.accountContract && !(await this.contractAllows(tx, from, this.options.accountContract))) return BESU_RPC_ERRORS.TX_SENDER_NOT_AUTHORIZED;
-    if (tx.gasPrice !== 0n) return BESU_RPC_ERRORS.TRANSACTION_UPFRONT_COST_EXCEEDS_BALANCE;
-    if (tx.gasLimit > TX_GAS_CAP) return BESU_RPC_ERRORS.EXCEEDS_TRANSACTION_GAS_LIMIT;
     const sender = from.toLowerCase();
     // Nonces only grow, so a remembered one is trusted only when it lets the transaction through; a refusal is
     // decided on a fresh read (a test chain reverted to a snapshot moves them back).

@@ -6,7 +6,7 @@ import type { Deployment, SuiteContractName } from "../config/deployments";
 import type { NetworkTarget } from "../config/networks";
 import { ChainError } from "../errors";
 import { DEFAULT_DEADLINES } from "./deadlines";
-import { asSakshyaError, isNodeRefusal } from "./transact";
+import { asSakshyaError, isNodeRefusal, serviceRefusal } from "./transact";
 
 /**
  * ethers' HTTP getter for Node copies the whole body again for every chunk it receives: a log query answering ten
@@ -77,6 +77,7 @@ export async function connect(target: NetworkTarget, deployment?: Deployment, re
   const expected = deployment?.chainId ?? target.expectedChainId;
   const request = new FetchRequest(target.rpcUrl);
   request.timeout = requestMs;
+  for (const [name, value] of Object.entries(target.headers ?? {})) request.setHeader(name, value);
   request.getUrlFunc = getUrlGathering;
   const provider = new NodeJsonRpcProvider(request, expected, {
     staticNetwork: expected === undefined ? undefined : Network.from(expected),
@@ -92,6 +93,8 @@ export async function connect(target: NetworkTarget, deployment?: Deployment, re
   } catch (error) {
     provider.destroy();
     const silent = (error as { code?: unknown })?.code === "TIMEOUT";
+    const refused = serviceRefusal(error);
+    if (refused) throw new ChainError(`The Sakshya service at ${target.rpcUrl} refused: ${refused}`);
     throw new ChainError(silent ? `The RPC endpoint at ${target.rpcUrl} did not answer within ${requestMs / 1000} s.` : `Could not reach the RPC endpoint at ${target.rpcUrl}.`);
   }
   const mismatch = [target.expectedChainId, deployment?.chainId].find((id) => id !== undefined && id !== actual);

@@ -60,7 +60,21 @@ export function isGarbage(error: unknown): boolean {
   return code === "BAD_DATA" || code === "UNSUPPORTED_OPERATION";
 }
 
+/** A Sakshya service's refusal of a JSON-RPC request (a key not valid, a scope missing, a limit reached): its sentence. */
+export function serviceRefusal(error: unknown): string | undefined {
+  const body = (error as { info?: { responseBody?: unknown } })?.info?.responseBody;
+  if (typeof body !== "string") return undefined;
+  try {
+    const answer = JSON.parse(body) as { error?: unknown };
+    return typeof answer.error === "string" ? answer.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeTransportFailure(error: unknown): string {
+  const refused = serviceRefusal(error);
+  if (refused) return `the Sakshya service refused: ${refused}`;
   if (isGarbage(error)) return "the RPC endpoint's answer was not JSON-RPC";
   const code = (error as { code?: unknown })?.code;
   if (code === "TIMEOUT") return "the RPC endpoint did not answer in time";

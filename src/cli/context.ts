@@ -18,6 +18,9 @@ export interface GlobalOptions extends SignerOptions {
   json?: boolean;
   /** Seconds any one request may take; a sent transaction may take eight times as long. */
   timeout?: string;
+  /** A Sakshya service to work through instead of an RPC node (its relay's JSON-RPC endpoint, with the key). */
+  api?: string;
+  apiKey?: string;
 }
 
 /**

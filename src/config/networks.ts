@@ -6,11 +6,16 @@ export interface NetworkTarget {
   readonly name: string;
   readonly rpcUrl: string;
   readonly expectedChainId?: number;
+  /** Sent with every request (a Sakshya service's API key); never printed. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface NetworkOptions {
   network?: string;
   rpcUrl?: string;
+  /** A Sakshya service whose relay stands in for the RPC node (`--api`), and its key. */
+  api?: string;
+  apiKey?: string;
 }
 
 function chainIdFromEnv(name: string): number | undefined {
@@ -33,6 +38,7 @@ export function isLocalNetwork(name: string): boolean {
 export function resolveNetwork(options: NetworkOptions): NetworkTarget {
   const name = options.network || process.env.SAKSHYA_NETWORK || "localhost";
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) throw new InputError(`"${name}" is not a valid network name.`);
+  if (options.api !== undefined) return throughService(name, options.api, options.apiKey ?? process.env.SAKSHYA_API_KEY, options.rpcUrl);
   if (isLocalNetwork(name)) {
     return {
       name: "localhost",
@@ -47,4 +53,25 @@ export function resolveNetwork(options: NetworkOptions): NetworkTarget {
   }
   if (!options.rpcUrl) throw new InputError(`Network "${name}" is not configured: pass --rpc-url.`);
   return { name, rpcUrl: options.rpcUrl };
+}
+
+/**
+ * `--api`: a Sakshya service's relay (`/v1/rpc`) in place of the node — reads a signing client needs, and signed
+ * transactions forwarded after the relay's checks. The network's name still chooses the deployment file.
+ */
+function throughService(name: string, api: string, apiKey: string | undefined, rpcUrl: string | undefined): NetworkTarget {
+  if (rpcUrl) throw new InputError("Give either --api (a Sakshya service) or --rpc-url (a node), not both.");
+  let base: URL;
+  try {
+    base = new URL(api.endsWith("/") ? api : `${api}/`);
+  } catch {
+    throw new InputError(`"${api}" is not a web address; give the Sakshya service's address, e.g. https://api.sakshya.wb.gov.in.`);
+  }
+  if (base.protocol !== "https:" && base.protocol !== "http:") throw new InputError(`The Sakshya service's address must start with https:// (or http:// on this machine), not "${api}".`);
+  return {
+    name,
+    rpcUrl: new URL("v1/rpc", base).toString(),
+    expectedChainId: isLocalNetwork(name) ? LOCAL_CHAIN_ID : name === "besu" ? chainIdFromEnv("BESU_CHAIN_ID") : undefined,
+    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+  };
 }

@@ -282,6 +282,8 @@ export class ChainIndexer {
       await tx.execute("DELETE FROM chain_events WHERE block_number > $1", [base]);
       await tx.execute("DELETE FROM indexed_blocks WHERE block_number > $1", [base]);
       await tx.execute("DELETE FROM short_codes WHERE block_number > $1", [base]);
+      // A relayed transaction whose block was taken back is pending again; its TransactionMined went with the block.
+      await tx.execute("UPDATE relayed_transactions SET state = 'pending', block_number = NULL, reason = NULL WHERE block_number > $1", [base]);
       await CurrentState.markStaleAfter(tx, base);
       if (baseHash === undefined) await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
       else await this.saveCheckpoint(tx, base, baseHash);

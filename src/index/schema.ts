@@ -132,6 +132,25 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       "DELETE FROM stale_records",
     ],
   },
+  {
+    version: 6,
+    statements: [
+      // Transactions the service relayed for organisations without a node: who sent them with which API key, and
+      // what became of them (pending, mined, reverted), for GET /v1/transactions/{hash} and the TransactionMined event.
+      `CREATE TABLE relayed_transactions (
+        hash TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        target TEXT NOT NULL,
+        nonce BIGINT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        block_number BIGINT,
+        reason TEXT
+      )`,
+      "CREATE INDEX relayed_transactions_by_state ON relayed_transactions (state)",
+    ],
+  },
 ];
 
 /** Brings the schema up to date; safe to run on every start, and by several processes (the first one wins). */

@@ -3,7 +3,7 @@ import type { Database } from "../index/database";
 import { InputError, NotFoundError } from "../errors";
 
 /** What a key may do: verify certificates and extracts, read records, follow events (and subscribe webhooks). */
-export const SCOPES = ["verify", "read", "events"] as const;
+export const SCOPES = ["verify", "read", "events", "submit"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Requests allowed per window: `200/s`, `1000/min`, `50000/h`. */

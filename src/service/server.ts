@@ -23,6 +23,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { landRoutes } from "./routes/land";
 import { pageRoutes } from "./routes/page";
+import { relayRoutes } from "./routes/relay";
 import { websiteRoutes } from "./routes/websites";
 import type { WebhookPolicy } from "./webhooks";
 
@@ -80,7 +81,7 @@ export interface RouteContext {
   readonly profiles: OrganisationProfiles;
 }
 
-const SCOPE_WORDS: Record<Scope, string> = { verify: "verify", read: "read records", events: "follow events" };
+const SCOPE_WORDS: Record<Scope, string> = { verify: "verify", read: "read records", events: "follow events", submit: "submit transactions" };
 
 function presentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
@@ -217,7 +218,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     readyLag: options.readyLag ?? 5,
     profiles: options.profiles ?? OrganisationProfiles.none,
   };
-  for (const routes of [healthRoutes, pageRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes]) routes(app, context);
+  for (const routes of [healthRoutes, pageRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes, relayRoutes]) routes(app, context);
   codeRoutes(app, context, options.gateway);
   // Usage is counted in memory and written every few seconds, and once more on close.
   const flushing = setInterval(() => void keys.flush().catch(() => undefined), ApiKeyRing.RELOAD_MS);
