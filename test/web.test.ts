@@ -29,7 +29,7 @@ import { PAGE_FOLDER } from "../src/service/routes/page";
 import { axeViolations, BROWSER_ARTIFACTS, launchChromium, VIEWPORTS } from "./helpers/browser";
 import { WBU_METADATA } from "./fixtures";
 import { busyChain, ULPIN } from "./helpers/busy-chain";
-import { scanPdfPage } from "./helpers/qr";
+import { qrVideo, scanPdfPage } from "./helpers/qr";
 
 type Chain = Awaited<ReturnType<typeof busyChain>>;
 
@@ -118,6 +118,26 @@ describe("the public verification page, in Chromium", function () {
     expect((await fetch(`${base}/assets/nothing.js`)).status).to.equal(404);
     const again = await fetch(`${base}/`, { headers: { "if-none-match": page.headers.get("etag")! } });
     expect(again.status, "an unchanged page is not sent again").to.equal(304);
+  });
+
+  it("scans a QR code with the phone's camera (Chromium's fake camera showing a printed code) and shows the verdict", async () => {
+    const video = path.join(os.tmpdir(), `sakshya-qr-${process.pid}.y4m`);
+    qrVideo(qrModules(certificateLink(chain.batch.certificate(0), `${base}/`)), video);
+    const withCamera = await launchChromium(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const context = await withCamera.newContext({ ...VIEWPORTS.phone, locale: "en-IN", permissions: ["camera"] });
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+      await page.click("#scan");
+      const verdict = await shown(page);
+      expect(verdict.outcome).to.equal("valid");
+      expect(await page.isHidden("#camera"), "the camera is stopped once a code is read").to.equal(true);
+      await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, "phone-camera-scan.png"), fullPage: true });
+      await context.close();
+    } finally {
+      await withCamera.close();
+      fs.rmSync(video, { force: true });
+    }
   });
 
   for (const [device, options] of Object.entries(VIEWPORTS)) {

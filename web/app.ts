@@ -211,6 +211,9 @@ async function startCamera(): Promise<void> {
     return;
   }
   byId("camera").hidden = false;
+  byId("camera").scrollIntoView({ block: "center" });
+  // A phone shows nothing until the stream plays; autoplay starts it, this makes sure.
+  await video.play().catch(() => undefined);
   const canvas = new QRCanvas();
   let busy = false;
   const cancel = frameLoop(() => {

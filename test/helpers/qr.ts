@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import decodeQR from "qr/decode.js";
 
@@ -48,4 +49,25 @@ export function scanPdfPage(pdf: string): string {
     data[4 * i + 3] = 255;
   }
   return decodeQR({ width, height, data });
+}
+
+/**
+ * A camera's view of a QR code, for Chromium's fake capture device (`--use-file-for-fake-video-capture`): a Y4M
+ * video (YUV 4:2:0) of the code in black on white, centred in a 640×480 frame, held for a second.
+ */
+export function qrVideo(modules: readonly (readonly boolean[])[], file: string): void {
+  const [width, height, fps] = [640, 480, 10];
+  const scale = Math.floor(Math.min(width, height) * 0.8 / modules.length);
+  const left = Math.floor((width - modules.length * scale) / 2);
+  const top = Math.floor((height - modules.length * scale) / 2);
+  const luma = Buffer.alloc(width * height, 235);
+  modules.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (!dark) return;
+      for (let dy = 0; dy < scale; dy++) luma.fill(16, (top + y * scale + dy) * width + left + x * scale, (top + y * scale + dy) * width + left + (x + 1) * scale);
+    }),
+  );
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma]);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: fps }, () => frame)]));
 }
