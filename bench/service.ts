@@ -58,7 +58,7 @@ async function startService(url: string, deploymentFile: string, db: string, fol
   const port = await freePort();
   const secretFile = path.join(folder, "gateway.secret");
   fs.writeFileSync(secretFile, GATEWAY_SECRET, { mode: 0o600 });
-  const args = ["serve", "--db", db, "--port", String(port), "--audit", path.join(folder, "audit.log"), "--open-verify", "off", "--gateway-secret-file", secretFile, "--sms-limit", "1000000/h"];
+  const args = ["serve", "--db", db, "--port", String(port), "--audit", path.join(folder, "audit.log"), "--open-verify", "1000000/s", "--gateway-secret-file", secretFile, "--sms-limit", "1000000/h"];
   const child = spawn(process.execPath, [BIN, "--rpc-url", url, "--deployments", deploymentFile, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, SAKSHYA_HOME: folder },
@@ -240,6 +240,7 @@ async function main() {
     });
     const page = await pageLoads(base, sample);
     const memory = memoryOf(child.pid!);
+
     const figures: ServiceFigures = {
       events,
       firstCatchUpSeconds: first.seconds,

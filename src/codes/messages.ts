@@ -138,10 +138,19 @@ export interface AnswerStyle {
   readonly spoken?: boolean;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter a language, made once: each holds ICU memory outside the heap, too much to make per request. */
+function dateFormat(locale: string): Intl.DateTimeFormat {
+  let format = formats.get(locale);
+  if (!format) formats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "Asia/Kolkata" })));
+  return format;
+}
+
 /** A short answer for SMS and IVRS, in one language; each channel shapes it (see {@link smsReply}). */
 export function answerText(answer: CodeAnswer, issuer: IssuerName | undefined, language: ChannelLanguage, style: AnswerStyle = {}): string {
   const p = PHRASES[language];
-  const date = (seconds: number) => new Intl.DateTimeFormat(p.locale, { dateStyle: "medium", timeZone: "Asia/Kolkata" }).format(new Date(seconds * 1000));
+  const date = (seconds: number) => dateFormat(p.locale).format(new Date(seconds * 1000));
   const word = (table: Readonly<Record<string, string>>, key: string) => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key);
   if (answer.kind === "title") {
     if (!answer.found) return p.noMatch(codeOf(answer, style));
