@@ -9,14 +9,12 @@ import { smsLength } from "../src/codes/messages";
 import { certificateCode, codeSlotOf, formatShortCode, titleCode } from "../src/codes/short-code";
 import { OrganisationProfiles } from "../src/directory/profiles";
 import { loadKeccak } from "../src/hashing/keccak";
-import { openDatabase, type Database } from "../src/index/database";
-import { ChainIndexer } from "../src/index/indexer";
-import { migrate } from "../src/index/schema";
+import type { Database } from "../src/index/database";
 import { AuditLog } from "../src/service/audit-log";
 import { buildService } from "../src/service/server";
 import { webhookSignature } from "../src/service/webhooks";
 import { WBU_METADATA } from "./fixtures";
-import { busyChain, ULPIN } from "./helpers/busy-chain";
+import { busyChain, indexedService, ULPIN } from "./helpers/busy-chain";
 
 const SECRET = "gateway-shared-secret-for-tests";
 
@@ -33,24 +31,14 @@ describe("SMS and IVRS: short codes over a gateway", function () {
   before(async () => {
     chain = await busyChain();
     folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-channels-"));
-    db = await openDatabase(path.join(folder, "index.db"));
-    await migrate(db);
-    const indexer = new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment);
-    await indexer.catchUp();
-    const indexed = (await indexer.checkpoint()).blockNumber;
     fs.mkdirSync(path.join(folder, "profiles"));
     fs.writeFileSync(path.join(folder, "profiles", "wbu.json"), WBU_METADATA);
     audit = await AuditLog.open(path.join(folder, "audit.log"));
-    app = await buildService({
-      db,
-      status: { indexed, head: indexed },
-      deployment: chain.suite.deployment,
-      provider: hre.ethers.provider,
-      keccak: await loadKeccak(),
+    ({ db, app } = await indexedService(chain.suite.deployment, {
       audit,
       profiles: OrganisationProfiles.load(path.join(folder, "profiles")),
       gateway: { secret: SECRET, perPhone: { count: 5, windowMs: 60_000 } },
-    });
+    }));
     const slot = codeSlotOf(chain.root);
     valid = certificateCode(1, slot, 0);
     revoked = certificateCode(1, slot, 1);

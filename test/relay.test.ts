@@ -1,22 +1,17 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Transaction, Wallet, type TransactionLike } from "ethers";
 import type { FastifyInstance } from "fastify";
 import hre from "hardhat";
 import { DEV_MNEMONIC, TX_GAS_CAP } from "../src/config/chain";
-import { loadKeccak } from "../src/hashing/keccak";
-import { openDatabase, type Database } from "../src/index/database";
+import type { Database } from "../src/index/database";
 import type { IndexStatus } from "../src/index/follow";
-import { ChainIndexer } from "../src/index/indexer";
-import { migrate } from "../src/index/schema";
 import { createApiKey, parseRate, type Scope } from "../src/service/api-keys";
 import { trackOnce } from "../src/service/relay";
-import { buildService } from "../src/service/server";
 import { CertificateRegistry__factory } from "../typechain-types";
 import { REASON, evidence } from "./fixtures";
-import { busyChain } from "./helpers/busy-chain";
+import { busyChain, indexedService } from "./helpers/busy-chain";
 import { runCli } from "./helpers/cli";
 
 /** The development account a wallet of the suite's fixtures signs with, as a key that signs raw transactions. */
@@ -31,36 +26,28 @@ describe("the transaction relay, for organisations without a node", function () 
   let db: Database;
   let app: FastifyInstance;
   let base: string;
-  let indexer: ChainIndexer;
-  const status: IndexStatus = {};
+  let status: IndexStatus;
+  let catchUp: () => Promise<void>;
   const keys: Partial<Record<"submit" | "readOnly", string>> = {};
   let deploymentFile: string;
 
   before(async () => {
     chain = await busyChain();
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-relay-"));
-    db = await openDatabase(path.join(folder, "index.db"));
-    await migrate(db);
-    indexer = new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment);
-    await catchUp();
-    const make = async (scopes: Scope[]) => (await createApiKey(db, { name: scopes.join("+"), scopes, rate: parseRate("1000/s") })).key;
-    keys.submit = await make(["submit"]);
-    keys.readOnly = await make(["read", "verify"]);
-    app = await buildService({ db, status, deployment: chain.suite.deployment, provider: hre.ethers.provider, keccak: await loadKeccak() });
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
-    deploymentFile = path.join(folder, "deployment.json");
+    const make = async (on: Database, scopes: Scope[]) => (await createApiKey(on, { name: scopes.join("+"), scopes, rate: parseRate("1000/s") })).key;
+    const service = await indexedService(chain.suite.deployment, {}, async (fresh) => {
+      keys.submit = await make(fresh, ["submit"]);
+      keys.readOnly = await make(fresh, ["read", "verify"]);
+    });
+    ({ db, app, status, catchUp } = service);
+    deploymentFile = path.join(service.folder, "deployment.json");
     fs.writeFileSync(deploymentFile, JSON.stringify(chain.suite.deployment));
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
   });
 
   after(async () => {
     await app.close();
     await db.close();
   });
-
-  async function catchUp(): Promise<void> {
-    await indexer.catchUp();
-    status.indexed = status.head = (await indexer.checkpoint()).blockNumber;
-  }
 
   const registry = () => chain.suite.deployment.contracts.CertificateRegistry!.address;
   const revokeCall = (index: number, reason = REASON.withdrawn) => CertificateRegistry__factory.createInterface().encodeFunctionData("revokeDocument", [1, chain.root, index, reason]);

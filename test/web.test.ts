@@ -14,9 +14,7 @@ import { redact } from "../src/certificates/document";
 import { certificateLink } from "../src/certificates/link";
 import { certificateCode, codeSlotOf, formatShortCode, titleCode } from "../src/codes/short-code";
 import { loadKeccak } from "../src/hashing/keccak";
-import { openDatabase, type Database } from "../src/index/database";
-import { ChainIndexer } from "../src/index/indexer";
-import { migrate } from "../src/index/schema";
+import type { Database } from "../src/index/database";
 import { LandClient } from "../src/land/client";
 import { makeExtract, type TitleExtract } from "../src/land/extract";
 import { extractLink } from "../src/land/extract-link";
@@ -24,11 +22,10 @@ import { titleHistory } from "../src/land/history";
 import { DirectoryClient } from "../src/directory/client";
 import { OrganisationProfiles } from "../src/directory/profiles";
 import { qrModules, qrSvg } from "../src/io/qr-code";
-import { buildService } from "../src/service/server";
 import { PAGE_FOLDER } from "../src/service/routes/page";
 import { axeViolations, BROWSER_ARTIFACTS, launchChromium, VIEWPORTS } from "./helpers/browser";
 import { WBU_METADATA } from "./fixtures";
-import { busyChain, ULPIN } from "./helpers/busy-chain";
+import { busyChain, indexedService, ULPIN } from "./helpers/busy-chain";
 import { qrVideo, scanPdfPage } from "./helpers/qr";
 
 type Chain = Awaited<ReturnType<typeof busyChain>>;
@@ -62,12 +59,6 @@ describe("the public verification page, in Chromium", function () {
   before(async () => {
     if (!fs.existsSync(path.join(PAGE_FOLDER, "index.html"))) throw new Error("The page is not built: npm run build.");
     chain = await busyChain();
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-web-"));
-    db = await openDatabase(path.join(folder, "index.db"));
-    await migrate(db);
-    const indexer = new ChainIndexer(db, hre.ethers.provider, chain.suite.deployment);
-    await indexer.catchUp();
-    const indexed = (await indexer.checkpoint()).blockNumber;
     // The university's public metadata file, as it was onboarded: the page names it from this, in either language.
     // A file no organisation's hash matches names nobody.
     fs.writeFileSync(path.join(profiles, "wbu.json"), WBU_METADATA);
@@ -80,14 +71,7 @@ describe("the public verification page, in Chromium", function () {
       block: head!.number,
       blockHash: head!.hash!,
     });
-    app = await buildService({
-      db,
-      status: { indexed, head: indexed },
-      deployment: chain.suite.deployment,
-      provider: hre.ethers.provider,
-      keccak: await loadKeccak(),
-      profiles: OrganisationProfiles.load(profiles),
-    });
+    ({ db, app } = await indexedService(chain.suite.deployment, { profiles: OrganisationProfiles.load(profiles) }));
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchChromium();
     fs.mkdirSync(BROWSER_ARTIFACTS, { recursive: true });

@@ -114,6 +114,8 @@ export interface RelayedState {
   readonly hash: string;
   readonly state: "pending" | "mined" | "reverted";
   readonly blockNumber?: number;
+  /** Its position in its block. */
+  readonly transactionIndex?: number;
   readonly gasUsed?: string;
   /** For a reverted transaction: the contract's refusal, in the sentence the command line gives. */
   readonly reason?: string;
@@ -127,8 +129,9 @@ export interface RelayedState {
 export async function transactionState(provider: Provider, hash: string): Promise<RelayedState | undefined> {
   const receipt = await provider.getTransactionReceipt(hash);
   if (!receipt) return (await provider.getTransaction(hash)) ? { hash, state: "pending" } : undefined;
-  if (receipt.status === 1) return { hash, state: "mined", blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() };
-  return { hash, state: "reverted", blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString(), reason: await revertReason(provider, receipt) };
+  const mined = { hash, blockNumber: receipt.blockNumber, transactionIndex: receipt.index, gasUsed: receipt.gasUsed.toString() };
+  if (receipt.status === 1) return { ...mined, state: "mined" };
+  return { ...mined, state: "reverted", reason: await revertReason(provider, receipt) };
 }
 
 async function revertReason(provider: Provider, receipt: TransactionReceipt): Promise<string> {
@@ -168,13 +171,12 @@ export async function trackOnce(db: Database, provider: Provider, status: IndexS
   for (const row of pending) {
     const state = await transactionState(provider, row.hash);
     if (!state || state.state === "pending" || status.indexed === undefined || state.blockNumber! > status.indexed) continue;
-    const receipt = await provider.getTransactionReceipt(row.hash);
     await db.transaction(async (tx) => {
       await tx.execute("UPDATE relayed_transactions SET state = $1, block_number = $2, reason = $3 WHERE hash = $4", [state.state, state.blockNumber!, state.reason ?? null, row.hash]);
       const args = { hash: row.hash, sender: row.sender, status: state.state, ...(state.reason ? { reason: state.reason } : {}) };
       await tx.execute(
         "INSERT INTO chain_events (block_number, log_index, transaction_hash, contract, address, event, args, topics, data, subject) VALUES ($1, $2, $3, 'Relay', $4, 'TransactionMined', $5, '[]', '0x', NULL) ON CONFLICT (block_number, log_index) DO NOTHING",
-        [state.blockNumber!, RELAY_EVENT_BASE + (receipt?.index ?? 0), row.hash, row.target, JSON.stringify(args)],
+        [state.blockNumber!, RELAY_EVENT_BASE + state.transactionIndex!, row.hash, row.target, JSON.stringify(args)],
       );
     });
     settled += 1;

@@ -1,9 +1,18 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { encodeBytes32String, id as textHash, Wallet, type Signer } from "ethers";
 import hre from "hardhat";
 import { onboardLandOffices } from "../../bench/land";
 import { buildBatch, type BuiltBatch } from "../../src/certificates/batch";
 import { parseSchema } from "../../src/certificates/schema";
+import type { Deployment } from "../../src/config/deployments";
 import { loadKeccak } from "../../src/hashing/keccak";
+import { openDatabase, type Database } from "../../src/index/database";
+import type { IndexStatus } from "../../src/index/follow";
+import { ChainIndexer } from "../../src/index/indexer";
+import { migrate } from "../../src/index/schema";
+import { buildService, type ServiceOptions } from "../../src/service/server";
 import { ownerCommitment, ulpinBytes } from "../../src/land/titles";
 import { siteIdOf } from "../../src/websites/manifest";
 import { ILandRegistry__factory, WebsiteRegistry__factory } from "../../typechain-types";
@@ -48,4 +57,25 @@ export async function busyChain(): Promise<{ suite: Suite; batch: BuiltBatch; ro
   await (await sites.registerSite(siteIdOf(DOMAIN), orgId, 1)).wait();
   await (await sites.connect(publisher).publish(siteIdOf(DOMAIN), encodeBytes32String("v1"), textHash("files"), 3, 1_000, textHash("manifest"))).wait();
   return { suite, batch, root };
+}
+
+/**
+ * The service over a fresh SQLite index of the chain as it stands, in a folder of its own: `prepare` runs on the
+ * database before the service starts (keys to create), and `catchUp` brings the index and the service's status to
+ * the chain's head again.
+ */
+export async function indexedService(deployment: Deployment, options: Partial<Omit<ServiceOptions, "db" | "status" | "deployment">> = {}, prepare?: (db: Database) => Promise<void>) {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-service-"));
+  const db = await openDatabase(path.join(folder, "index.db"));
+  await migrate(db);
+  const indexer = new ChainIndexer(db, hre.ethers.provider, deployment);
+  const status: IndexStatus = {};
+  const catchUp = async () => {
+    await indexer.catchUp();
+    status.indexed = status.head = (await indexer.checkpoint()).blockNumber;
+  };
+  await catchUp();
+  await prepare?.(db);
+  const app = await buildService({ db, status, deployment, provider: hre.ethers.provider, keccak: await loadKeccak(), ...options });
+  return { folder, db, status, app, catchUp };
 }

@@ -26,6 +26,16 @@ const verdict = {
   },
 } as const;
 
+/** An answer of verdicts: how many were checked and came out each way, and each verdict. */
+const verdictsProperties = {
+  ...consistentProperties,
+  checked: { type: "integer" },
+  valid: { type: "integer" },
+  invalid: { type: "integer" },
+  couldNotCheck: { type: "integer" },
+  verdicts: { type: "array", items: verdict },
+} as const;
+
 /** A verdict as the API gives it: with the one word that says whether it could be checked at all. */
 function withOutcome(verdict: Verdict): Verdict & { outcome: "valid" | "invalid" | "could-not-check" } {
   return { ...verdict, outcome: verdict.valid ? "valid" : verdict.status === OTHER_DEPLOYMENT ? "could-not-check" : "invalid" };
@@ -84,14 +94,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
         response: {
           200: {
             type: "object",
-            properties: {
-              ...consistentProperties,
-              checked: { type: "integer" },
-              valid: { type: "integer" },
-              invalid: { type: "integer" },
-              couldNotCheck: { type: "integer" },
-              verdicts: { type: "array", items: verdict },
-            },
+            properties: verdictsProperties,
           },
           400: errorBody,
           413: errorBody,
@@ -144,12 +147,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
           200: {
             type: "object",
             properties: {
-              ...consistentProperties,
-              checked: { type: "integer" },
-              valid: { type: "integer" },
-              invalid: { type: "integer" },
-              couldNotCheck: { type: "integer" },
-              verdicts: { type: "array", items: verdict },
+              ...verdictsProperties,
               issuers: { type: "object", additionalProperties: issuerStanding, description: "each named issuer that is in the directory, by code" },
             },
           },

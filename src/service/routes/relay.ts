@@ -89,7 +89,10 @@ export function relayRoutes(app: FastifyInstance, context: RouteContext): void {
         summary: "A transaction's fate: pending, mined, or reverted with the contract's reason",
         params: { type: "object", properties: { hash: hash32 } },
         response: {
-          200: { type: "object", properties: { hash: { type: "string" }, state: { type: "string", enum: ["pending", "mined", "reverted"] }, blockNumber: { type: "integer" }, gasUsed: { type: "string" }, reason: { type: "string" } } },
+          200: {
+            type: "object",
+            properties: { hash: { type: "string" }, state: { type: "string", enum: ["pending", "mined", "reverted"] }, blockNumber: { type: "integer" }, transactionIndex: { type: "integer" }, gasUsed: { type: "string" }, reason: { type: "string" } },
+          },
           404: errorBody,
           503: errorBody,
         },
