@@ -1,14 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Transaction, Wallet, type TransactionLike } from "ethers";
+import { HDNodeWallet, Transaction, Wallet, type Provider, type TransactionLike } from "ethers";
 import type { FastifyInstance } from "fastify";
 import hre from "hardhat";
 import { DEV_MNEMONIC, TX_GAS_CAP } from "../src/config/chain";
 import type { Database } from "../src/index/database";
 import type { IndexStatus } from "../src/index/follow";
+import { loadKeccak } from "../src/hashing/keccak";
 import { createApiKey, parseRate, type Scope } from "../src/service/api-keys";
 import { trackOnce } from "../src/service/relay";
+import { buildService } from "../src/service/server";
 import { CertificateRegistry__factory } from "../typechain-types";
 import { REASON, evidence } from "./fixtures";
 import { busyChain, indexedService } from "./helpers/busy-chain";
@@ -144,6 +146,25 @@ describe("the transaction relay, for organisations without a node", function () 
     // Whatever the chain made of it (the governor's suspensions wait out a delay), the relay only forwarded it.
     const followed = await app.inject({ method: "GET", url: `/v1/transactions/${answer.json().hash}`, headers: { authorization: `Bearer ${keys.submit}` } });
     expect(["mined", "reverted"]).to.include(followed.json().state);
+  });
+
+  it("a node that cannot be reached: 503 when forwarding (nothing known to be sent) and when reading a transaction back", async () => {
+    const unreachable = () => Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "NETWORK_ERROR" }));
+    const down = { send: unreachable, getTransactionReceipt: unreachable, getTransaction: unreachable, call: unreachable, getBlockNumber: unreachable } as unknown as Provider;
+    const cut = await buildService({ db, status, deployment: chain.suite.deployment, provider: down, keccak: await loadKeccak() });
+    const recorded = async () => Number((await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM relayed_transactions"))[0].n);
+    const before = await recorded();
+    try {
+      const auth = { authorization: `Bearer ${keys.submit}` };
+      const sent = await cut.inject({ method: "POST", url: "/v1/transactions", payload: { raw: await signed(UNIVERSITY) }, headers: auth });
+      expect([sent.statusCode, sent.json().error]).to.deep.equal([503, "The node did not take the transaction: it could not be reached. Nothing is known to be sent; send it again."]);
+      expect(sent.headers["retry-after"]).to.equal("5");
+      const read = await cut.inject({ method: "GET", url: `/v1/transactions/0x${"cd".repeat(32)}`, headers: auth });
+      expect([read.statusCode, read.json().error]).to.deep.equal([503, "The node could not be asked about the transaction; try again shortly."]);
+      expect(await recorded(), "nothing was recorded as sent").to.equal(before);
+    } finally {
+      await cut.close();
+    }
   });
 
   it("answers as a JSON-RPC endpoint: a signing client's reads, sends through the same checks, nothing else", async () => {
