@@ -9,7 +9,7 @@ import type { Database } from "../src/index/database";
 import type { IndexStatus } from "../src/index/follow";
 import { loadKeccak } from "../src/hashing/keccak";
 import { createApiKey, parseRate, type Scope } from "../src/service/api-keys";
-import { trackOnce } from "../src/service/relay";
+import { DROPPED_AFTER_MS, trackOnce } from "../src/service/relay";
 import { buildService } from "../src/service/server";
 import { CertificateRegistry__factory } from "../typechain-types";
 import { REASON, evidence } from "./fixtures";
@@ -123,6 +123,16 @@ describe("the transaction relay, for organisations without a node", function () 
     expect(row.contract).to.equal("Relay");
     expect(JSON.parse(row.args)).to.deep.equal({ hash: hash.toLowerCase(), sender: devWallet(UNIVERSITY).address, status: "mined" });
     expect(await trackOnce(db, hre.ethers.provider, status), "told once").to.equal(0);
+    // One the node never mined and no longer knows is given up on after a while, not followed for ever.
+    const forgotten = `0x${"ef".repeat(32)}`;
+    const long = new Date(Date.now() - DROPPED_AFTER_MS - 1_000).toISOString();
+    const recent = new Date().toISOString();
+    for (const [hash, at] of [[forgotten, long], [`0x${"ee".repeat(32)}`, recent]]) {
+      await db.execute("INSERT INTO relayed_transactions (hash, key_id, sender, target, nonce, submitted_at, state) VALUES ($1, 'k', $2, $3, 0, $4, 'pending')", [hash, devWallet(UNIVERSITY).address, registry(), at]);
+    }
+    await trackOnce(db, hre.ethers.provider, status);
+    const states = await db.query<{ hash: string; state: string }>("SELECT hash, state FROM relayed_transactions WHERE hash IN ($1, $2) ORDER BY hash", [`0x${"ee".repeat(32)}`, forgotten]);
+    expect(states.map((r) => r.state)).to.deep.equal(["pending", "dropped"]);
   });
 
   it("a reverted transaction is read back with the contract's reason in the command line's words", async () => {

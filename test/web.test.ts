@@ -100,6 +100,7 @@ describe("the public verification page, in Chromium", function () {
     }
     expect(total).to.be.below(200 * 1024);
     expect((await fetch(`${base}/assets/nothing.js`)).status).to.equal(404);
+    expect((await fetch(`${base}/assets/sizes.json`)).status, "the build's size report is not served").to.equal(404);
     const again = await fetch(`${base}/`, { headers: { "if-none-match": page.headers.get("etag")! } });
     expect(again.status, "an unchanged page is not sent again").to.equal(304);
   });

@@ -162,14 +162,25 @@ export async function trackRelayed(db: Database, provider: Provider, status: Ind
   }
 }
 
+/** How long a relayed transaction the node no longer knows stays pending before it is taken as dropped. */
+export const DROPPED_AFTER_MS = 10 * 60_000;
+
 /** Where a relayed transaction's event sits in its block: after every log a block can hold. */
 const RELAY_EVENT_BASE = 1_000_000;
 
 export async function trackOnce(db: Database, provider: Provider, status: IndexStatus): Promise<number> {
-  const pending = await db.query<{ hash: string; sender: string; target: string }>("SELECT hash, sender, target FROM relayed_transactions WHERE state = 'pending' ORDER BY submitted_at LIMIT 100");
+  const pending = await db.query<{ hash: string; sender: string; target: string; submitted_at: string }>(
+    "SELECT hash, sender, target, submitted_at FROM relayed_transactions WHERE state = 'pending' ORDER BY submitted_at LIMIT 100",
+  );
   let settled = 0;
   for (const row of pending) {
     const state = await transactionState(provider, row.hash);
+    // A transaction the node has forgotten (dropped from its pool) is given up on after a while: left pending, a
+    // hundred of them would keep every newer one from being followed.
+    if (!state && Date.now() - Date.parse(row.submitted_at) > DROPPED_AFTER_MS) {
+      await db.execute("UPDATE relayed_transactions SET state = 'dropped' WHERE hash = $1 AND state = 'pending'", [row.hash]);
+      continue;
+    }
     if (!state || state.state === "pending" || status.indexed === undefined || state.blockNumber! > status.indexed) continue;
     await db.transaction(async (tx) => {
       await tx.execute("UPDATE relayed_transactions SET state = $1, block_number = $2, reason = $3 WHERE hash = $4", [state.state, state.blockNumber!, state.reason ?? null, row.hash]);
