@@ -27,6 +27,14 @@ async function awaitingBinding(signer: Signer): Promise<{ names: string[]; boots
 }
 
 /**
+ * Whether the chain's genesis account permissioning contract is there and not bound yet: until it is, nobody but its
+ * bootstrap account may send a transaction.
+ */
+export async function permissioningAwaitsBinding(signer: Signer): Promise<boolean> {
+  return (await awaitingBinding(signer)).names.includes("AccountPermissions");
+}
+
+/**
  * The genesis step of a deployment on a network of `besu generate`. Its ValidatorSet (and, with contract
  * permissioning, its permissioning contracts) wait for the bootstrap account, and until they are bound no other account
  * may even transact — so the operator could not register the genesis nodes that binding needs. The deployer is that

@@ -1,22 +1,25 @@
 import fs from "node:fs";
-import { Wallet, type Interface, type Signer } from "ethers";
+import { Wallet, type Interface, type Provider, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { submitPipelined, type PipelineProvider } from "../src/chain/pipeline";
 import { SakshyaAuthority__factory, ValidatorSet__factory, type SakshyaAuthority } from "../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { sendAndWait } from "../src/chain/transact";
 import { readDeployment, writeDeployment, type DeployedContract, type Deployment } from "../src/config/deployments";
-import { ChainError } from "../src/errors";
+import { ChainError, InputError } from "../src/errors";
 import { Governance } from "../src/governance/governed";
 import { GOVERNED_INTERFACES, type GovernedContractName } from "../src/governance/interfaces";
-import { ADMIN_ROLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, VALIDATOR_SET_ROLES, type RoleName } from "../src/governance/roles";
+import { ADMIN_ROLE, AUTHORITY_VETOABLE, FUNCTION_ROLES, GUARDED_ROLES, ROLES, ROLE_NAMES, VALIDATOR_SET_ROLES, type RoleName } from "../src/governance/roles";
 import type { NetworkDescription } from "../src/besu/network";
-import type { RolePlan } from "./config";
-import { bootstrapGenesis } from "./genesis";
+import { readSafe } from "../src/committee/safe";
+import { isLocalNetwork } from "../src/config/networks";
+import type { RolePlan, RolePlanSpec } from "./config";
+import { deploySafeInfrastructure, ensureCommittee } from "./committees";
+import { bootstrapGenesis, permissioningAwaitsBinding } from "./genesis";
 
 const SUITE_VERSION: string = require("../package.json").version;
 
-export type StepStatus = "done" | "skipped" | "scheduled";
+export type StepStatus = "done" | "skipped" | "scheduled" | "warning";
 export interface Step {
   readonly step: string;
   readonly status: StepStatus;
@@ -24,7 +27,14 @@ export interface Step {
 
 export interface DeployOptions {
   readonly signer: Signer;
-  readonly plan: RolePlan;
+  /** Who holds each role; a holder given as a committee gets its Safe created (once) by the deployment. */
+  readonly plan: RolePlanSpec;
+  /**
+   * A shared network (by default, any but the local chains): the governor and guardian must then be committees — a
+   * contract answering as a Safe with a threshold of at least 2 — unless `allowSingleKeyGovernor`, which only warns.
+   */
+  readonly production?: boolean;
+  readonly allowSingleKeyGovernor?: boolean;
   /** Where the deployment is recorded; re-running with the same file resumes and skips what exists. */
   readonly deploymentFile: string;
   /** The network folder of `besu generate`, on a chain started from its genesis: its nodes are registered and its contracts bound. */
@@ -51,9 +61,6 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
     throw new ChainError(`${options.deploymentFile} describes chain ${previous.chainId}, but this network is chain ${chainId}.`);
   }
   const isDeployed = async (address?: string) => address !== undefined && (await ethers.provider.getCode(address)) !== "0x";
-  const roles = Object.fromEntries(
-    ROLE_NAMES.map((name) => [name, { account: options.plan[name], executionDelay: delayOf(options.plan, name) }]),
-  ) as Deployment["roles"];
 
   let authorityRecord = previous?.contracts.SakshyaAuthority;
   if (await isDeployed(authorityRecord?.address)) {
@@ -88,6 +95,25 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
     : await proxyOnce("LandRegistry", await landConstructorArgs(hre, options.signer, directoryRecord.address));
   const websiteRecord = await proxyOnce("WebsiteRegistry", [directoryRecord.address]);
 
+  const committees = ROLE_NAMES.filter((name) => typeof options.plan[name] === "object");
+  const safe = committees.length > 0 ? await deploySafeInfrastructure(options.signer, authorityRecord!.address, previous?.safe, record) : previous?.safe;
+  const holders: Partial<Record<RoleName, string>> = {};
+  for (const name of ROLE_NAMES) {
+    const holder = options.plan[name];
+    holders[name] = typeof holder === "string" ? holder : await ensureCommittee(options.signer, safe!, name, holder, record);
+  }
+  const plan: RolePlan = { ...options.plan, ...(holders as Record<RoleName, string>) };
+  await requireCommittees(ethers.provider, plan, options.production ?? !isLocalNetwork(hre.network.name), options.allowSingleKeyGovernor ?? false, record);
+  const roles = Object.fromEntries(
+    await Promise.all(
+      ROLE_NAMES.map(async (name) => {
+        const found = await readSafe(ethers.provider, plan[name]);
+        const committee = found && { members: found.members, threshold: found.threshold };
+        return [name, { account: plan[name], executionDelay: delayOf(plan, name), ...(committee ? { committee } : {}) }];
+      }),
+    ),
+  ) as Deployment["roles"];
+
   const deployment: Deployment = {
     suiteVersion: SUITE_VERSION,
     network: hre.network.name,
@@ -102,14 +128,44 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
       WebsiteRegistry: websiteRecord,
     },
     roles,
+    ...(safe ? { safe } : {}),
   };
   writeDeployment(options.deploymentFile, deployment);
 
   const authority = SakshyaAuthority__factory.connect(authorityAddress, options.signer);
-  await wireRoles(authority, new Governance(authority, options.signer), deployment, options.plan, record);
+  await wireRoles(authority, new Governance(authority, options.signer), deployment, plan, record);
   await bootstrapGenesis(authority, options.signer, deployment, options.network, record);
-  await handOver(authority, options.signer, deployer, options.plan, record);
+  if (await permissioningAwaitsBinding(options.signer)) {
+    // Nobody but the deployer may transact until the permissioning contracts are bound; handing over now would leave
+    // no one able to register the genesis nodes that binding needs.
+    record("hand-over withheld: the genesis permissioning contracts await binding; deploy again with --network-dir to bind them and hand over", "warning");
+    return { deployment, steps };
+  }
+  if (steps.some((step) => step.status === "scheduled")) {
+    record("hand-over waits: execute the operations scheduled above once their delay has passed, then deploy again", "warning");
+    return { deployment, steps };
+  }
+  await handOver(authority, options.signer, deployer, plan, previous, record);
   return { deployment, steps };
+}
+
+/**
+ * On a shared network the governor and guardian are committees: a contract that answers as a Safe with a threshold of
+ * at least two. A single key there is refused, or with `allowSingleKeyGovernor` taken with a warning.
+ */
+async function requireCommittees(provider: Provider, plan: RolePlan, production: boolean, allowSingleKey: boolean, record: (step: string, status: StepStatus) => void): Promise<void> {
+  for (const name of ["governor", "guardian"] as const) {
+    const found = await readSafe(provider, plan[name]);
+    if (found && found.threshold >= 2) continue;
+    const what = found ? `a Safe needing only ${found.threshold} signature` : "a single key";
+    if (!production) {
+      record(`${ROLES[name].label} is ${what} (${plan[name]}): a development shortcut, never for a shared network`, "warning");
+      continue;
+    }
+    const sentence = `The ${ROLES[name].label} is ${what} (${plan[name]}), not a committee: one key could then change the rules alone`;
+    if (!allowSingleKey) throw new InputError(`${sentence}. Name a committee (SAKSHYA_${name.toUpperCase()}_MEMBERS and _THRESHOLD, or the address of a Safe with a threshold of 2 or more), or pass --allow-single-key-governor if that is meant.`);
+    record(`${sentence}; allowed by --allow-single-key-governor`, "warning");
+  }
 }
 
 /** The execution delay a role's member gets: only the governor's and the operator's decisions wait. */
@@ -197,6 +253,15 @@ async function wireRoles(
     else await apply(step, encode.encodeFunctionData("setRoleGuardian", [ROLES[name].id, ROLES.guardian.id]));
   }
 
+  // The AccessManager's own functions are the governor's (as ADMIN) whatever their role here says; filed under
+  // GOVERNOR, whose guardian is the GUARDIAN, they become operations the guardian may cancel.
+  const vetoable = AUTHORITY_VETOABLE.map((fn) => encode.getFunction(fn)!.selector);
+  const unguarded: string[] = [];
+  for (const selector of vetoable) if ((await authority.getTargetFunctionRole(manager, selector)) !== ROLES.governor.id) unguarded.push(selector);
+  const guardStep = `GUARDIAN may cancel the governor's ${AUTHORITY_VETOABLE.length} role and permission changes`;
+  if (unguarded.length === 0) record(guardStep, "skipped");
+  else await apply(guardStep, encode.encodeFunctionData("setTargetFunctionRole", [manager, unguarded, ROLES.governor.id]));
+
   const governed: Array<{ name: string; target: string; contract: Interface; byRole: Partial<Record<RoleName, readonly string[]>> }> = Object.entries(FUNCTION_ROLES).map(
     ([name, byRole]) => ({ name, target: deployment.contracts[name as GovernedContractName]!.address, contract: GOVERNED_INTERFACES[name as GovernedContractName], byRole }),
   );
@@ -222,13 +287,46 @@ async function wireRoles(
   await applyWiring(governance, manager, pending, record);
 }
 
-/** The deployer gives up the admin role it was born with; from now on the governor administers, with its delay. */
-async function handOver(authority: SakshyaAuthority, signer: Signer, deployer: string, plan: RolePlan, record: (step: string, status: StepStatus) => void): Promise<void> {
-  if (deployer === plan.governor) return;
-  const [stillAdmin] = await authority.hasRole(ADMIN_ROLE, deployer);
-  if (!stillAdmin) record(`deployer ${deployer} holds no admin role`, "skipped");
-  else {
-    await sendAndWait(signer, { to: await authority.getAddress(), data: authority.interface.encodeFunctionData("renounceRole", [ADMIN_ROLE, deployer]) });
-    record(`deployer ${deployer} renounces ADMIN`, "done");
+/**
+ * Whoever held a role before and the plan no longer names loses it — so a suite moves from one key to a committee by
+ * deploying again with the committee in the plan — and the deployer gives up the admin role it was born with: from
+ * now on the governor administers, with its delay.
+ */
+async function handOver(
+  authority: SakshyaAuthority,
+  signer: Signer,
+  deployer: string,
+  plan: RolePlan,
+  previous: Deployment | undefined,
+  record: (step: string, status: StepStatus) => void,
+): Promise<void> {
+  const governance = new Governance(authority, signer);
+  const manager = await authority.getAddress();
+  const former: Array<{ roleId: bigint; label: string; account: string }> = [];
+  for (const name of ROLE_NAMES) {
+    const before = previous?.roles[name]?.account;
+    if (!before || before === plan[name]) continue;
+    former.push({ roleId: ROLES[name].id, label: ROLES[name].label, account: before });
+    if (name === "governor") former.push({ roleId: ADMIN_ROLE, label: "ADMIN", account: before });
+  }
+  if (deployer !== plan.governor && !former.some((f) => f.roleId === ADMIN_ROLE && f.account === deployer)) {
+    former.push({ roleId: ADMIN_ROLE, label: "ADMIN", account: deployer });
+  }
+  // Others' roles first, while the signer is still the admin that may revoke them; its own last, by renouncing.
+  former.sort((a, b) => Number(a.account === deployer) - Number(b.account === deployer));
+  for (const { roleId, label, account } of former) {
+    const [holds] = await authority.hasRole(roleId, account);
+    if (!holds) {
+      record(`${account === deployer ? "deployer " : ""}${account} holds no ${label} role`, "skipped");
+    } else if (account === deployer) {
+      await sendAndWait(signer, { to: manager, data: authority.interface.encodeFunctionData("renounceRole", [roleId, deployer]) });
+      record(`deployer ${deployer} renounces ${label}`, "done");
+    } else if ((await authority.canCall(deployer, manager, authority.interface.getFunction("revokeRole")!.selector))[0]) {
+      await governance.call(manager, authority.interface.encodeFunctionData("revokeRole", [roleId, account]));
+      record(`revoke ${label} from its former holder ${account}`, "done");
+    } else {
+      // Scheduled by a key about to renounce, it could never be executed: the new governor revokes it.
+      record(`${account} still holds ${label}: the governor revokes it (sakshya roles revoke ${label.toLowerCase()} ${account} --propose)`, "warning");
+    }
   }
 }

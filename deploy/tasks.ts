@@ -42,8 +42,9 @@ task("deploy-suite", "Deploys (or completes the deployment of) the whole suite a
   .addOptionalParam("passwordFile", "File whose first line is the keystore password")
   .addOptionalParam("deployments", "Deployment file to write (default deployments/<network>.json)")
   .addFlag("allowZeroDelay", "Allow a governor or operator delay of 0 outside the local chains (one key then confers power at once)")
+  .addFlag("allowSingleKeyGovernor", "Allow a governor or guardian that is not a committee (a Safe of 2 or more) outside the local chains; warns")
   .addOptionalParam("networkDir", "The folder of \"sakshya besu generate\": its operator and nodes are registered and the genesis contracts bound")
-  .setAction(async (args: SignerArgs & { deployments?: string; allowZeroDelay: boolean; networkDir?: string }, hre) =>
+  .setAction(async (args: SignerArgs & { deployments?: string; allowZeroDelay: boolean; allowSingleKeyGovernor: boolean; networkDir?: string }, hre) =>
     report(async () => {
       await hre.run("compile", { quiet: true });
       const { deploySuite } = await import("./suite");
@@ -56,40 +57,56 @@ task("deploy-suite", "Deploys (or completes the deployment of) the whole suite a
       const { steps } = await deploySuite(hre, {
         signer,
         plan: rolePlan(hre.network.name, devAccounts, { allowZeroDelay: args.allowZeroDelay }),
+        allowSingleKeyGovernor: args.allowSingleKeyGovernor,
         deploymentFile: file,
         network,
         log: ({ step, status }) => console.log(`${status.padEnd(9)} ${step}`),
       });
-      const done = steps.filter((s) => s.status !== "skipped").length;
+      const done = steps.filter((s) => s.status === "done" || s.status === "scheduled").length;
       console.log(`${done === 0 ? "Nothing to do: the suite was already deployed and wired." : `${done} step(s) done.`} Deployment: ${file}`);
     }),
   );
 
-task("upgrade-contract", "Validates storage layout, deploys the new implementation and upgrades (or schedules the upgrade)")
+task("upgrade-contract", "Validates storage layout, deploys the new implementation and upgrades (or schedules or proposes the upgrade)")
   .addParam("contract", "Suite contract to upgrade, e.g. ParticipantDirectory")
   .addParam("to", "Name of the new implementation contract")
-  .addOptionalParam("keystore", "Encrypted JSON keystore of a governor account")
+  .addOptionalParam("keystore", "Encrypted JSON keystore of a governor account (or, with --propose, of any account: it deploys the implementation)")
   .addOptionalParam("passwordFile", "File whose first line is the keystore password")
   .addOptionalParam("deployments", "Deployment file (default deployments/<network>.json)", undefined, types.string)
-  .setAction(async (args: SignerArgs & { contract: string; to: string; deployments?: string }, hre) =>
+  .addOptionalParam("propose", "Write the upgrade as a proposal of the governor's committee to this file, for its members to sign", undefined, types.string)
+  .addFlag("allowZeroDelay", "Take a plan with a zero delay outside the local chains")
+  .setAction(async (args: SignerArgs & { contract: string; to: string; deployments?: string; propose?: string; allowZeroDelay: boolean }, hre) =>
     report(async () => {
       await hre.run("compile", { quiet: true });
       const { readDeployment } = await import("../src/config/deployments");
       const { upgradeContract } = await import("./upgrade");
+      const { rolePlan } = await import("./config");
+      const { CommitteeProposer } = await import("../src/committee/propose");
+      const { Output } = await import("../src/cli/output");
+      const { durationText } = await import("../src/governance/describe");
       const file = deploymentFile(hre, args.deployments);
+      const deployment = readDeployment(file);
+      const devAccounts = await Promise.all((await hre.ethers.getSigners()).slice(0, 3).map((s) => s.getAddress()));
+      const plan = rolePlan(hre.network.name, devAccounts, { allowZeroDelay: args.allowZeroDelay });
       const result = await upgradeContract(hre, {
         signer: await deployerSigner(hre, args),
-        deployment: readDeployment(file),
+        deployment,
         deploymentFile: file,
         contract: args.contract,
         to: args.to,
+        delays: { governor: plan.governorDelay, operator: plan.operatorDelay },
+        proposer: args.propose ? new CommitteeProposer({ deployment, provider: hre.ethers.provider, file: args.propose, role: "governor" }) : undefined,
       });
-      if (result.outcome.status === "executed") {
-        console.log(`Upgraded ${args.contract} to ${args.to} (implementation ${result.implementation}).`);
-      } else {
-        const when = new Date(result.outcome.executableAt * 1000).toISOString();
-        console.log(`Storage layout compatible; implementation ${result.implementation} deployed.`);
-        console.log(`Upgrade scheduled as operation ${result.outcome.operationId}, executable after ${when}: run "sakshya roles execute ${result.outcome.operationId}".`);
+      const out = new Output(false);
+      if (result.status === "delays-first") {
+        for (const [i, s] of result.shortfalls.entries()) {
+          out.outcome(`${s.label} ${s.account}: execution delay ${durationText(s.delay)} raised to the plan's ${durationText(s.planned)}`, result.fixes[i]);
+        }
+        console.log(`The upgrade waits until these delays hold: run it again once they have taken effect.`);
+        process.exitCode = 2;
+        return;
       }
+      console.log(`Storage layout compatible; implementation ${result.implementation} deployed.`);
+      out.outcome(`Upgrade ${args.contract} to ${args.to}`, result.outcome);
     }),
   );

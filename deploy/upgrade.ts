@@ -3,7 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { SakshyaAuthority__factory } from "../typechain-types";
 import { deployedContractOf, writeDeployment, type Deployment } from "../src/config/deployments";
 import { InputError } from "../src/errors";
-import { Governance, type Outcome } from "../src/governance/governed";
+import { Governance, type Outcome, type Proposer } from "../src/governance/governed";
+import { delayShortfalls, type DelayShortfall, type PlannedDelays } from "../src/governance/inspect";
 import { registerDeployedLayout, releasedContract } from "./releases";
 import { landConstructorArgs } from "./suite";
 
@@ -30,17 +31,24 @@ export interface UpgradeOptions {
   readonly contract: string;
   /** Name of the new implementation's contract: the suite contract itself, or a variant built for a test. */
   readonly to: string;
+  /** The delays the network's plan asks (by default, those the deployment file recorded). */
+  readonly delays?: PlannedDelays;
+  /** Writes the upgrade (or the delay fixes it waits for) as a committee's proposal instead of sending it. */
+  readonly proposer?: Proposer;
 }
 
-export interface UpgradeResult {
-  readonly implementation: string;
-  readonly outcome: Outcome;
-}
+/** The upgrade sent, scheduled or proposed — or held back until the power-granting roles wait as the plan says. */
+export type UpgradeResult =
+  | { readonly status: "upgrade"; readonly implementation: string; readonly outcome: Outcome }
+  | { readonly status: "delays-first"; readonly shortfalls: DelayShortfall[]; readonly fixes: Outcome[] };
 
 /**
- * Upgrades a suite proxy: the upgrades plugin first proves the new implementation's storage layout compatible with
- * the deployed one (the layout recorded in deploy/releases when the running version shipped), then the implementation is deployed and `upgradeToAndCall` goes through governance — executed
- * now, or scheduled when the governor's role has an execution delay.
+ * Upgrades a suite proxy. First, every power-granting role must wait as the plan says: a shortfall is fixed by a grant
+ * with the planned delay, and while a fix is only scheduled or proposed the upgrade waits ("delays-first"). Then the
+ * upgrades plugin proves the new implementation's storage layout compatible with the deployed one (the layout
+ * recorded in deploy/releases when the running version shipped), the implementation is deployed, and
+ * `upgradeToAndCall` goes through governance — executed now, scheduled when the governor's role has a delay, or
+ * proposed to the governor's committee.
  */
 export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: UpgradeOptions): Promise<UpgradeResult> {
   if (!(UPGRADEABLE as readonly string[]).includes(options.contract)) {
@@ -48,6 +56,17 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   }
   const name = options.contract as UpgradeableName;
   const proxy = deployedContractOf(options.deployment, name).address;
+  const authority = SakshyaAuthority__factory.connect(options.deployment.contracts.SakshyaAuthority.address, options.signer);
+  const governance = new Governance(authority, options.signer, options.proposer);
+  // A version that relies on delayed grants must not run while a role still grants power at once (1.0.0's operator):
+  // the delays are raised first, in the same governance step, and the upgrade waits until they hold.
+  const shortfalls = await delayShortfalls(authority, options.deployment, options.delays);
+  if (shortfalls.length > 0) {
+    const fixes: Outcome[] = [];
+    for (const s of shortfalls) fixes.push(await governance.call(await authority.getAddress(), authority.interface.encodeFunctionData("grantRole", [s.roleId, s.account, s.planned])));
+    const remaining = await delayShortfalls(authority, options.deployment, options.delays);
+    if (remaining.length > 0) return { status: "delays-first", shortfalls, fixes };
+  }
   const validationArgs = await constructorArgsOf(hre, name, options.deployment, options.signer, false);
   const { ethers, upgrades } = hre;
   let factory;
@@ -71,9 +90,8 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   }
   const constructorArgs = await constructorArgsOf(hre, name, options.deployment, options.signer, true);
   const implementation = String(await upgrades.prepareUpgrade(proxy, factory, { kind: "uups", constructorArgs }));
-  const authority = SakshyaAuthority__factory.connect(options.deployment.contracts.SakshyaAuthority.address, options.signer);
   const data = factory.interface.encodeFunctionData("upgradeToAndCall", [implementation, "0x"]);
-  const outcome = await new Governance(authority, options.signer).call(proxy, data);
+  const outcome = await governance.call(proxy, data);
   if (outcome.status === "executed") {
     const updated: Deployment = {
       ...options.deployment,
@@ -82,5 +100,5 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
     };
     writeDeployment(options.deploymentFile, updated);
   }
-  return { implementation, outcome };
+  return { status: "upgrade", implementation, outcome };
 }

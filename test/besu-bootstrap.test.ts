@@ -70,7 +70,7 @@ describe("Besu bootstrap: the README's order completes under Besu's account chec
       expect([(await set.getValidators()).length, await set.bootstrap(), await set.minimum()]).to.deep.equal([4, hre.ethers.ZeroAddress, 4n]);
       // Run again, the deployment changes nothing.
       const again = await deploySuite(hre, { signer: signer(deployer), plan, deploymentFile, network: readNetworkDescription(dir) });
-      expect(again.steps.filter((s) => s.status !== "skipped")).to.deep.equal([]);
+      expect(again.steps.filter((s) => s.status === "done" || s.status === "scheduled")).to.deep.equal([]);
 
       // 4. Onboard: the operator's grants wait out its delay, and then its own key sends them.
       const cli = (args: string[]) => runCli(["--rpc-url", chain.url, "--deployments", deploymentFile, ...args]);

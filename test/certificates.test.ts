@@ -8,7 +8,7 @@ import { loadKeccak } from "../src/hashing/keccak";
 import { upgradeContract } from "../deploy/upgrade";
 import { readDeployment } from "../src/config/deployments";
 import { Governance } from "../src/governance/governed";
-import { DOC, REASON, certificateSuite, evidence } from "./fixtures";
+import { DOC, REASON, certificateSuite, evidence, upgraded } from "./fixtures";
 
 const ROOT = id("batch-1");
 const OTHER_ROOT = id("batch-2");
@@ -28,7 +28,7 @@ describe("CertificateRegistry", () => {
   describe("deployment", () => {
     it("is deployed behind a proxy, knows the directory and cannot be initialised again", async () => {
       const { registry, deployment } = await loadFixture(certificateSuite);
-      expect(await registry.version()).to.equal("2.1.0");
+      expect(await registry.version()).to.equal("2.2.0");
       expect(await registry.directory()).to.equal(deployment.contracts.ParticipantDirectory.address);
       expect(await registry.authority()).to.equal(deployment.contracts.SakshyaAuthority.address);
       await expect(registry.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(registry, "InvalidInitialization");
@@ -516,9 +516,9 @@ describe("CertificateRegistry", () => {
     it("upgrades through governance with every batch and mark kept", async () => {
       const { registry, governor, deployment, deploymentFile } = await loadFixture(issuedSuite);
       await registry.revokeDocument(W, ROOT, 3, REASON.withdrawn);
-      const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "CertificateRegistry", to: "CertificateRegistryV2" });
+      const result = upgraded(await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "CertificateRegistry", to: "CertificateRegistryV2" }));
       expect(result.outcome.status).to.equal("executed");
-      expect(await registry.version()).to.equal("2.2.0");
+      expect(await registry.version()).to.equal("2.3.0");
       expect(readDeployment(deploymentFile).contracts.CertificateRegistry!.implementation).to.equal(result.implementation);
       expect((await registry.documentStatus(W, ROOT, 3)).reason).to.equal(REASON.withdrawn);
       expect((await registry.batch(W, OTHER_ROOT)).documentCount).to.equal(10);

@@ -403,7 +403,7 @@ describe("ParticipantDirectory", () => {
       await expect(directory.jurisdictionsOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
       await expect(directory.accountsOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
       await expect(directory.nodesOf(3)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation");
-      expect(await directory.version()).to.equal("2.0.0");
+      expect(await directory.version()).to.equal("2.2.0");
     });
   });
 

@@ -6,6 +6,7 @@ import hre from "hardhat";
 import { encodeBytes32String, id as textHash } from "ethers";
 import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
 import { deploySuite } from "../deploy/suite";
+import type { UpgradeResult } from "../deploy/upgrade";
 import type { RolePlan } from "../deploy/config";
 
 export const CAP = {
@@ -63,6 +64,12 @@ export async function populatedSuite() {
   await directory.addAccount(1, universityKey.address);
   await directory.addAccount(2, revenueKey.address);
   return { ...suite, universityKey, revenueKey, outsider };
+}
+
+/** An upgrade that went ahead (not held back for delays): its implementation and governance outcome. */
+export function upgraded(result: UpgradeResult): Extract<UpgradeResult, { status: "upgrade" }> {
+  if (result.status !== "upgrade") throw new Error(`The upgrade was held back: ${result.shortfalls.map((s) => `${s.label} ${s.account}`).join(", ")} below the plan's delay.`);
+  return result;
 }
 
 /** Awaits a promise that must fail, and checks its message. */

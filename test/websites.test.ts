@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroHash, encodeBytes32String, id } from "ethers";
 import { upgradeContract } from "../deploy/upgrade";
 import { WebsiteRegistry__factory } from "../typechain-types";
-import { CAP, KIND, code, deployedSuite, evidence } from "./fixtures";
+import { CAP, KIND, code, deployedSuite, evidence, upgraded } from "./fixtures";
 
 const SITE = id("wb.gov.in");
 const OTHER_SITE = id("wbpolice.gov.in");
@@ -39,7 +39,7 @@ async function published() {
 describe("WebsiteRegistry", () => {
   it("is deployed behind a proxy and cannot be initialised again", async () => {
     const { sites, deployment } = await loadFixture(websiteSuite);
-    expect(await sites.version()).to.equal("2.0.0");
+    expect(await sites.version()).to.equal("2.2.0");
     expect(await sites.directory()).to.equal(deployment.contracts.ParticipantDirectory.address);
     await expect(sites.initialize(deployment.contracts.SakshyaAuthority.address)).to.be.revertedWithCustomError(sites, "InvalidInitialization");
   });
@@ -285,9 +285,9 @@ describe("WebsiteRegistry", () => {
 
     it("upgrades through governance with sites, releases and approvals kept", async () => {
       const { sites, governor, deployment, deploymentFile, alice } = await loadFixture(published);
-      const result = await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "WebsiteRegistry", to: "WebsiteRegistryV2" });
+      const result = upgraded(await upgradeContract(hre, { signer: governor, deployment, deploymentFile, contract: "WebsiteRegistry", to: "WebsiteRegistryV2" }));
       expect(result.outcome.status).to.equal("executed");
-      expect(await sites.version()).to.equal("2.1.0");
+      expect(await sites.version()).to.equal("2.3.0");
       expect((await sites.currentRelease(SITE))[1].root).to.equal(id("root-1"));
       expect(await sites.hasApproved(SITE, 1, alice.address)).to.equal(true);
     });

@@ -52,6 +52,8 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         mapping(bytes32 batchKey => BatchMarks) batchMarks;
         /// @dev Since 2.1.0: the root of the batch holding each of an issuer's short-code slots.
         mapping(uint32 orgId => mapping(uint256 slot => bytes32 root)) codeSlots;
+        /// @dev Since 2.2.0, by batch key: the decision by which governance affirmed a batch a compromise voided.
+        mapping(bytes32 batchKey => bytes32 reason) affirmations;
     }
 
     /// @dev A batch's own marks: revocation and suspension, each a value and an {AttributedMarks} entry (112 bits).
@@ -115,7 +117,7 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "2.1.0";
+        return "2.2.0";
     }
 
     // ---------------------------------------------------------------- issuing
@@ -133,10 +135,7 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         if (existing.signer != address(0)) {
             revert CertificateRegistryAlreadyIssued(orgId, root, existing.signer, existing.issuedAt);
         }
-        uint256 slot = uint256(root) % CODE_SLOTS;
-        bytes32 holder = _storage().codeSlots[orgId][slot];
-        if (holder != bytes32(0)) revert CertificateRegistryCodeSlotTaken(orgId, slot, holder);
-        _storage().codeSlots[orgId][slot] = root;
+        uint256 slot = _takeCodeSlot(orgId, root);
         _storage().batches[t.key] = Batch({
             signer: msg.sender,
             issuedAt: block.timestamp.toUint32(),
@@ -146,6 +145,22 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         });
         emit BatchIssued(root, orgId, msg.sender, uint24(documentCount), expiresAt);
         emit CodeSlotTaken(orgId, slot, root);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function affirmBatch(uint32 issuerOrgId, bytes32 root, bytes32 reason) external restricted whenNotPaused {
+        if (reason == bytes32(0)) revert CertificateRegistryInvalidReason(Reason.None);
+        (Target memory t, Batch storage b) = _existing(issuerOrgId, root);
+        if (!_voided(t, b)) revert CertificateRegistryBatchNotVoided(issuerOrgId, root);
+        _storage().affirmations[t.key] = reason;
+        emit BatchAffirmed(root, issuerOrgId, reason, msg.sender);
+        // Its printed codes name its slot: it takes it back unless a standing batch took it meanwhile.
+        uint256 slot = uint256(root) % CODE_SLOTS;
+        bytes32 holder = _storage().codeSlots[issuerOrgId][slot];
+        if (holder != root && (holder == bytes32(0) || _holderVoided(issuerOrgId, holder))) {
+            _storage().codeSlots[issuerOrgId][slot] = root;
+            emit CodeSlotTaken(issuerOrgId, slot, root);
+        }
     }
 
     // ---------------------------------------------------------------- whole batches
@@ -298,6 +313,12 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
     }
 
     /// @inheritdoc ICertificateRegistry
+    function batchAffirmation(uint32 issuerOrgId, bytes32 root) external view returns (bytes32) {
+        (Target memory t, ) = _find(issuerOrgId, root);
+        return _storage().affirmations[t.key];
+    }
+
+    /// @inheritdoc ICertificateRegistry
     function batch(uint32 issuerOrgId, bytes32 root) external view returns (Batch memory b) {
         (, b) = _find(issuerOrgId, root);
     }
@@ -415,6 +436,29 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
             (t.key, t.legacy) = (root, true);
             b = legacy;
         }
+    }
+
+    /// @dev The short-code slot of `root` for the issuer, claimed: free, or held by a batch a compromise voided.
+    function _takeCodeSlot(uint32 orgId, bytes32 root) private returns (uint256 slot) {
+        slot = uint256(root) % CODE_SLOTS;
+        mapping(uint256 => bytes32) storage slots = _storage().codeSlots[orgId];
+        bytes32 holder = slots[slot];
+        if (holder != bytes32(0) && !_holderVoided(orgId, holder)) {
+            revert CertificateRegistryCodeSlotTaken(orgId, slot, holder);
+        }
+        slots[slot] = root;
+    }
+
+    function _holderVoided(uint32 orgId, bytes32 root) private view returns (bool) {
+        (Target memory t, Batch storage b) = _find(orgId, root);
+        return _voided(t, b);
+    }
+
+    /// @dev Whether the batch's signer was reported compromised with a cut-off at or before its issue, and governance
+    /// has not affirmed it.
+    function _voided(Target memory t, Batch storage b) private view returns (bool) {
+        uint40 cutoff = _DIRECTORY.account(b.signer).compromisedAt;
+        return cutoff != 0 && b.issuedAt >= cutoff && _storage().affirmations[t.key] == bytes32(0);
     }
 
     function _existing(uint32 orgId, bytes32 root) private view returns (Target memory t, Batch storage b) {
@@ -846,7 +890,8 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         if (record.signer == address(0)) return (Status.NotIssued, Reason.None);
         IParticipantDirectory.Account memory signer = _DIRECTORY.account(record.signer);
         if (signer.compromisedAt != 0 && record.issuedAt >= signer.compromisedAt) {
-            return (Status.KeyCompromised, Reason.None);
+            // An affirmed batch reads on as its other facts say; the affirmation is read only for a voided one.
+            if (_storage().affirmations[t.key] == bytes32(0)) return (Status.KeyCompromised, Reason.None);
         }
         IParticipantDirectory.OrganisationStatus org = _DIRECTORY.organisation(t.orgId).status;
         if (org == IParticipantDirectory.OrganisationStatus.Offboarded) return (Status.IssuerOffboarded, Reason.None);

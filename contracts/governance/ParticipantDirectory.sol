@@ -24,6 +24,10 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
     uint256 public constant MAX_JURISDICTIONS = 256;
     /// @notice How many successions {successorOf} follows: a bank taken over by one that was itself taken over.
     uint256 public constant MAX_SUCCESSIONS = 4;
+    /// @notice How far before its report the responder alone may date a compromise cut-off: long enough to cover a
+    /// theft noticed over a weekend, too short to void years of a key's honest work. Anything earlier is governance's
+    /// {backdateCompromise}, delayed and open to the guardian's veto.
+    uint256 public constant MAX_REPORT_BACKDATE = 72 hours;
     /// @dev Longest DNS name.
     uint256 private constant _MAX_HOST_LENGTH = 253;
 
@@ -69,7 +73,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "2.0.0";
+        return "2.2.0";
     }
 
     // ---------------------------------------------------------------- governance: organisations
@@ -209,6 +213,8 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         if (record.orgId == 0) revert ParticipantDirectoryUnknownAccount(account_);
         if (record.compromisedAt != 0) revert ParticipantDirectoryAccountIsCompromised(account_, record.compromisedAt);
         if (cutoff == 0 || cutoff > block.timestamp) revert ParticipantDirectoryInvalidCutoff(cutoff);
+        uint256 earliest = block.timestamp > MAX_REPORT_BACKDATE ? block.timestamp - MAX_REPORT_BACKDATE : 0;
+        if (cutoff < earliest) revert ParticipantDirectoryCutoffTooEarly(cutoff, uint40(earliest));
         uint32 orgId = record.orgId;
         if (record.active) {
             record.active = false;
@@ -216,6 +222,17 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         }
         record.compromisedAt = cutoff;
         emit AccountCompromised(orgId, account_, cutoff, msg.sender);
+    }
+
+    /// @inheritdoc IParticipantDirectory
+    function backdateCompromise(address account_, uint40 cutoff, bytes32 reason) external restricted {
+        _requireHash(reason);
+        Account storage record = _storage().accounts[account_];
+        uint40 previous = record.compromisedAt;
+        if (previous == 0) revert ParticipantDirectoryAccountNotCompromised(account_);
+        if (cutoff == 0 || cutoff >= previous) revert ParticipantDirectoryInvalidCutoff(cutoff);
+        record.compromisedAt = cutoff;
+        emit CompromiseBackdated(record.orgId, account_, previous, cutoff, reason, msg.sender);
     }
 
     // ---------------------------------------------------------------- governance: nodes

@@ -109,6 +109,10 @@ interface ICertificateRegistry {
     /// printed on its documents name the issuer and this slot, and no other batch of the issuer can take it.
     event CodeSlotTaken(uint32 indexed issuerOrgId, uint256 indexed slot, bytes32 indexed root);
 
+    /// @notice Governance affirmed a batch that its signer's compromise cut-off had voided: it stands as if the key had
+    /// been sound when it issued it. `reason` is the hash of the decision.
+    event BatchAffirmed(bytes32 indexed root, uint32 indexed issuerOrgId, bytes32 reason, address indexed actor);
+
     /// @notice Every document of a batch was revoked.
     event BatchRevoked(bytes32 indexed root, uint32 indexed issuerOrgId, Reason reason, address indexed actor);
 
@@ -225,10 +229,14 @@ interface ICertificateRegistry {
     /// @notice Another batch of the issuer holds the short-code slot of this root: build the batch again (its salts,
     /// and so its root, change) to get another slot.
     error CertificateRegistryCodeSlotTaken(uint32 issuerOrgId, uint256 slot, bytes32 root);
+    /// @notice Only a batch its signer's compromise cut-off voided, and that governance has not affirmed yet, can be
+    /// affirmed.
+    error CertificateRegistryBatchNotVoided(uint32 issuerOrgId, bytes32 root);
 
     /// @notice Anchors a batch root of `documentCount` documents, expiring at `expiresAt` (0 = never), for the
     /// caller's organisation. The batch takes the organisation's short-code slot `uint256(root) % CODE_SLOTS`, which
-    /// must be free; slots are per issuer, so no other organisation can take or block one.
+    /// must be free — or held by a batch its signer's compromise cut-off voided, so a stolen key cannot block slots for
+    /// good; slots are per issuer, so no other organisation can take or block one.
     function issue(bytes32 root, uint32 documentCount, uint32 expiresAt) external;
 
     /// @notice Revokes every document of a batch.
@@ -242,6 +250,11 @@ interface ICertificateRegistry {
 
     /// @notice Undoes a batch revocation (governance, delayed); `reason` is the hash of the decision.
     function restoreBatch(uint32 issuerOrgId, bytes32 root, bytes32 reason) external;
+
+    /// @notice Affirms a batch that its signer's compromise cut-off voided (issued at or after it): governance's
+    /// decision (the governor's, delayed), with the hash of that decision. The batch then reads as it would had the key
+    /// been sound, and takes its short-code slot back if no standing batch holds it.
+    function affirmBatch(uint32 issuerOrgId, bytes32 root, bytes32 reason) external;
 
     /// @notice Revokes one document of a batch.
     function revokeDocument(uint32 issuerOrgId, bytes32 root, uint256 index, Reason reason) external;
@@ -293,6 +306,9 @@ interface ICertificateRegistry {
     /// @notice The root of the issuer's batch holding a short-code slot, or zero when no batch issued since version
     /// 2.1.0 holds it.
     function codeSlot(uint32 issuerOrgId, uint256 slot) external view returns (bytes32 root);
+
+    /// @notice The hash of the decision by which governance affirmed a batch a compromise cut-off voided (zero: none).
+    function batchAffirmation(uint32 issuerOrgId, bytes32 root) external view returns (bytes32 reason);
 
     /// @notice A batch's revocation and suspension, with who made them and whether they count.
     function batchMarks(

@@ -11,8 +11,9 @@ interface ILandEncumbrances is ILandRecords {
     /// orders may freeze a parcel at once; it stays frozen until the last lapses or is lifted.
     function freeze(bytes14 ulpin, bytes32 order, uint32 expiresAt) external;
 
-    /// @notice Lifts the freeze made under `order` with the court's `liftingOrder`: the court that ordered it, or an
-    /// appellate authority of the parcel's jurisdiction.
+    /// @notice Lifts the freeze made under `order` with the court's `liftingOrder`: the court that ordered it, or —
+    /// once that court was offboarded — another court of the parcel's jurisdiction. No other authority lifts a court's
+    /// order.
     function unfreeze(bytes14 ulpin, bytes32 order, bytes32 liftingOrder) external;
 
     /// @notice Restores, under a court order, the owners a parcel had before the mutation `deedHash` took effect — how
@@ -31,10 +32,10 @@ interface ILandEncumbrances is ILandRecords {
     /// @notice The lien holder consents to a pending mutation of the parcel.
     function consentToMutation(bytes14 ulpin, bytes32 lien, bytes32 deedHash) external;
 
-    /// @notice The lien holder releases its lien; once the bank can no longer act (offboarded, suspended, without the
-    /// liens capability or the jurisdiction), its successor named in the directory may.
+    /// @notice The lien holder releases its lien; once the bank was offboarded, its successor named in the directory
+    /// may. A suspended bank has not left: nobody else acts on its liens.
     function releaseLien(bytes14 ulpin, bytes32 lien) external;
 
-    /// @notice A court of the parcel's jurisdiction discharges a lien whose bank can no longer act on it.
+    /// @notice A court of the parcel's jurisdiction discharges, by its own order, a lien whose bank was offboarded.
     function dischargeLien(bytes14 ulpin, bytes32 lien, bytes32 order) external;
 }

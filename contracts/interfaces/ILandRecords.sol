@@ -362,7 +362,8 @@ interface ILandRecords {
     error LandRegistryFreezeExists(bytes14 ulpin, bytes32 order);
     /// @notice A parcel may be frozen by at most `MAX_FREEZES` orders at once.
     error LandRegistryTooManyFreezes(bytes14 ulpin);
-    /// @notice Only the court that ordered a freeze, or an appellate authority, lifts it.
+    /// @notice Only the court that ordered a freeze lifts it (another court of the parcel's jurisdiction, once that
+    /// court was offboarded).
     error LandRegistryNotFreezingCourt(bytes14 ulpin, bytes32 order, uint32 court, uint32 caller);
     /// @notice An area must be at least one square metre.
     error LandRegistryZeroArea(bytes14 ulpin);
@@ -412,10 +413,11 @@ interface ILandRecords {
     error LandRegistryLienExists(bytes14 ulpin, bytes32 lien);
     /// @notice No lien with this reference is registered on the parcel.
     error LandRegistryUnknownLien(bytes14 ulpin, bytes32 lien);
-    /// @notice Only the bank holding the lien — or, once it can no longer act, its successor — may consent to a
-    /// transfer or release it.
+    /// @notice Only the bank holding the lien — or, once it was offboarded, its successor — may consent to a transfer
+    /// or release it.
     error LandRegistryNotLienHolder(bytes32 lien, uint32 holder, uint32 caller);
-    /// @notice A court discharges only a lien whose bank can no longer act on it; this one can.
+    /// @notice A court discharges only a lien whose bank was offboarded; this one is still a member (if suspended, its
+    /// liens stand until it is reinstated or offboarded).
     error LandRegistryLienHolderActive(bytes32 lien, uint32 holder);
     /// @notice The lien holder already consented to this mutation.
     error LandRegistryLienAlreadyConsented(bytes32 lien, bytes32 deedHash);

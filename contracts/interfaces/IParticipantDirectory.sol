@@ -96,6 +96,17 @@ interface IParticipantDirectory {
     /// @notice A signing key was reported compromised: what it signed after `cutoff` is void.
     event AccountCompromised(uint32 indexed orgId, address indexed account, uint40 cutoff, address indexed actor);
 
+    /// @notice Governance moved a reported key's cut-off earlier, to `cutoff`: what it signed from then on is void too.
+    /// `reason` is the hash of the decision.
+    event CompromiseBackdated(
+        uint32 indexed orgId,
+        address indexed account,
+        uint40 previousCutoff,
+        uint40 cutoff,
+        bytes32 reason,
+        address indexed actor
+    );
+
     /// @notice A key got its number among its organisation's keys.
     event AccountNumbered(uint32 indexed orgId, address indexed account, uint16 number);
 
@@ -148,8 +159,14 @@ interface IParticipantDirectory {
     error ParticipantDirectoryUnknownAccount(address account);
     /// @notice The account is registered but not active.
     error ParticipantDirectoryAccountInactive(address account);
-    /// @notice A compromise cut-off must be a past or present time, not zero and not in the future.
+    /// @notice A compromise cut-off must be a past or present time, not zero and not in the future; moved by
+    /// governance, it must be earlier than the one reported.
     error ParticipantDirectoryInvalidCutoff(uint40 cutoff);
+    /// @notice A report alone dates a cut-off at most `MAX_REPORT_BACKDATE` before it; `earliest` is the earliest it
+    /// may name now. An earlier one is governance's decision ({backdateCompromise}).
+    error ParticipantDirectoryCutoffTooEarly(uint40 cutoff, uint40 earliest);
+    /// @notice Only a key already reported compromised has a cut-off to move.
+    error ParticipantDirectoryAccountNotCompromised(address account);
     /// @notice The account's organisation is not active.
     error ParticipantDirectoryOrganisationInactive(uint32 orgId, OrganisationStatus status);
     /// @notice The organisation lacks a capability the action needs.
@@ -205,8 +222,15 @@ interface IParticipantDirectory {
     /// @notice Removes a signing key; what it signed while active stays valid.
     function removeAccount(address account) external;
 
-    /// @notice Reports a key compromised: it is removed and what it signed after `cutoff` is void.
+    /// @notice Reports a key compromised: it is removed at once and what it signed from `cutoff` on is void. The
+    /// responder's act: `cutoff` lies at most `MAX_REPORT_BACKDATE` (72 hours) before now, so a report stops a key
+    /// from acting but cannot void its earlier work.
     function markAccountCompromised(address account, uint40 cutoff) external;
+
+    /// @notice Moves a reported key's cut-off earlier, voiding what it signed from `cutoff` on: the governor's decision
+    /// (delayed, and the guardian may cancel it), with the hash of the decision as `reason`. Registries let governance
+    /// affirm what such a cut-off voided wrongly.
+    function backdateCompromise(address account, uint40 cutoff, bytes32 reason) external;
 
     /// @notice Registers a node of an organisation that may run nodes (and validate, for a validator).
     function addNode(

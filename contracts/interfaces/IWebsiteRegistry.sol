@@ -44,7 +44,8 @@ interface IWebsiteRegistry {
     /// @dev Slot 0: orgId (32) | threshold (8) | current (32) | releaseCount (32) | registeredAt (40) = 144 bits.
     /// Release ids run from 1; `current` 0 means the site has no current release (none yet, or it was revoked).
     /// Then, in the same slot: who made the current release current — `activatedOrg` and `activatedBy` (the key's
-    /// number in the directory; 0 for governance, and for version 1.0.0, which kept no author) — and when (224 bits).
+    /// number in the directory; 0 for governance, and for version 1.0.0, which kept no author) — and when (224 bits),
+    /// and since 2.2.0 when governance last moved the site to another organisation (0: never since), 256 bits.
     struct Site {
         uint32 orgId;
         uint8 threshold;
@@ -54,6 +55,7 @@ interface IWebsiteRegistry {
         uint32 activatedOrg;
         uint16 activatedBy;
         uint32 activatedAt;
+        uint32 reassignedAt;
     }
 
     /// @dev Slots: root, manifest (hash of the manifest file as published), version (a label such as "2026.11.2"
@@ -132,6 +134,10 @@ interface IWebsiteRegistry {
         address indexed actor
     );
 
+    /// @notice Governance affirmed a release whose approvals or activation a compromise cut-off voided: they count
+    /// again for it. `reason` is the hash of the decision.
+    event ReleaseAffirmed(bytes32 indexed siteId, uint32 indexed releaseId, bytes32 reason, address indexed actor);
+
     /// @notice No site is registered under this id.
     error WebsiteRegistryUnknownSite(bytes32 siteId);
     /// @notice The site is already registered.
@@ -164,11 +170,21 @@ interface IWebsiteRegistry {
     error WebsiteRegistryTooFewApprovals(bytes32 siteId, uint32 releaseId, uint256 counted, uint256 needed);
     /// @notice Neither a key of the site's organisation nor a governance role allowed this call.
     error WebsiteRegistryNotAuthorized(bytes32 siteId, address caller);
+    /// @notice The release was published by another organisation than the one the site belongs to now: its approvals
+    /// were that organisation's and do not count, and another organisation's keys cannot add to them. Publish it again.
+    error WebsiteRegistryReleaseOfAnotherOrganisation(bytes32 siteId, uint32 releaseId, uint32 orgId);
+    /// @notice Only a release a compromise cut-off voided in part (an approval, or the act that made it current), and
+    /// that governance has not affirmed yet, can be affirmed.
+    error WebsiteRegistryReleaseNotVoided(bytes32 siteId, uint32 releaseId);
+    /// @notice An affirmation needs the hash of the decision.
+    error WebsiteRegistryMissingDecision();
 
     /// @notice Assigns a site to an organisation with the website capability (operator).
     function registerSite(bytes32 siteId, uint32 orgId, uint8 threshold) external;
 
-    /// @notice Moves a site to another such organisation (governor); its releases stay.
+    /// @notice Moves a site to another such organisation (governor). Its releases stay, but approvals count only for
+    /// releases of the organisation the site belongs to: the new organisation's keys publish (the same root again, if
+    /// they vouch for it) and approve their own.
     function reassignSite(bytes32 siteId, uint32 orgId) external;
 
     /// @notice Sets how many approvals a release needs (operator, delayed). Lowering it makes the latest release
@@ -195,6 +211,13 @@ interface IWebsiteRegistry {
 
     /// @notice Revokes a release for good (a key of the site's organisation, or governance).
     function revoke(bytes32 siteId, uint32 releaseId, RevocationReason reason) external;
+
+    /// @notice Affirms a release whose approvals, or the act that made it current, a key's compromise cut-off voided:
+    /// they count again for this release (the governor's decision, delayed), with the hash of that decision.
+    function affirmRelease(bytes32 siteId, uint32 releaseId, bytes32 reason) external;
+
+    /// @notice The hash of the decision by which governance affirmed a release (zero: none).
+    function releaseAffirmation(bytes32 siteId, uint32 releaseId) external view returns (bytes32 reason);
 
     function site(bytes32 siteId) external view returns (Site memory);
 

@@ -68,7 +68,7 @@ contract LandRegistry is DirectoryGated, LandState, ILandParcels {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "2.0.0";
+        return "2.2.0";
     }
 
     // ---------------------------------------------------------------- parcels

@@ -14,10 +14,11 @@ import {LandState} from "./LandState.sol";
 /// land — freezes and rectifications under court orders, and liens ({ILandEncumbrances}) — carried out for
 /// {LandRegistry}, which hands it these calls with delegatecall so they run in the registry's storage and pause with
 /// it. Called at its own address it works on empty storage of its own and touches no parcel.
-/// @dev Nothing stays stuck: several orders may freeze a parcel and it stays frozen until the last lapses or is lifted,
-/// only the ordering court or an appellate authority lifts one; a lien whose bank can no longer act (offboarded,
-/// suspended, or without the capability or the jurisdiction) is released by the bank's successor named in the directory
-/// or discharged by a court; and a court may restore the owners a parcel had before a wrongful mutation.
+/// @dev Nothing stays stuck, and nobody acts on what is another's: several orders may freeze a parcel and it stays
+/// frozen until the last lapses or is lifted; only the ordering court lifts one — another court of the parcel's
+/// jurisdiction once that court has left the directory. A bank's liens stand while it is a member, even suspended; once
+/// it is offboarded, the successor the directory names for it releases them, or a court discharges them by its own
+/// order. A court may restore the owners a parcel had before a wrongful mutation.
 contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, ILandEncumbrances {
     /// @notice Most liens one parcel may carry (the count is kept in 8 bits).
     uint8 public constant MAX_LIENS = type(uint8).max;
@@ -176,7 +177,7 @@ contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, I
         Lien storage held = _storage().liens[ulpin][lien];
         uint32 holder = held.holder;
         if (holder == 0) revert LandRegistryUnknownLien(ulpin, lien);
-        if (_holderMayAct(holder, p)) revert LandRegistryLienHolderActive(lien, holder);
+        if (!_departed(holder)) revert LandRegistryLienHolderActive(lien, holder);
         _removeLien(ulpin, lien, held);
         emit LienDischarged(ulpin, lien, order, orgId, msg.sender);
     }
@@ -188,7 +189,7 @@ contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, I
     }
 
     /// @dev The lien, once `msg.sender` is known to act, in the parcel's jurisdiction, for the bank holding it — or,
-    /// when that bank can no longer act, for an organisation the directory names as its successor.
+    /// once that bank was offboarded, for an organisation the directory names as its successor.
     function _heldLien(bytes14 ulpin, bytes32 lien) private view returns (Lien storage held, uint32 orgId) {
         LandStorage storage $ = _storage();
         Parcel storage p = $.parcels[ulpin];
@@ -198,7 +199,7 @@ contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, I
         if (holder == 0) revert LandRegistryUnknownLien(ulpin, lien);
         orgId = _authorize(Capabilities.LIENS, p);
         if (orgId == holder) return (held, orgId);
-        if (!_holderMayAct(holder, p) && _DIRECTORY.succeeds(orgId, holder)) return (held, orgId);
+        if (_departed(holder) && _DIRECTORY.succeeds(orgId, holder)) return (held, orgId);
         revert LandRegistryNotLienHolder(lien, holder, orgId);
     }
 
@@ -217,31 +218,16 @@ contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, I
         if (earlier != m.transfer) revert LandRegistryNotEarlierOwners(ulpin, deedHash);
     }
 
-    /// @dev Who may lift a freeze: the court that ordered it, or an appellate authority of the parcel's jurisdiction.
-    function _lifter(bytes14 ulpin, bytes32 order, uint32 court, Parcel storage p) private view returns (uint32) {
-        (bool isCourt, uint32 orgId) = _tryAuthorize(Capabilities.COURT_ORDERS, p);
-        if (isCourt && orgId == court) return orgId;
-        (bool isAppellate, uint32 appellate) = _tryAuthorize(Capabilities.HEAR_APPEALS, p);
-        if (isAppellate) return appellate;
-        if (isCourt) revert LandRegistryNotFreezingCourt(ulpin, order, court, orgId);
-        return _authorize(Capabilities.COURT_ORDERS, p); // reverts with the directory's reason
+    /// @dev Who may lift a freeze: a court of the parcel's jurisdiction that is the one that ordered it, or any such
+    /// court once the ordering one has left the directory.
+    function _lifter(bytes14 ulpin, bytes32 order, uint32 court, Parcel storage p) private view returns (uint32 orgId) {
+        orgId = _authorize(Capabilities.COURT_ORDERS, p);
+        if (orgId != court && !_departed(court)) revert LandRegistryNotFreezingCourt(ulpin, order, court, orgId);
     }
 
-    function _tryAuthorize(uint32 capability, Parcel storage p) private view returns (bool, uint32) {
-        uint32 districtCode = uint32(p.district) << 16;
-        uint32 blockCode = districtCode | p.block;
-        try _DIRECTORY.authorizedOrganisationWithin(msg.sender, capability, blockCode, districtCode) returns (
-            uint32 orgId
-        ) {
-            return (true, orgId);
-        } catch {
-            return (false, 0);
-        }
-    }
-
-    /// @dev Whether the bank still holds the liens capability in the parcel's block or district, active.
-    function _holderMayAct(uint32 holder, Parcel storage p) private view returns (bool) {
-        return _DIRECTORY.organisationMayAct(holder, Capabilities.LIENS, _placeCode(p), uint32(p.district) << 16);
+    /// @dev Whether an organisation left the directory for good. A suspended one has not: what it holds stands.
+    function _departed(uint32 orgId) private view returns (bool) {
+        return _DIRECTORY.organisation(orgId).status == IParticipantDirectory.OrganisationStatus.Offboarded;
     }
 
     function _removeLien(bytes14 ulpin, bytes32 lien, Lien storage held) private {
@@ -332,11 +318,6 @@ contract LandRegistryExtension is LandState, PausableUpgradeable, ILandSurvey, I
         });
         _create(record, owners, origin.owners, how, 0, parents, orgId);
         _storage().parents[part.ulpin] = parents;
-    }
-
-    /// @dev A parcel's block as a jurisdiction code of the directory.
-    function _placeCode(Parcel storage p) private view returns (uint32) {
-        return (uint32(p.district) << 16) | p.block;
     }
 
     /// @dev Moves 1.0.0's one freeze of a parcel among the orders kept since, so that both are handled alike.

@@ -13,6 +13,6 @@ contract CertificateRegistryV2 is CertificateRegistry {
     constructor(IParticipantDirectory directory_) CertificateRegistry(directory_) {}
 
     function version() external pure override returns (string memory) {
-        return "2.2.0";
+        return "2.3.0";
     }
 }

@@ -13,6 +13,6 @@ contract LandRegistryV2 is LandRegistry {
     constructor(IParticipantDirectory directory_, address encumbrances_) LandRegistry(directory_, encumbrances_) {}
 
     function version() external pure override returns (string memory) {
-        return "2.1.0";
+        return "2.3.0";
     }
 }

@@ -11,6 +11,6 @@ import {ParticipantDirectory} from "../governance/ParticipantDirectory.sol";
 /// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract ParticipantDirectoryV2 is ParticipantDirectory {
     function version() external pure override returns (string memory) {
-        return "2.1.0";
+        return "2.3.0";
     }
 }

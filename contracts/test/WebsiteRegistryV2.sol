@@ -13,6 +13,6 @@ contract WebsiteRegistryV2 is WebsiteRegistry {
     constructor(IParticipantDirectory directory_) WebsiteRegistry(directory_) {}
 
     function version() external pure override returns (string memory) {
-        return "2.1.0";
+        return "2.3.0";
     }
 }

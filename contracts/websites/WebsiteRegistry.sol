@@ -37,6 +37,8 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         mapping(bytes32 siteId => mapping(uint32 releaseId => mapping(address account => bool))) approvals;
         /// @dev Approval `k` of a release: bits `48 * (k % 5)` of word `k / 5`, the key's number above the time.
         mapping(bytes32 siteId => mapping(uint32 releaseId => mapping(uint256 word => uint256))) approvalLog;
+        /// @dev Since 2.2.0: the decision by which governance affirmed a release a compromise cut-off voided in part.
+        mapping(bytes32 siteId => mapping(uint32 releaseId => bytes32 reason)) affirmations;
     }
 
     // keccak256(abi.encode(uint256(keccak256("sakshya.storage.WebsiteRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -52,7 +54,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @inheritdoc GovernedUpgradeable
     function version() external pure virtual override returns (string memory) {
-        return "2.0.0";
+        return "2.2.0";
     }
 
     // ---------------------------------------------------------------- governance
@@ -76,6 +78,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         _requirePublisherOrganisation(orgId);
         uint32 from = s.orgId;
         s.orgId = orgId;
+        s.reassignedAt = _now();
         emit SiteReassigned(siteId, from, orgId, msg.sender);
     }
 
@@ -90,7 +93,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         uint32 latest = s.releaseCount;
         if (threshold >= previous || latest == 0) return;
         Release storage r = _storage().releases[siteId][latest];
-        if (r.status == ReleaseStatus.Pending && _countedApprovals(siteId, latest, r) >= threshold) {
+        if (r.status == ReleaseStatus.Pending && _countedApprovals(siteId, s, latest, r) >= threshold) {
             _activate(siteId, s, latest, r, Activation.ThresholdLowered, 0);
         }
     }
@@ -110,9 +113,8 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         if (fileCount == 0) revert WebsiteRegistryEmptyRelease();
         Site storage s = _site(siteId);
         (uint32 orgId, uint16 number) = _requireOwner(siteId, s);
+        _requireNewRoot(siteId, s, root, orgId);
         WebsiteStorage storage $ = _storage();
-        uint32 existing = $.releaseByRoot[siteId][root];
-        if (existing != 0) revert WebsiteRegistryDuplicateRoot(siteId, existing);
 
         releaseId = ++s.releaseCount;
         $.releaseByRoot[siteId][root] = releaseId;
@@ -136,13 +138,16 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         (uint32 orgId, uint16 number) = _requireOwner(siteId, s);
         Release storage r = _release(siteId, releaseId);
         if (_revoked(r)) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, ReleaseStatus.Revoked);
+        // Approvals are logged by key number within the release's organisation: another's keys cannot add to them.
+        uint32 owner = _releaseOrg(s, r);
+        if (owner != orgId) revert WebsiteRegistryReleaseOfAnotherOrganisation(siteId, releaseId, owner);
         if (_hasApproved(siteId, releaseId, r, msg.sender, orgId, number)) {
             revert WebsiteRegistryAlreadyApproved(siteId, releaseId, msg.sender);
         }
         if (r.orgId == 0) r.orgId = orgId;
         _logApproval(siteId, releaseId, r, number);
         emit ReleaseApproved(siteId, releaseId, r.approvals, msg.sender);
-        uint256 counted = _countedApprovals(siteId, releaseId, r);
+        uint256 counted = _countedApprovals(siteId, s, releaseId, r);
         if (r.status == ReleaseStatus.Pending) {
             if (counted >= s.threshold) _activate(siteId, s, releaseId, r, Activation.Approved, number);
         } else if (s.current == releaseId && !_isCurrent(siteId, s) && counted >= _needed(s, r)) {
@@ -160,7 +165,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         ReleaseStatus status = _status(r);
         if (status != ReleaseStatus.Approved) revert WebsiteRegistryUnexpectedStatus(siteId, releaseId, status);
         if (s.current == releaseId && _isCurrent(siteId, s)) revert WebsiteRegistryAlreadyCurrent(siteId, releaseId);
-        uint256 counted = _countedApprovals(siteId, releaseId, r);
+        uint256 counted = _countedApprovals(siteId, s, releaseId, r);
         uint256 needed = _needed(s, r);
         if (counted < needed) revert WebsiteRegistryTooFewApprovals(siteId, releaseId, counted, needed);
         _activate(siteId, s, releaseId, r, Activation.RolledBack, number);
@@ -180,7 +185,22 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         emit ReleaseRevoked(siteId, releaseId, reason, msg.sender);
     }
 
+    /// @inheritdoc IWebsiteRegistry
+    function affirmRelease(bytes32 siteId, uint32 releaseId, bytes32 reason) external restricted whenNotPaused {
+        if (reason == bytes32(0)) revert WebsiteRegistryMissingDecision();
+        Site storage s = _site(siteId);
+        Release storage r = _release(siteId, releaseId);
+        if (!_voided(siteId, s, releaseId, r)) revert WebsiteRegistryReleaseNotVoided(siteId, releaseId);
+        _storage().affirmations[siteId][releaseId] = reason;
+        emit ReleaseAffirmed(siteId, releaseId, reason, msg.sender);
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IWebsiteRegistry
+    function releaseAffirmation(bytes32 siteId, uint32 releaseId) external view returns (bytes32) {
+        return _storage().affirmations[siteId][releaseId];
+    }
 
     /// @inheritdoc IWebsiteRegistry
     function site(bytes32 siteId) external view returns (Site memory) {
@@ -194,12 +214,16 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
 
     /// @inheritdoc IWebsiteRegistry
     function approvalsOf(bytes32 siteId, uint32 releaseId) external view returns (Approval[] memory list) {
-        Release storage r = _storage().releases[siteId][releaseId];
+        WebsiteStorage storage $ = _storage();
+        Release storage r = $.releases[siteId][releaseId];
+        bool owned = _releaseOrg($.sites[siteId], r) == $.sites[siteId].orgId;
+        bool affirmed = $.affirmations[siteId][releaseId] != bytes32(0);
         list = new Approval[](r.logged);
         for (uint256 k = 0; k < list.length; ++k) {
             (uint16 number, uint32 at) = _approvalAt(siteId, releaseId, k);
             (address approver, uint40 cutoff) = _DIRECTORY.numberedAccount(r.orgId, number);
-            list[k] = Approval({approver: approver, approvedAt: at, counts: cutoff == 0 || at < cutoff});
+            bool counts = owned && (affirmed || cutoff == 0 || at < cutoff);
+            list[k] = Approval({approver: approver, approvedAt: at, counts: counts});
         }
     }
 
@@ -249,9 +273,34 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
     /// with enough approvals that count.
     function _isCurrent(bytes32 siteId, Site storage s) private view returns (bool) {
         uint32 releaseId = s.current;
-        if (releaseId == 0 || !_counts(s.activatedOrg, s.activatedBy, s.activatedAt)) return false;
+        if (releaseId == 0) return false;
+        if (!_counts(s.activatedOrg, s.activatedBy, s.activatedAt) && !_affirmed(siteId, releaseId)) return false;
         Release storage r = _storage().releases[siteId][releaseId];
-        return !_revoked(r) && _countedApprovals(siteId, releaseId, r) >= _needed(s, r);
+        return !_revoked(r) && _countedApprovals(siteId, s, releaseId, r) >= _needed(s, r);
+    }
+
+    /// @dev The organisation whose keys approve a release: the one that published it; for a release of 1.0.0, which
+    /// kept none, the site's own unless governance moved the site since (then a previous owner's, unknown: 0).
+    function _releaseOrg(Site storage s, Release storage r) private view returns (uint32) {
+        uint32 orgId = r.orgId;
+        if (orgId != 0 || s.reassignedAt != 0) return orgId;
+        return s.orgId;
+    }
+
+    function _affirmed(bytes32 siteId, uint32 releaseId) private view returns (bool) {
+        return _storage().affirmations[siteId][releaseId] != bytes32(0);
+    }
+
+    /// @dev Whether a compromise cut-off voided part of a release governance has not affirmed: one of its approvals,
+    /// or, for the current release, the act that made it current.
+    function _voided(bytes32 siteId, Site storage s, uint32 releaseId, Release storage r) private view returns (bool) {
+        if (_affirmed(siteId, releaseId)) return false;
+        if (s.current == releaseId && !_counts(s.activatedOrg, s.activatedBy, s.activatedAt)) return true;
+        for (uint256 k = 0; k < r.logged; ++k) {
+            (uint16 number, uint32 at) = _approvalAt(siteId, releaseId, k);
+            if (!_counts(r.orgId, number, at)) return true;
+        }
+        return false;
     }
 
     /// @dev The approvals a release needs: the site's threshold, or fewer if it became current under a lower one (a
@@ -262,14 +311,28 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         return required;
     }
 
-    /// @dev Approvals that count: those of 1.0.0, and those logged since by keys not compromised at the time.
-    function _countedApprovals(bytes32 siteId, uint32 releaseId, Release storage r) private view returns (uint256 n) {
+    /// @dev Approvals that count, when the release is the site's organisation's: those of 1.0.0, and those logged since
+    /// by keys not compromised at the time — all of them once governance affirmed the release.
+    function _countedApprovals(
+        bytes32 siteId,
+        Site storage s,
+        uint32 releaseId,
+        Release storage r
+    ) private view returns (uint256 n) {
+        if (_releaseOrg(s, r) != s.orgId) return 0;
         uint256 logged = r.logged;
         n = r.approvals - logged;
         uint32 orgId = r.orgId;
+        // Asked only once an approval fails to count: an affirmation makes every approval of the release count.
+        uint256 affirmed = 0; // 0: not asked yet, 1: no, 2: yes
         for (uint256 k = 0; k < logged; ++k) {
             (uint16 number, uint32 at) = _approvalAt(siteId, releaseId, k);
-            if (_counts(orgId, number, at)) ++n;
+            if (_counts(orgId, number, at)) {
+                ++n;
+                continue;
+            }
+            if (affirmed == 0) affirmed = _affirmed(siteId, releaseId) ? 2 : 1;
+            if (affirmed == 2) ++n;
         }
     }
 
@@ -297,7 +360,7 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
         copy = r;
         if (r.status == ReleaseStatus.None) return copy;
         copy.status = _status(r);
-        copy.approvals = uint8(_countedApprovals(siteId, releaseId, r));
+        copy.approvals = uint8(_countedApprovals(siteId, _storage().sites[siteId], releaseId, r));
     }
 
     function _logApproval(bytes32 siteId, uint32 releaseId, Release storage r, uint16 number) private {
@@ -330,6 +393,16 @@ contract WebsiteRegistry is DirectoryGated, IWebsiteRegistry {
             if (logged == number) return true;
         }
         return false;
+    }
+
+    /// @dev A root not yet published by the site's organisation. One that another organisation published before the
+    /// site was moved may be published again: its approvals were that organisation's and count no more.
+    function _requireNewRoot(bytes32 siteId, Site storage s, bytes32 root, uint32 orgId) private view {
+        WebsiteStorage storage $ = _storage();
+        uint32 existing = $.releaseByRoot[siteId][root];
+        if (existing != 0 && _releaseOrg(s, $.releases[siteId][existing]) == orgId) {
+            revert WebsiteRegistryDuplicateRoot(siteId, existing);
+        }
     }
 
     function _site(bytes32 siteId) private view returns (Site storage s) {

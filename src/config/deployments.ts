@@ -18,7 +18,13 @@ const deployedContract = z.object({
   deployBlock: z.number().int().nonnegative(),
 });
 
-const roleHolder = z.object({ account: address, executionDelay: z.number().int().nonnegative() });
+/** A committee holding a role: a Safe's members and how many of them must sign, as the deployment found them. */
+const committee = z.object({ members: z.array(address).min(1), threshold: z.number().int().positive() });
+
+const roleHolder = z.object({ account: address, executionDelay: z.number().int().nonnegative(), committee: committee.optional() });
+
+/** What the suite's committees run on: Safe 1.4.1's singleton and proxy factory, and the suite's two helpers. */
+const safeInfrastructure = z.object({ singleton: address, proxyFactory: address, moduleSetup: address, executor: address });
 
 export const deploymentSchema = z.object({
   suiteVersion: z.string(),
@@ -36,12 +42,16 @@ export const deploymentSchema = z.object({
   }),
   // The responder arrived with 2.0.0; a file written before it still reads, and deploying again records it.
   roles: z.object({ governor: roleHolder, operator: roleHolder, guardian: roleHolder, responder: roleHolder.optional() }),
+  // Since 2.2.0, when any role is held by a committee.
+  safe: safeInfrastructure.optional(),
 });
 
 /** The published description of a deployed suite: all a verifier needs besides an RPC URL. */
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type SuiteContractName = keyof Deployment["contracts"];
 export type DeployedContract = z.infer<typeof deployedContract>;
+export type SafeInfrastructure = z.infer<typeof safeInfrastructure>;
+export type Committee = z.infer<typeof committee>;
 
 /** A contract's record, or a sentence saying the deployment predates it. */
 export function deployedContractOf(deployment: Deployment, name: SuiteContractName): DeployedContract {

@@ -52,6 +52,45 @@ export async function describeRoles(authority: SakshyaAuthority, deployment: Dep
   );
 }
 
+/** The execution delays a plan asks of the roles that grant power: the governor (and ADMIN with it) and the operator. */
+export interface PlannedDelays {
+  readonly governor: number;
+  readonly operator: number;
+}
+
+/** A member of a power-granting role whose execution delay is below the plan's: its grants take effect too soon. */
+export interface DelayShortfall {
+  readonly roleId: bigint;
+  readonly label: string;
+  readonly account: string;
+  readonly delay: number;
+  readonly planned: number;
+}
+
+/** The delays the deployment file records as the plan's. */
+export function recordedDelays(deployment: Deployment): PlannedDelays {
+  return { governor: deployment.roles.governor.executionDelay, operator: deployment.roles.operator.executionDelay };
+}
+
+/**
+ * Every member of ADMIN, GOVERNOR or OPERATOR whose execution delay on chain is below `planned` (by default, the
+ * deployment's recorded plan): a 1.0.0 operator's zero delay after an upgrade to 2.x, say. ADMIN comes last, so that
+ * raising its own delay is the last of the fixes a governor makes.
+ */
+export async function delayShortfalls(authority: SakshyaAuthority, deployment: Deployment, planned = recordedDelays(deployment)): Promise<DelayShortfall[]> {
+  const roles = await describeRoles(authority, deployment);
+  const wanted: Array<[bigint, number]> = [
+    [ROLES.operator.id, planned.operator],
+    [ROLES.governor.id, planned.governor],
+    [ADMIN_ROLE, planned.governor],
+  ];
+  return wanted.flatMap(([roleId, delay]) =>
+    (roles.find((r) => r.id === roleId.toString())?.members ?? [])
+      .filter((m) => m.executionDelay < delay)
+      .map((m) => ({ roleId, label: roleName(roleId), account: m.account, delay: m.executionDelay, planned: delay })),
+  );
+}
+
 /** Which role each governed function currently needs, read from the AccessManager. */
 export async function describePermissions(authority: SakshyaAuthority, deployment: Deployment): Promise<PermissionView[]> {
   const contracts = (Object.keys(FUNCTION_ROLES) as GovernedContractName[]).filter((name) => deployment.contracts[name]);

@@ -41,14 +41,14 @@ export const VALIDATOR_SET_ROLES: Partial<Record<RoleName, readonly string[]>> =
  */
 export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority">, Record<RoleName, readonly string[]>> = {
   ParticipantDirectory: {
-    governor: ["offboard", "unpause", "upgradeToAndCall"],
+    governor: ["offboard", "backdateCompromise", "unpause", "upgradeToAndCall"],
     operator: ["onboard", "updateOrganisation", "setJurisdictions", "reinstate", "addAccount", "addNode", "setSuccessor"],
     guardian: ["pause"],
     responder: ["suspend", "removeAccount", "markAccountCompromised", "removeNode"],
   },
   // Issuers act on their own batches through the directory; these roles are governance's way in to the same functions.
   CertificateRegistry: {
-    governor: ["revokeBatch", "revokeDocument", "revokeDocuments", "supersede", "restoreBatch", "restoreDocument", "unpause", "upgradeToAndCall"],
+    governor: ["revokeBatch", "revokeDocument", "revokeDocuments", "supersede", "restoreBatch", "restoreDocument", "affirmBatch", "unpause", "upgradeToAndCall"],
     operator: ["reinstateBatch", "reinstateDocuments"],
     guardian: ["pause"],
     responder: ["suspendBatch", "suspendDocuments"],
@@ -63,12 +63,30 @@ export const FUNCTION_ROLES: Record<Exclude<SuiteContractName, "SakshyaAuthority
   },
   // Sites are assigned by governance; their organisations publish. The governor may also revoke a release.
   WebsiteRegistry: {
-    governor: ["reassignSite", "revoke", "unpause", "upgradeToAndCall"],
+    governor: ["reassignSite", "revoke", "affirmRelease", "unpause", "upgradeToAndCall"],
     operator: ["registerSite", "setThreshold"],
     guardian: ["pause"],
     responder: [],
   },
 };
+
+/**
+ * The AccessManager's own functions that its admin (the governor) calls: every grant and revocation, guardian, delay
+ * and permission change. The manager always restricts them to ADMIN or the role's admin, but its `cancel` lets the
+ * guardian of a function's *target role* cancel: filed under GOVERNOR, whose guardian is the GUARDIAN, each becomes an
+ * operation the guardian may cancel once the governor has scheduled it.
+ */
+export const AUTHORITY_VETOABLE = [
+  "grantRole",
+  "revokeRole",
+  "setRoleAdmin",
+  "setRoleGuardian",
+  "setGrantDelay",
+  "setTargetAdminDelay",
+  "setTargetFunctionRole",
+  "setTargetClosed",
+  "updateAuthority",
+] as const;
 
 /** Roles whose scheduled operations the guardian may cancel. */
 export const GUARDED_ROLES: readonly RoleName[] = ["governor", "operator"];

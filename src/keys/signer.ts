@@ -1,4 +1,4 @@
-import { HDNodeWallet, type Provider } from "ethers";
+import { HDNodeWallet, Wallet, type Provider } from "ethers";
 import { DEV_MNEMONIC, LOCAL_CHAIN_ID } from "../config/chain";
 import { LegacyWallet } from "../chain/legacy-wallet";
 import { InputError } from "../errors";
@@ -21,6 +21,14 @@ export function devWallet(index: number): HDNodeWallet {
  * one of Hardhat's public development accounts (`--dev-account N`).
  */
 export async function resolveSigner(options: SignerOptions, provider: Provider, chainId: number): Promise<LegacyWallet> {
+  return new LegacyWallet((await resolveKey(options, chainId)).privateKey, provider);
+}
+
+/**
+ * The key of {@link resolveSigner}, connected to nothing: what a committee member signs a proposal with, offline, for
+ * the chain `chainId` the proposal names.
+ */
+export async function resolveKey(options: SignerOptions, chainId: number): Promise<Wallet> {
   const keystore = options.keystore || process.env.SAKSHYA_KEYSTORE;
   if (options.devAccount !== undefined) {
     if (chainId !== LOCAL_CHAIN_ID) {
@@ -30,10 +38,10 @@ export async function resolveSigner(options: SignerOptions, provider: Provider, 
     if (!Number.isInteger(index) || index < 0 || index > 99) {
       throw new InputError(`--dev-account takes a whole number from 0 to 99, not "${options.devAccount}".`);
     }
-    return new LegacyWallet(devWallet(index).privateKey, provider);
+    return new Wallet(devWallet(index).privateKey);
   }
-  if (!keystore) throw new InputError("This command signs a transaction: pass --keystore (or set SAKSHYA_KEYSTORE).");
+  if (!keystore) throw new InputError("This command signs: pass --keystore (or set SAKSHYA_KEYSTORE).");
   const password = await readPassword(options.passwordFile || process.env.SAKSHYA_PASSWORD_FILE || undefined, `Password for ${keystore}: `);
   const wallet = await decryptKeystore(keystore, password);
-  return new LegacyWallet(wallet.privateKey, provider);
+  return new Wallet(wallet.privateKey);
 }

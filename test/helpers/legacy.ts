@@ -7,7 +7,7 @@ import { UPGRADEABLE, upgradeContract, type UpgradeableName } from "../../deploy
 import { readDeployment, writeDeployment, type DeployedContract } from "../../src/config/deployments";
 import { ROLES } from "../../src/governance/roles";
 import { SakshyaAuthority__factory } from "../../typechain-types";
-import { tempFile } from "../fixtures";
+import { tempFile, upgraded } from "../fixtures";
 
 /**
  * The suite as 1.0.0 shipped — its recorded bytecode behind ERC1967 proxies — wired by today's deployment, which finds
@@ -50,7 +50,7 @@ export async function legacySuite() {
   const upgradeAll = async () => {
     const outcomes = [];
     for (const name of UPGRADEABLE) {
-      const result = await upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: name, to: name });
+      const result = upgraded(await upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: name, to: name }));
       outcomes.push(result.outcome.status);
     }
     await deploySuite(hre, { signer: governor, plan, deploymentFile });
