@@ -100,7 +100,10 @@ task("upgrade-contract", "Validates storage layout, deploys the new implementati
       const out = new Output(false);
       if (result.status === "delays-first") {
         for (const [i, s] of result.shortfalls.entries()) {
-          out.outcome(`${s.label} ${s.account}: execution delay ${durationText(s.delay)} raised to the plan's ${durationText(s.planned)}`, result.fixes[i]);
+          const what = `${s.label} ${s.account}: execution delay ${durationText(s.delay)} raised to the plan's ${durationText(s.planned)}`;
+          const fix = result.fixes[i];
+          if (fix.status === "pending") console.log(`⏳ ${what}: already scheduled as operation ${fix.operationId}, executable after ${new Date(fix.executableAt * 1000).toISOString()}.`);
+          else out.outcome(what, fix);
         }
         console.log(`The upgrade waits until these delays hold: run it again once they have taken effect.`);
         process.exitCode = 2;

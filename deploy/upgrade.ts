@@ -40,7 +40,14 @@ export interface UpgradeOptions {
 /** The upgrade sent, scheduled or proposed — or held back until the power-granting roles wait as the plan says. */
 export type UpgradeResult =
   | { readonly status: "upgrade"; readonly implementation: string; readonly outcome: Outcome }
-  | { readonly status: "delays-first"; readonly shortfalls: DelayShortfall[]; readonly fixes: Outcome[] };
+  | { readonly status: "delays-first"; readonly shortfalls: DelayShortfall[]; readonly fixes: Array<Outcome | PendingFix> };
+
+/** A fix scheduled by an earlier run, still waiting out its delay: it is not scheduled twice. */
+export interface PendingFix {
+  readonly status: "pending";
+  readonly operationId: string;
+  readonly executableAt: number;
+}
 
 /**
  * Upgrades a suite proxy. First, every power-granting role must wait as the plan says: a shortfall is fixed by a grant
@@ -62,8 +69,15 @@ export async function upgradeContract(hre: HardhatRuntimeEnvironment, options: U
   // the delays are raised first, in the same governance step, and the upgrade waits until they hold.
   const shortfalls = await delayShortfalls(authority, options.deployment, options.delays);
   if (shortfalls.length > 0) {
-    const fixes: Outcome[] = [];
-    for (const s of shortfalls) fixes.push(await governance.call(await authority.getAddress(), authority.interface.encodeFunctionData("grantRole", [s.roleId, s.account, s.planned])));
+    const manager = await authority.getAddress();
+    const caller = await options.signer.getAddress();
+    const fixes: Array<Outcome | PendingFix> = [];
+    for (const s of shortfalls) {
+      const data = authority.interface.encodeFunctionData("grantRole", [s.roleId, s.account, s.planned]);
+      const operationId = await authority.hashOperation(caller, manager, data);
+      const executableAt = Number(await authority.getSchedule(operationId));
+      fixes.push(executableAt !== 0 && !options.proposer ? { status: "pending", operationId, executableAt } : await governance.call(manager, data));
+    }
     const remaining = await delayShortfalls(authority, options.deployment, options.delays);
     if (remaining.length > 0) return { status: "delays-first", shortfalls, fixes };
   }

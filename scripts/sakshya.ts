@@ -6,6 +6,7 @@ import { apiKeysCommand } from "./commands/api-keys";
 import { auditCommand } from "./commands/audit";
 import { besuCommand } from "./commands/besu";
 import { certCommand } from "./commands/cert";
+import { committeeCommand } from "./commands/committee";
 import { keysCommand } from "./commands/keys";
 import { landCommand } from "./commands/land";
 import { orgCommand } from "./commands/org";
@@ -24,12 +25,14 @@ const program = new Command("sakshya")
   .option("--dev-account <index>", "sign with Hardhat development account N (local chain only)")
   .option("--api <url>", "work through a Sakshya service instead of an RPC node: verification and histories from its index, everything else (writes too, signed here) through its relay")
   .option("--api-key <key>", "the service's API key (or SAKSHYA_API_KEY); writes need the submit scope")
+  .option("--propose [file]", "write every governance write as a proposal of the committee (Safe) whose role may make it, for its members to sign, instead of sending it (default file: proposals/<network>/<role>-<nonce>.json)")
+  .option("--committee <role>", "with --propose: the committee to propose to (governor, operator, guardian, responder)")
   .option("--timeout <seconds>", "longest wait for any one answer from the RPC endpoint or a site; a sent transaction is waited for 8 times as long (default 15, or SAKSHYA_TIMEOUT)")
   .configureOutput({ writeErr: (text) => process.stderr.write(hideTypedSecrets(text)) })
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [orgCommand(), rolesCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand(), serveCommand(), apiKeysCommand(), auditCommand()]) {
+for (const command of [orgCommand(), rolesCommand(), committeeCommand(), keysCommand(), certCommand(), landCommand(), siteCommand(), besuCommand(), serveCommand(), apiKeysCommand(), auditCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

@@ -13,9 +13,9 @@ import type { GenesisAccount } from "../src/besu/validator-contract";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { LegacyWallet } from "../src/chain/legacy-wallet";
 import { devWallet } from "../src/keys/signer";
-import { ValidatorSet__factory } from "../typechain-types";
+import { SakshyaAuthority__factory, ValidatorSet__factory } from "../typechain-types";
 import { runCli } from "./helpers/cli";
-import { restoreChainAfter } from "./helpers/chain";
+import { restoreChainAfterEach } from "./helpers/chain";
 
 const DAY = 86_400;
 
@@ -26,7 +26,7 @@ const DAY = 86_400;
  */
 describe("Besu bootstrap: the README's order completes under Besu's account check", function () {
   this.timeout(300_000);
-  restoreChainAfter();
+  restoreChainAfterEach();
 
   it("generate, deploy with the network folder (registrations and binding by the bootstrap account), onboard after the delay, sync", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-bootstrap-"));
@@ -104,6 +104,42 @@ describe("Besu bootstrap: the README's order completes under Besu's account chec
       const held = await cli(["besu", "validators"]);
       expect(held.code).to.equal(1);
       expect(held.stdout).to.include("validates, but the directory does not allow its node now (a suspension or a capability taken away); it stays until governance decides.");
+    } finally {
+      provider.destroy();
+      await chain.close();
+    }
+  });
+
+  it("deployed first without the network folder, it withholds the hand-over until a rerun with the folder binds the genesis contracts", async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-bootstrap-"));
+    const dir = path.join(work, "network");
+    const [deployer, governor, operator, guardian] = [0, 5, 6, 7].map((i) => devWallet(i));
+    const generated = await runCli([
+      "besu", "generate", "--out", dir, "--chain-id", "33033", "--validators", "4", "--nodes", "0", "--permissioning", "contract",
+      "--bootstrap", deployer.address, "--accounts", [deployer, governor, operator, guardian].map((w) => w.address).join(","),
+    ]);
+    expect(generated.code, generated.stderr).to.equal(0);
+    const genesis = JSON.parse(fs.readFileSync(path.join(dir, "genesis.json"), "utf8")) as { alloc: Record<string, GenesisAccount> };
+    await installGenesisAlloc(hre, genesis.alloc);
+    const chain = await serveStandIn(hre, { accountContract: ACCOUNT_PERMISSIONS_ADDRESS });
+    const provider = new JsonRpcProvider(chain.url, 33033, { staticNetwork: Network.from(33033), cacheTimeout: -1, batchStallTime: 0 });
+    const signer = new LegacyWallet(deployer.privateKey, provider);
+    try {
+      const deploymentFile = path.join(work, "besu.json");
+      const plan = { governor: governor.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: 2 * DAY, operatorDelay: DAY };
+      const first = await deploySuite(hre, { signer, plan, deploymentFile });
+      expect(first.steps.filter((s) => s.status === "warning").map((s) => s.step)).to.include(
+        "hand-over withheld: the genesis permissioning contracts await binding; deploy again with --network-dir to bind them and hand over",
+      );
+      const authority = SakshyaAuthority__factory.connect(first.deployment.contracts.SakshyaAuthority.address, hre.ethers.provider);
+      expect((await authority.hasRole(0n, deployer.address))[0]).to.equal(true);
+      // The advised rerun, with the folder, completes the binding and then hands over.
+      const second = await deploySuite(hre, { signer, plan, deploymentFile, network: readNetworkDescription(dir) });
+      expect(second.steps.filter((s) => s.status === "done").map((s) => s.step)).to.include.members([
+        `genesis: bind AccountPermissions at ${ACCOUNT_PERMISSIONS_ADDRESS}`,
+        `deployer ${deployer.address} renounces ADMIN`,
+      ]);
+      expect((await authority.hasRole(0n, deployer.address))[0]).to.equal(false);
     } finally {
       provider.destroy();
       await chain.close();

@@ -7,9 +7,13 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { encodeBytes32String, id } from "ethers";
-import { WebsiteRegistry__factory } from "../typechain-types";
+import { ParticipantDirectory__factory, WebsiteRegistry__factory } from "../typechain-types";
+import { upgradeContract } from "../deploy/upgrade";
+import { readDeployment } from "../src/config/deployments";
+import { delayShortfalls } from "../src/governance/inspect";
+import { legacySuite } from "./helpers/legacy";
 import { Governance } from "../src/governance/governed";
-import { ROLES } from "../src/governance/roles";
+import { ADMIN_ROLE, ROLES } from "../src/governance/roles";
 import { landJurisdiction } from "../src/land/titles";
 import { CAP, DOC, KIND, certificateSuite, code, deployedSuite, evidence } from "./fixtures";
 import { DAY, MUTATION, REJECTION, owners, parcelSuite, ulpin } from "./helpers/land";
@@ -262,6 +266,39 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
       expect([(await sites.currentRelease(site))[0], (await sites.release(site, 1)).approvals, await sites.releaseAffirmation(site, 1)]).to.deep.equal([1n, 2n, decision]);
       expect((await sites.approvalsOf(site, 1)).map((a) => a.counts)).to.deep.equal([true, true]);
       await expect(sites.connect(governor).affirmRelease(site, 1, decision)).to.be.revertedWithCustomError(sites, "WebsiteRegistryReleaseNotVoided");
+    });
+
+    /** A 1.0.0 suite as production ran it: the governor (and ADMIN) waiting two days, the operator not at all. */
+    async function legacyProduction() {
+      const suite = await legacySuite();
+      const { authority, governor } = suite;
+      await authority.connect(governor).grantRole(ROLES.governor.id, governor.address, 2 * DAY);
+      await authority.connect(governor).grantRole(ADMIN_ROLE, governor.address, 2 * DAY);
+      return suite;
+    }
+    const PLAN = { governor: 2 * DAY, operator: DAY };
+
+    it("the exploit: 1.0.0's operator grants power at once, and the README's upgrade path left it so for days under 2.x; now the upgrade raises its delay first and waits for it", async () => {
+      const { authority, governor, operator, contracts, deploymentFile } = await loadFixture(legacyProduction);
+      // What the operator could do meanwhile: onboard an office at once (1.0.0's directory, same selector).
+      const directory = ParticipantDirectory__factory.connect(contracts.ParticipantDirectory.address, operator);
+      await expect(directory.onboard(code("rogue"), KIND.registration, CAP.registerDeeds | CAP.approveMutations, [0], evidence("rogue"))).to.emit(directory, "OrganisationOnboarded");
+      expect(await delayShortfalls(authority, readDeployment(deploymentFile), PLAN)).to.deep.equal([{ roleId: ROLES.operator.id, label: "OPERATOR", account: operator.address, delay: 0, planned: DAY }]);
+
+      const upgrade = () => upgradeContract(hre, { signer: governor, deployment: readDeployment(deploymentFile), deploymentFile, contract: "ParticipantDirectory", to: "ParticipantDirectory", delays: PLAN });
+      const first = await upgrade();
+      if (first.status !== "delays-first") throw new Error("expected the upgrade to wait for the delays");
+      const [fix] = first.fixes;
+      if (fix.status !== "scheduled") throw new Error("expected the delay fix to be scheduled by the delayed governor");
+      expect(await directory.version()).to.equal("1.0.0");
+      // Run again meanwhile, it neither schedules the fix twice nor upgrades.
+      const again = await upgrade();
+      expect(again.status === "delays-first" && again.fixes[0]).to.deep.include({ status: "pending", operationId: fix.operationId });
+      await time.increase(2 * DAY);
+      await new Governance(authority.connect(governor), governor).execute(fix.operationId);
+      expect(await authority.hasRole(ROLES.operator.id, operator.address)).to.deep.equal([true, BigInt(DAY)]);
+      const done = await upgrade();
+      expect(done.status === "upgrade" && done.outcome.status).to.equal("scheduled");
     });
   });
 });

@@ -5,8 +5,10 @@ import { table } from "../../src/cli/output";
 import { isoTime } from "../../src/io/time";
 import { parseAddress } from "../../src/directory/client";
 import { InputError } from "../../src/errors";
-import { describePermissions, describeRoles, pendingOperations } from "../../src/governance/inspect";
-import { ADMIN_ROLE, ROLE_NAMES, roleByName } from "../../src/governance/roles";
+import { delayShortfalls, describePermissions, describeRoles, pendingOperations } from "../../src/governance/inspect";
+import { durationText } from "../../src/governance/describe";
+import { readSafe } from "../../src/committee/safe";
+import { ADMIN_ROLE, ROLE_NAMES, roleByName, type RoleName } from "../../src/governance/roles";
 import type { SuiteContractName } from "../../src/config/deployments";
 
 function roleId(name: string): bigint {
@@ -36,22 +38,33 @@ export function rolesCommand(): Command {
       action(async ({ out, open }) => {
         const context = await open();
         const authority = context.authority();
-        const [views, permissions] = await Promise.all([
+        const [views, permissions, shortfalls] = await Promise.all([
           describeRoles(authority, context.deployment),
           describePermissions(authority, context.deployment),
+          delayShortfalls(authority, context.deployment),
         ]);
+        const members = [...new Set(views.flatMap((role) => role.members.map((m) => m.account)))];
+        const committees = new Map(await Promise.all(members.map(async (m) => [m, await readSafe(context.provider, m)] as const)));
+        const holderText = (account: string) => {
+          const safe = committees.get(account);
+          return safe ? `${account} (committee, ${safe.threshold} of ${safe.members.length})` : account;
+        };
         const rows = views.flatMap((role) =>
           (role.members.length ? role.members : [{ account: "(nobody)", executionDelay: 0 }]).map((m) => [
             role.label,
-            m.account,
+            m.account === "(nobody)" ? m.account : holderText(m.account),
             `${m.executionDelay}s`,
             role.guardian,
           ]),
         );
+        const warnings = shortfalls.map(
+          (s) => `⚠ ${s.label} ${s.account} waits ${durationText(s.delay)}, below the plan's ${durationText(s.planned)}: its grants of power take effect before the guardian can cancel them. Raise it: sakshya roles grant ${s.label.toLowerCase()} ${s.account} --delay ${s.planned}`,
+        );
         const byRole = new Map<string, string[]>();
         for (const p of permissions) byRole.set(p.role, [...(byRole.get(p.role) ?? []), `${p.contract}.${p.function}`]);
-        out.result({ roles: views, permissions }, [
+        out.result({ roles: views, permissions, shortfalls: shortfalls.map((s) => ({ ...s, roleId: s.roleId.toString() })) }, [
           ...table(["role", "member", "delay", "guardian"], rows),
+          ...(warnings.length ? ["", ...warnings] : []),
           "",
           ...views.map((r) => `${r.label}: ${r.duty}`),
           "",
@@ -126,25 +139,41 @@ export function rolesCommand(): Command {
       }),
     );
 
-  for (const [verb, description] of [
-    ["execute", "execute a scheduled operation once its delay has passed"],
-    ["cancel", "cancel a scheduled operation (its scheduler, the admin, or the role's guardian)"],
-  ] as const) {
-    roles
-      .command(`${verb} <operationId>`)
-      .description(description)
-      .action(
-        action(async ({ out, open }, [operation]) => {
-          const id = parseOperationId(operation);
-          const context = await open();
-          const governance = await context.governance();
-          const receipt = await governance[verb](id, context.deployment.deployBlock);
-          out.result({ status: verb === "execute" ? "executed" : "cancelled", operationId: id, transaction: receipt.hash }, [
-            `✓ ${verb === "execute" ? "Executed" : "Cancelled"} operation ${id} (tx ${receipt.hash})`,
-          ]);
-        }),
-      );
-  }
+  roles
+    .command("execute <operationId>")
+    .description("execute a scheduled operation once its delay has passed: its scheduler's own, or a committee's (anyone may, through the executor module)")
+    .action(
+      action(async ({ out, open }, [operation]) => {
+        const id = parseOperationId(operation);
+        const context = await open();
+        const governance = await context.governance();
+        const receipt = await governance.execute(id, context.deployment.deployBlock, context.deployment.safe?.executor);
+        out.result({ status: "executed", operationId: id, transaction: receipt.hash }, [`✓ Executed operation ${id} (tx ${receipt.hash})`]);
+      }),
+    );
+
+  roles
+    .command("cancel <operationId>")
+    .description("cancel a scheduled operation (its scheduler, the admin, or the role's guardian; with --propose, the guardian committee's proposal)")
+    .action(
+      action(async ({ out, open }, [operation]) => {
+        const id = parseOperationId(operation);
+        const context = await open();
+        const governance = await context.governance();
+        if (governance.proposer) {
+          const op = await governance.operation(id, context.deployment.deployBlock);
+          // The guardian cancels; a committee may also cancel what it scheduled itself (--committee).
+          const role = (context.options.committee?.toLowerCase() ?? "guardian") as RoleName;
+          const committee = context.deployment.roles[role]?.account;
+          if (!committee) throw new InputError(`Unknown committee "${role}".`);
+          const proposed = await governance.proposer.propose(committee, await governance.authority.getAddress(), governance.cancelOrExecute("cancel", op), false);
+          out.outcome(`Cancel operation ${id}`, proposed, { operationId: id });
+          return;
+        }
+        const receipt = await governance.cancel(id, context.deployment.deployBlock);
+        out.result({ status: "cancelled", operationId: id, transaction: receipt.hash }, [`✓ Cancelled operation ${id} (tx ${receipt.hash})`]);
+      }),
+    );
 
   return roles;
 }

@@ -1,4 +1,4 @@
-import type { JsonRpcProvider } from "ethers";
+import { VoidSigner, ZeroAddress, type JsonRpcProvider } from "ethers";
 import { SakshyaAuthority__factory, type SakshyaAuthority } from "../../typechain-types";
 import { deadlinesFrom, type Deadlines } from "../chain/deadlines";
 import { connect, requireSuite } from "../chain/provider";
@@ -7,7 +7,10 @@ import { sakshyaHome } from "../config/home";
 import { defaultDeploymentPath, readDeployment, type Deployment } from "../config/deployments";
 import { resolveNetwork, type NetworkTarget } from "../config/networks";
 import { DirectoryClient } from "../directory/client";
+import { CommitteeProposer } from "../committee/propose";
+import { InputError } from "../errors";
 import { Governance } from "../governance/governed";
+import { ROLE_NAMES, type RoleName } from "../governance/roles";
 import { resolveSigner, type SignerOptions } from "../keys/signer";
 
 /** Options every command accepts. */
@@ -21,6 +24,10 @@ export interface GlobalOptions extends SignerOptions {
   /** A Sakshya service to work through instead of an RPC node (its relay's JSON-RPC endpoint, with the key). */
   api?: string;
   apiKey?: string;
+  /** Write governance calls as a committee's proposal (to this file, or to proposals/<network>/) instead of sending. */
+  propose?: string | boolean;
+  /** The committee to propose to, by role; by default the first whose role may make the call. */
+  committee?: string;
 }
 
 /**
@@ -67,7 +74,18 @@ export class CommandContext {
     return new DirectoryClient(this.deployment, this.provider, await this.governance());
   }
 
+  /**
+   * Governance writes as this run makes them: sent by the signer, or — with `--propose` — written as the proposal of
+   * the committee that may make them, for its members to sign (no key is needed to propose).
+   */
   async governance(): Promise<Governance> {
+    const { propose, committee } = this.options;
+    if (propose !== undefined && propose !== false) {
+      const role = committee === undefined ? undefined : ROLE_NAMES.find((name) => name === committee.toLowerCase());
+      if (committee !== undefined && !role) throw new InputError(`Unknown committee "${committee}"; known: ${ROLE_NAMES.join(", ")}.`);
+      const proposer = new CommitteeProposer({ deployment: this.deployment, provider: this.provider, file: typeof propose === "string" ? propose : undefined, role: role as RoleName | undefined });
+      return new Governance(this.authority(), new VoidSigner(ZeroAddress, this.provider), proposer);
+    }
     const signer = await this.wallet();
     return new Governance(SakshyaAuthority__factory.connect(this.deployment.contracts.SakshyaAuthority.address, signer), signer);
   }

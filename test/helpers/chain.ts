@@ -13,3 +13,14 @@ export function restoreChainAfter(): void {
     await hre.network.provider.send("evm_revert", [pristine]);
   });
 }
+
+/** {@link restoreChainAfter} for each test of the enclosing `describe`: each starts from the chain as it found it. */
+export function restoreChainAfterEach(): void {
+  let pristine: string;
+  beforeEach(async () => {
+    pristine = await hre.network.provider.send("evm_snapshot");
+  });
+  afterEach(async () => {
+    await hre.network.provider.send("evm_revert", [pristine]);
+  });
+}
