@@ -73,8 +73,19 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const refs = Array.from({ length: 500 }, (_, index) => ({ issuerOrgId: wbu, root, index: index * 20 }));
   snapshot["cert.documentStatuses (500 documents, one call)"] = Number(await registry.documentStatuses.estimateGas(refs));
   snapshot["cert.documentStatusRange (10,000 documents, one call)"] = Number(await registry.documentStatusRange.estimateGas(wbu, root, 0, 10_000));
+  // A second university key issues a batch and is reported stolen from just before it; the governor moves the cut-off
+  // further back, and affirms the batch the cut-off voided.
+  const clerk = new Wallet(keccak256(toUtf8Bytes("sakshya gas snapshot: a second university key")), hre.ethers.provider);
+  await hre.network.provider.send("hardhat_setBalance", [clerk.address, "0x56bc75e2d63100000"]);
+  await (await directory.addAccount(wbu, clerk.address)).wait();
+  const voided = textHash("gas batch, voided and affirmed");
+  await (await registry.connect(clerk).issue(voided, 100, 0)).wait();
+  const issuedAt = Number((await registry.batch(wbu, voided)).issuedAt);
+  snapshot["directory.markAccountCompromised"] = await gasOf(directory.markAccountCompromised(clerk.address, issuedAt));
+  snapshot["directory.backdateCompromise (governor)"] = await gasOf(directory.connect(governor).backdateCompromise(clerk.address, issuedAt - 60, textHash("SBIC decision")));
+  snapshot["cert.affirmBatch (governor)"] = await gasOf(registry.connect(governor).affirmBatch(wbu, voided, textHash("SBIC decision")));
   const land = await measureLandGas(deployment, directory, [...landKeys.slice(0, 5), governor]);
-  const websites = await measureWebsiteGas(deployment, directory, operator, landKeys.slice(5, 7));
+  const websites = await measureWebsiteGas(deployment, directory, operator, governor, landKeys.slice(5, 7));
   const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, governor);
   const besu = await measureBesuGas(hre, directory, authority, landKeys[7], getAddress(textHash("gas: an organisation's account").slice(0, 42)));
   return { ...snapshot, ...land, ...websites, ...besu };

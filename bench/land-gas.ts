@@ -13,7 +13,7 @@ const gasOf = async (tx: Sent) => Number((await (await tx).wait())!.gasUsed);
 
 /** The land registry's main operations, on a parcel in district 17, block 4, with one owner unless said. */
 export async function measureLandGas(deployment: Deployment, directory: ParticipantDirectory, keys: Signer[]): Promise<GasSnapshot> {
-  const [survey, registrar, officer, court, bank] = keys;
+  const [survey, registrar, officer, court, bank, governor] = keys;
   const [, , , , bankOrg] = await onboardLandOffices(directory, keys);
   const land = ILandRegistry__factory.connect(deployment.contracts.LandRegistry!.address, survey);
   const person = (name: string) => [{ commitment: ownerCommitment(`ID-${name}`, textHash(name)), share: 10_000 }];
@@ -44,11 +44,10 @@ export async function measureLandGas(deployment: Deployment, directory: Particip
   snapshot["land.rectify (restoring one owner)"] = await gasOf(land.connect(court).rectify(ulpin(1), textHash("deed 1"), asha, textHash("decree"), textHash("RoR 1 v3")));
   snapshot["land.registerLien"] = await gasOf(land.connect(bank).registerLien(ulpin(1), textHash("loan 1")));
   snapshot["land.releaseLien"] = await gasOf(land.connect(bank).releaseLien(ulpin(1), textHash("loan 1")));
-  // A lien of a bank that can no longer act (suspended here) is discharged by a court.
+  // The lien of a bank that has left the directory (offboarded, by the governor) is discharged by a court.
   await (await land.connect(bank).registerLien(ulpin(1), textHash("loan 2"))).wait();
-  await (await directory.suspend(bankOrg, textHash("licence cancelled"))).wait();
+  await (await directory.connect(governor).offboard(bankOrg, textHash("licence cancelled"))).wait();
   snapshot["land.dischargeLien"] = await gasOf(land.connect(court).dischargeLien(ulpin(1), textHash("loan 2"), textHash("execution order")));
-  await (await directory.reinstate(bankOrg, textHash("licence restored"))).wait();
   const parts = [2, 3].map((serial) => ({ ulpin: ulpin(serial), area: serial === 2 ? 2_000 : 2_047, landUse: 1, recordHash: textHash(`RoR ${serial}`) }));
   snapshot["land.split (into 2)"] = await gasOf(land.split(ulpin(1), asha, parts, []));
 

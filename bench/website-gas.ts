@@ -7,7 +7,7 @@ import type { GasSnapshot } from "./gas";
 const PUBLISH_WEBSITES = 1 << 1;
 
 /** The website registry's main operations: a department with two publisher keys, a portal needing one approval. */
-export async function measureWebsiteGas(deployment: Deployment, directory: ParticipantDirectory, operator: Signer, keys: Signer[]): Promise<GasSnapshot> {
+export async function measureWebsiteGas(deployment: Deployment, directory: ParticipantDirectory, operator: Signer, governor: Signer, keys: Signer[]): Promise<GasSnapshot> {
   const [first, second] = keys;
   const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => Number((await (await tx).wait())!.gasUsed);
   await (await directory.onboard(encodeBytes32String("it-dept"), 3, PUBLISH_WEBSITES, [0], textHash("IT department"))).wait();
@@ -25,5 +25,11 @@ export async function measureWebsiteGas(deployment: Deployment, directory: Parti
   snapshot["site.approve (the second approval: current)"] = await gasOf(sites.connect(second).approve(portal, 3));
   snapshot["site.rollback"] = await gasOf(sites.rollback(portal, 2));
   snapshot["site.revoke"] = await gasOf(sites.revoke(portal, 3, 2));
+  // The second key is reported stolen from before its approval of release 4; the governor affirms the release.
+  await (await sites.publish(...release(4))).wait();
+  await (await sites.connect(second).approve(portal, 4)).wait();
+  const approvedAt = Number((await sites.approvalsOf(portal, 4))[1].approvedAt);
+  await (await directory.markAccountCompromised(await second.getAddress(), approvedAt)).wait();
+  snapshot["site.affirmRelease (governor)"] = await gasOf(sites.connect(governor).affirmRelease(portal, 4, textHash("SBIC decision")));
   return snapshot;
 }

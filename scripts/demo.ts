@@ -22,13 +22,14 @@ import { LOCAL_VERIFY_PAGE } from "../src/config/verify-page";
 import { certificateCode, codeSlotOf, formatShortCode } from "../src/codes/short-code";
 import { collectCertificateFiles, verifyCertificates } from "../src/certificates/verify";
 import { REASONS } from "../src/certificates/vocabulary";
-import { deployedContractOf, type Deployment } from "../src/config/deployments";
+import { deployedContractOf, readDeployment, type Deployment } from "../src/config/deployments";
 import { loadKeccak } from "../src/hashing/keccak";
 import { landJurisdiction } from "../src/land/titles";
 import { landWalkThrough } from "./demo-land";
 import { siteWalkThrough } from "./demo-site";
 import { besuWalkThrough } from "./demo-besu";
 import { serviceWalkThrough } from "./demo-service";
+import { committeeWalkThrough } from "./demo-committee";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -126,10 +127,15 @@ async function main() {
   console.log(`The audit of wbu is closed: reinstated (${reinstated.status}), its certificates stand again.`);
   await serviceWalkThrough(deployment, certificates.files, "WB100100000002", path.dirname(deploymentFile));
 
+  heading("12. The SBIC governs as a committee: proposals, offline signatures, the guardian's veto, a backdated report");
+  await committeeWalkThrough(deploymentFile, plan, { governor, operator, universityKey: keys[0] }, certificates, path.dirname(deploymentFile));
+
   heading("Summary");
   const active = (await directory.list()).filter((o) => o.status === "active").length;
+  const final = readDeployment(deploymentFile);
   console.log(`Chain ${deployment.chainId} (in-process Hardhat, EVM cancun, gas price 0): ${orgs.length} organisations onboarded, ${active} active,`);
-  console.log(`${PARTICIPANTS.length} signing keys, ${(await directory.contract.nodeIds()).length} nodes; governor ${plan.governor}, operator ${plan.operator}, guardian ${plan.guardian}.`);
+  console.log(`${PARTICIPANTS.length} signing keys, ${(await directory.contract.nodeIds()).length} nodes; governor the SBIC committee ${final.roles.governor.account}, operator ${final.roles.operator.account},`);
+  console.log(`guardian committee ${final.roles.guardian.account}.`);
   console.log(`Deployment file: ${deploymentFile}`);
 }
 

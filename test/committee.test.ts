@@ -14,7 +14,7 @@ import { CommitteeProposer } from "../src/committee/propose";
 import { readProposal, withSignature, writeProposal } from "../src/committee/proposal";
 import { CANONICAL_CODE_HASHES, SAFE_INTERFACE, readSafe, signSafeTransaction } from "../src/committee/safe";
 import { executeProposal, proposalStatus } from "../src/committee/status";
-import { readDeployment } from "../src/config/deployments";
+import { readDeployment, writeDeployment } from "../src/config/deployments";
 import { devWallet } from "../src/keys/signer";
 import { describeCall } from "../src/governance/describe";
 import { Governance } from "../src/governance/governed";
@@ -238,7 +238,10 @@ describe("The SBIC governs as a committee (issue 23, part 1)", function () {
     });
 
     it("move a one-key suite to committees by deploying again with them in the plan: the key hands its roles over", async () => {
-      const { deployment, deploymentFile, governor, plan, authority } = await loadFixture(deployedSuite);
+      const { deployment, governor, plan, authority } = await loadFixture(deployedSuite);
+      // The fixture's file is shared with (and changed by) other tests: this one moves its own copy on.
+      const deploymentFile = tempFile("moved.json");
+      writeDeployment(deploymentFile, deployment);
       const sbic = [3, 4, 5].map((i) => member(i).address);
       const { steps } = await deploySuite(hre, { signer: governor, plan: { ...plan, governor: { members: sbic, threshold: 2 } }, deploymentFile });
       const safe = readDeployment(deploymentFile).roles.governor.account;

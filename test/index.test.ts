@@ -90,7 +90,7 @@ for (const engine of ["sqlite", "postgres"] as const) {
       const [onboarded] = await db.query<{ contract: string; args: string }>("SELECT contract, args FROM chain_events WHERE event = $1 ORDER BY block_number LIMIT 1", ["OrganisationOnboarded"]);
       expect(onboarded.contract).to.equal("ParticipantDirectory");
       expect(JSON.parse(onboarded.args)).to.include({ orgId: "1", code: code("wbu") });
-      expect(await migrate(db)).to.equal(6);
+      expect(await migrate(db)).to.equal(7);
       expect((await indexer.checkpoint()).blockNumber).to.equal(await hre.ethers.provider.getBlockNumber());
     });
 

@@ -117,7 +117,7 @@ describe("sakshya land (command line)", function () {
     await ok(["land", "lien", "release", U1, "--loan", "SBI home loan 55", ...as("bank")], /released lien/);
   });
 
-  it("rectifies a wrongful mutation under a court order, and discharges the lien of a bank that can no longer act", async () => {
+  it("rectifies a wrongful mutation under a court order, and discharges the lien of a bank that has left the directory", async () => {
     const deedHash = hashOf("Sale deed 103/2026");
     const rectify = ["land", "rectify", U1, "--deed", deedHash, "--order", "Title suit 7/2026 decree", "--record", "RoR 101 v4"];
     await expectNothingSent(cli([...rectify, ...as("bank")]), 2, /organisation 6 lacks capability court-orders/);
@@ -130,13 +130,15 @@ describe("sakshya land (command line)", function () {
     const loan = ["--loan", "SBI crop loan 9"];
     await ok(["land", "lien", "register", U1, ...loan, ...as("bank")], /registered lien/);
     const discharge = ["land", "lien", "discharge", U1, ...loan, "--order", "Execution case 3/2026"];
-    await expectNothingSent(cli([...discharge, ...as("court")]), 2, /organisation 6, which holds lien 0x[0-9a-f]+, can still act on it/);
-    await ok(["org", "suspend", "sbi", "--reason", "licence cancelled", "--dev-account", "1"], /Suspended organisation 6/);
-    await ok([...discharge, ...as("court")], /discharged lien/);
-    await ok([...discharge, ...as("court")], /already on chain/);
+    await expectNothingSent(cli([...discharge, ...as("court")]), 2, /organisation 6, which holds lien 0x[0-9a-f]+, is still a member/);
+    // Suspended, the bank has not left: its lien stands.
+    await ok(["org", "suspend", "sbi", "--reason", "licence under review", "--dev-account", "1"], /Suspended organisation 6/);
+    await expectNothingSent(cli([...discharge, ...as("court")]), 2, /is still a member/);
     await ok(["org", "successor", "sbi", "ubi", "--dev-account", "1"], /Named organisation 7 successor of organisation 6/);
     await ok(["org", "show", "sbi"], /successor: +organisation 7/);
-    await ok(["org", "reinstate", "sbi", "--reason", "licence restored", "--dev-account", "1"], /Reinstated organisation 6/);
+    await ok(["org", "offboard", "sbi", "--reason", "licence cancelled", "--dev-account", "0"], /Offboarded organisation 6/);
+    await ok([...discharge, ...as("court")], /discharged lien/);
+    await ok([...discharge, ...as("court")], /already on chain/);
   });
 
   it("splits with areas that must add up, and refuses a deed for the retired parent", async () => {

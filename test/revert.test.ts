@@ -18,7 +18,7 @@ function sample(input: ParamType): unknown {
 describe("revert sentences", () => {
   it("every custom error of the suite's own contracts reads as a sentence, not as its raw name and arguments", () => {
     const iface = suiteErrorInterface();
-    const own = /^(ParticipantDirectory|CertificateRegistry|LandRegistry|WebsiteRegistry|ValidatorSet|BesuPermissions)/;
+    const own = /^(ParticipantDirectory|CertificateRegistry|LandRegistry|WebsiteRegistry|ValidatorSet|BesuPermissions|ScheduledOperationExecutor)/;
     const raw: string[] = [];
     iface.forEachError((fragment) => {
       if (!own.test(fragment.name)) return;

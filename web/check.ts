@@ -112,7 +112,11 @@ function registrySteps(verdict: Verdict, issuer: IssuerStanding | undefined, iss
   const name = (s: Strings) => nameOf(issuer, issuerCode, s);
   const onChain = verdict.onChain;
   const reason = (s: Strings) => wordOf(s.reasons, onChain?.reason) ?? onChain?.reason ?? s.reasons.none;
-  const issuerOk = pass("issuer", (s) => s.said.issuerOk(name(s), wordOf(s.kinds, issuer?.kind) ?? s.kinds.other));
+  const kind = (s: Strings) => wordOf(s.kinds, issuer?.kind) ?? s.kinds.other;
+  const affirmation = onChain?.affirmation;
+  const issuerOk = affirmation
+    ? pass("issuer", (s) => s.said.affirmed(name(s), kind(s), short(affirmation)))
+    : pass("issuer", (s) => s.said.issuerOk(name(s), kind(s)));
   const issued = pass("status", (s, f) => s.said.statusOk(f.date(onChain!.issuedAt)));
   switch (verdict.status) {
     case "unknown-issuer":

@@ -52,6 +52,7 @@ export interface Strings {
     readonly issuerSuspended: (name: string) => string;
     readonly issuerOffboarded: (name: string) => string;
     readonly keyCompromised: (name: string) => string;
+    readonly affirmed: (name: string, kind: string, decision: string) => string;
     readonly statusOk: (date: string) => string;
     readonly notIssued: string;
     readonly revoked: (reason: string) => string;
@@ -147,6 +148,8 @@ const en: Strings = {
     issuerSuspended: (name) => `${name} is suspended in the directory.`,
     issuerOffboarded: (name) => `${name} has left the directory.`,
     keyCompromised: (name) => `${name} signed it with a key that was later reported stolen.`,
+    affirmed: (name, kind, decision) =>
+      `${name}, an active ${kind} in the state's directory. The key it signed with was later reported stolen, and the State Blockchain Committee affirmed that this batch stands (decision ${decision}).`,
     statusOk: (date) => `Issued on ${date}; not revoked.`,
     notIssued: "The issuer never issued this document.",
     revoked: (reason) => `Revoked: ${reason}.`,
@@ -279,6 +282,8 @@ const bn: Strings = {
     issuerSuspended: (name) => `${name} তালিকায় স্থগিত।`,
     issuerOffboarded: (name) => `${name} তালিকা থেকে বাদ গেছে।`,
     keyCompromised: (name) => `${name} এটি এমন চাবি দিয়ে সই করেছিল যা পরে চুরি হয়েছে বলে জানানো হয়েছে।`,
+    affirmed: (name, kind, decision) =>
+      `${name}, রাজ্যের তালিকায় একটি সক্রিয় ${kind}। যে চাবিতে সই করা হয়েছিল তা পরে চুরি হয়েছে বলে জানানো হয়েছে, এবং রাজ্য ব্লকচেইন কমিটি এই ব্যাচ বহাল রেখেছে (সিদ্ধান্ত ${decision})।`,
     statusOk: (date) => `${date} তারিখে প্রদত্ত; বাতিল হয়নি।`,
     notIssued: "প্রদানকারী এই নথি কখনও দেননি।",
     revoked: (reason) => `বাতিল: ${reason}।`,

@@ -160,7 +160,7 @@ async function buildWithFreeSlot(io: ActionIo, issuer: string, build: () => Buil
   const registry = new CertificateClient(context.deployment, context.provider);
   for (let attempt = 1; ; attempt++) {
     const batch = build();
-    if ((await registry.codeSlotRoot(issuerOrgId, codeSlotOf(batch.manifest.root))) === undefined) return { batch, issuerOrgId };
+    if ((await registry.slotHolder(issuerOrgId, codeSlotOf(batch.manifest.root))) === undefined) return { batch, issuerOrgId };
     if (attempt === SLOT_ATTEMPTS) throw new InputError(`Every build landed on a code slot another batch of ${issuer} holds (${SLOT_ATTEMPTS} tries); its slots are nearly full.`);
   }
 }
@@ -279,6 +279,28 @@ export function certCommand(): Command {
         if (indices === undefined) io.out.outcome(`Restored batch ${root}`, await client.restoreBatch(governance, batch, reason), { root });
         for (const index of indices ?? []) io.out.outcome(`Restored document ${index} of batch ${root}`, await client.restoreDocument(governance, { ...batch, index }, reason), { root, index });
       }
+    }),
+  );
+
+  withDocument(
+    cert
+      .command("affirm")
+      .description("affirm a batch its signing key's compromise voided: it reads valid again, with the decision (governor; delayed)")
+      .option("--batch <dir-or-root>", "the batch, by its folder or root")
+      .option("--issuer <code>", "with --batch given as a root: the issuing organisation"),
+    "reason",
+    "the decision affirming it",
+  ).action(
+    action<DocumentOptions & { batch?: string; issuer?: string }>(async (io, _args, o) => {
+      if (o.batch === undefined) throw new InputError("Name the batch to affirm with --batch (its folder, or its root with --issuer).");
+      const reason = documentHash(o, "reason", "reason");
+      const context = await io.open();
+      const directory = context.directory();
+      const batch = await batchOf(o.batch, (code) => directory.resolveOrganisation(code), o.issuer, async () => {
+        throw new InputError("Name the issuing organisation with --issuer.");
+      });
+      const client = new CertificateClient(context.deployment, context.provider);
+      io.out.outcome(`Affirmed batch ${batch.root}`, await client.affirmBatch(await context.governance(), batch, reason), { root: batch.root, issuerOrgId: batch.issuerOrgId });
     }),
   );
 

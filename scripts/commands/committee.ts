@@ -165,7 +165,7 @@ export function committeeCommand(): Command {
           const deployment = readDeployment(global.deployments ?? defaultDeploymentPath(resolveNetwork(global).name));
           if (deployment.chainId !== proposal.chainId) throw new InputError(`The proposal is for chain ${proposal.chainId}; the deployment file describes chain ${deployment.chainId}.`);
           const members = deployment.roles[proposal.committee.role as RoleName]?.committee?.members;
-          const key = await resolveKey(global, proposal.chainId);
+          const key = await resolveKey(global, proposal.chainId, "a proposal");
           if (members && !members.includes(key.address)) throw new InputError(`${key.address} is not a member of the ${proposal.committee.role} committee as the deployment file records it (${members.join(", ")}).`);
           const description = await describeProposal(deployment, proposal);
           const signature = await signSafeTransaction(key, proposal.chainId, proposal.committee.safe, proposal.transaction);

@@ -186,8 +186,8 @@ export function orgCommand(): Command {
 
   org
     .command("compromise-account <address>")
-    .description("report a key compromised: removed now, and what it signed after the cut-off is void (responder; immediate)")
-    .option("--cutoff <time>", "when the key was compromised: ISO date-time or Unix seconds (default: now)")
+    .description("report a key compromised: removed now, and what it signed from the cut-off on is void (responder; immediate)")
+    .option("--cutoff <time>", "when the key was compromised, at most 72 hours back (earlier: backdate-compromise): ISO date-time or Unix seconds (default: now)")
     .action(
       action<{ cutoff?: string }>(async ({ out, open }, [account], o) => {
         const address = parseAddress(account);
@@ -200,6 +200,20 @@ export function orgCommand(): Command {
         });
       }),
     );
+
+  withReason(
+    org
+      .command("backdate-compromise <address>")
+      .description("move a reported key's cut-off earlier, voiding what it signed from then on (governor; delayed, the guardian may cancel)")
+      .requiredOption("--cutoff <time>", "the earlier cut-off: ISO date-time or Unix seconds"),
+  ).action(
+    action<ReasonOptions & { cutoff: string }>(async ({ out, open }, [account], o) => {
+      const address = parseAddress(account);
+      const cutoff = parseTime(o.cutoff, "--cutoff");
+      const directory = await (await open()).writableDirectory();
+      out.outcome(`Moved ${address}'s cut-off back to ${isoTime(cutoff)}`, await directory.backdateCompromise(address, cutoff, reasonOf(o)), { account: address, cutoff });
+    }),
+  );
 
   org
     .command("add-node <org> <enode>")

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { deadlinesFrom } from "../../src/chain/deadlines";
 import { action, type ActionIo } from "../../src/cli/action";
 import { reportWrite, skipped, table } from "../../src/cli/output";
+import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
 import { isoTime } from "../../src/io/time";
 import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
@@ -162,6 +163,22 @@ export function siteCommand(): Command {
         reportWrite(io.out, `revoked ${normaliseDomain(domain)} release ${releaseId} (${o.reason})`, await client.revoke(siteId, releaseId, reason), { releaseId });
       }),
     );
+
+  withDocument(
+    site.command("affirm <domain> <release>").description("affirm a release whose approvals or activation a stolen key's cut-off voided: they count again (governor; delayed)"),
+    "reason",
+    "the decision affirming it",
+  ).action(
+    action<DocumentOptions>(async (io, [domain, raw], o) => {
+      const releaseId = parseReleaseId(raw);
+      const reason = documentHash(o, "reason", "reason");
+      const context = await io.open();
+      const client = new WebsiteClient(context.deployment, context.provider);
+      const siteId = siteIdOf(domain);
+      await client.requireSite(siteId, domain);
+      io.out.outcome(`Affirmed ${normaliseDomain(domain)} release ${releaseId}`, await client.affirmRelease(await context.governance(), siteId, releaseId, reason), { releaseId });
+    }),
+  );
 
   site
     .command("status <domain>")

@@ -138,7 +138,7 @@ export async function judgeOnChain(claims: readonly DocumentClaim[], client: Sta
     const where = { file, root, index, onChain };
     verdicts[slot] =
       onChain.status === "valid"
-        ? { ...where, valid: true, status: "valid", reason: `valid, issued by ${issuer} on ${isoDate(onChain.issuedAt)}` }
+        ? { ...where, valid: true, status: "valid", reason: `valid, issued by ${issuer} on ${isoDate(onChain.issuedAt)}${affirmed(onChain)}` }
         : { ...where, valid: false, status: onChain.status, reason: describeStatus(onChain, issuer) };
   });
   return verdicts;
@@ -183,6 +183,11 @@ export function checkOffChain({ file, json }: CertificateInput, here: RegistryAn
     return { verdict: { file, valid: false, status: "invalid-proof", reason: "its proof does not lead to the batch root it names", root: proof.root, index: proof.index } };
   }
   return { certificate };
+}
+
+/** What a valid verdict adds when governance affirmed the batch after its signing key was reported compromised. */
+function affirmed(status: DocumentStatusView): string {
+  return status.affirmation ? `; affirmed by governance after its signing key was reported compromised (decision ${status.affirmation})` : "";
 }
 
 function describeStatus(status: DocumentStatusView, issuer: string): string {

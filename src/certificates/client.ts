@@ -3,6 +3,7 @@ import { CertificateRegistry__factory, type CertificateRegistry } from "../../ty
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { codeSlotOf } from "../codes/short-code";
+import { DirectoryClient } from "../directory/client";
 import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { BatchManifest } from "./batch";
@@ -14,6 +15,8 @@ export interface BatchRecord {
   readonly expiresAt: number;
   readonly documentCount: number;
   readonly mark: number;
+  /** The decision by which governance affirmed the batch after its signing key was reported compromised. */
+  readonly affirmation?: string;
 }
 
 /** A document named fully: the organisation that issued its batch, the batch root, its index. */
@@ -37,6 +40,8 @@ export interface DocumentStatusView {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly replacement?: DocumentRef;
+  /** The decision by which governance affirmed the document's batch, which its signer's compromise had voided. */
+  readonly affirmation?: string;
 }
 
 export type { WriteResult } from "../chain/contract-client";
@@ -72,6 +77,8 @@ export function toBitmap(indices: readonly number[]): { firstWord: bigint; bitma
 /** Reads the certificate registry and, given a signer, writes to it as an issuer (or governance role holder). */
 export class CertificateClient extends ContractClient {
   readonly contract: CertificateRegistry;
+  /** The directory, for what a batch's standing depends on: its signer's compromise cut-off. */
+  private readonly directory: DirectoryClient;
   /** Most documents asked in one range call: halved for good when a range runs out of the node's call gas. */
   private rangeLimit = STATUS_CALL_SIZE;
 
@@ -83,11 +90,12 @@ export class CertificateClient extends ContractClient {
     const address = deployedContractOf(deployment, "CertificateRegistry").address;
     super(address, CertificateRegistry__factory.createInterface(), signer, "registry");
     this.contract = CertificateRegistry__factory.connect(address, runner);
+    this.directory = new DirectoryClient(deployment, runner);
   }
 
   /** The batch's on-chain record, or undefined if the organisation never issued this root. */
   async batch({ issuerOrgId, root }: BatchRef): Promise<BatchRecord | undefined> {
-    const b = await this.read(() => this.contract.batch(issuerOrgId, root));
+    const [b, affirmation] = await this.read(() => Promise.all([this.contract.batch(issuerOrgId, root), this.affirmationOf({ issuerOrgId, root })]));
     if (b.signer === "0x0000000000000000000000000000000000000000") return undefined;
     return {
       signer: b.signer,
@@ -95,7 +103,36 @@ export class CertificateClient extends ContractClient {
       expiresAt: Number(b.expiresAt),
       documentCount: Number(b.documentCount),
       mark: Number(b.mark),
+      ...(affirmation ? { affirmation } : {}),
     };
+  }
+
+  /** The decision by which governance affirmed a batch a compromise cut-off voided, or undefined. */
+  async affirmationOf({ issuerOrgId, root }: BatchRef): Promise<string | undefined> {
+    const reason = await this.read(() => this.contract.batchAffirmation(issuerOrgId, root));
+    return reason === ZeroHash ? undefined : reason;
+  }
+
+  /**
+   * Whether a batch's signer was reported compromised with a cut-off at or before its issue, and governance has not
+   * affirmed it: such a batch neither counts nor holds its short-code slot.
+   */
+  async voided(record: BatchRecord): Promise<boolean> {
+    const cutoff = (await this.directory.account(record.signer)).compromisedAt;
+    return cutoff !== 0 && record.issuedAt >= cutoff && record.affirmation === undefined;
+  }
+
+  /**
+   * Affirms through governance (the governor's, delayed) a batch its signer's compromise cut-off voided, with the
+   * decision's hash. Refused before anything is sent when the batch is not voided.
+   */
+  async affirmBatch(governance: Governance, batch: BatchRef, reason: string): Promise<Outcome> {
+    const record = await this.requireBatch(batch);
+    if (!(await this.voided(record))) {
+      const why = record.affirmation ? "was affirmed already" : "was not voided by its signer's compromise";
+      throw new InputError(`Batch ${batch.root} of organisation ${batch.issuerOrgId} ${why}: there is nothing to affirm.`);
+    }
+    return this.govern(governance, "affirmBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
   /** Whether the organisation issued this batch and it is not revoked as a whole (by a mark that counts). */
@@ -120,6 +157,17 @@ export class CertificateClient extends ContractClient {
     return root === ZeroHash ? undefined : root;
   }
 
+  /**
+   * The root of the standing batch that holds a short-code slot, or undefined when a new batch may take it: the slot
+   * is free, or its batch was voided by its signer's compromise (the registry's own rule).
+   */
+  async slotHolder(issuerOrgId: number, slot: number): Promise<string | undefined> {
+    const root = await this.codeSlotRoot(issuerOrgId, slot);
+    if (root === undefined) return undefined;
+    const record = await this.batch({ issuerOrgId, root });
+    return record && (await this.voided(record)) ? undefined : root;
+  }
+
   /** Anchors a built batch for `issuerOrgId`, the signer's organisation. Safe to re-run: a batch already on chain is reported, not sent again. */
   async issue(manifest: BatchManifest, issuerOrgId: number): Promise<WriteResult> {
     this.requireAnchoredHere(manifest);
@@ -131,7 +179,7 @@ export class CertificateClient extends ContractClient {
     if (manifest.codes && manifest.codes.issuerOrgId !== issuerOrgId) {
       throw new InputError(`The batch's short codes were printed for organisation ${manifest.codes.issuerOrgId}, but the signer's organisation is ${issuerOrgId}; build it again with the right --issuer.`);
     }
-    const holder = await this.codeSlotRoot(issuerOrgId, codeSlotOf(manifest.root));
+    const holder = await this.slotHolder(issuerOrgId, codeSlotOf(manifest.root));
     if (holder !== undefined) {
       throw new InputError(`Batch ${holder} of organisation ${issuerOrgId} already holds this batch's short-code slot; build the batch again (new salts give it another slot) and print from the new folder. Nothing was sent.`);
     }
@@ -276,6 +324,7 @@ export class CertificateClient extends ContractClient {
       });
     }
     const views = new Map<string, DocumentStatusView>();
+    const affirmations = new Map(await Promise.all([...indicesByBatch.keys()].map(async (key) => [key, await this.affirmationOf({ issuerOrgId: Number(key.split(":")[0]), root: key.split(":")[1] })] as const)));
     let next = 0;
     const caller = async () => {
       while (next < ranges.length) {
@@ -291,6 +340,7 @@ export class CertificateClient extends ContractClient {
             issuedAt: Number(record.issuedAt),
             expiresAt: Number(record.expiresAt),
             ...(status === "superseded" ? { replacement: await this.replacementOf({ issuerOrgId, root, index }) } : {}),
+            ...(affirmations.get(batchKey(issuerOrgId, root)) ? { affirmation: affirmations.get(batchKey(issuerOrgId, root)) } : {}),
           });
         }
       }

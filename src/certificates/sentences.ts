@@ -28,6 +28,8 @@ export const CERTIFICATE_ERRORS: ErrorSentences = {
     CertificateRegistryInvalidRange: (a) => `a status range holds 1 to 16,777,215 documents from an index below that, not ${a.count} from ${a.first}`,
     CertificateRegistryCodeSlotTaken: (a) =>
       `batch ${a.root} of organisation ${a.issuerOrgId} already holds short-code slot ${a.slot}; build the batch again (new salts give it another slot)`,
+    CertificateRegistryBatchNotVoided: (a) =>
+      `batch ${a.root} of organisation ${a.issuerOrgId} was not voided by a compromised key (or was affirmed already): there is nothing to affirm`,
     CertificateRegistryZeroDirectory: () => "the registry needs the participant directory's address",
     CertificateRegistryInvalidReplacement: (a) =>
       `document ${a.index} of batch ${a.root} cannot be the replacement: it must be issued, unmarked, another document and from the same issuer`,

@@ -6,11 +6,12 @@ import {
   NodePermissions__factory,
   ParticipantDirectory__factory,
   SakshyaAuthority__factory,
+  ScheduledOperationExecutor__factory,
   ValidatorSet__factory,
   WebsiteRegistry__factory,
 } from "../../typechain-types";
 
-/** The ABIs of every contract of the suite, the genesis contracts included (the land extension's are the registry's). */
+/** The ABIs of every contract of the suite, the genesis contracts and the committees' module included (the land extension's are the registry's). */
 const SUITE_ABIS: readonly InterfaceAbi[] = [
   ParticipantDirectory__factory.abi,
   SakshyaAuthority__factory.abi,
@@ -20,6 +21,7 @@ const SUITE_ABIS: readonly InterfaceAbi[] = [
   ValidatorSet__factory.abi,
   NodePermissions__factory.abi,
   AccountPermissions__factory.abi,
+  ScheduledOperationExecutor__factory.abi,
 ];
 
 const merged = new Map<string, Interface>();

@@ -42,7 +42,7 @@ interface Phrasing {
   readonly mistyped: (why: string) => string;
   readonly usage: string;
   readonly noMatch: (code: string) => string;
-  readonly valid: (code: string, issuer: string, date: string, expiry: string) => string;
+  readonly valid: (code: string, issuer: string, date: string, expiry: string, affirmed: boolean) => string;
   readonly expires: (date: string) => string;
   readonly invalid: (code: string, what: string) => string;
   readonly revoked: (reason: string) => string;
@@ -66,7 +66,8 @@ const PHRASES: Record<ChannelLanguage, Phrasing> = {
     mistyped: (why) => `CODE MISTYPED. ${why} Send VERIFY and the code again.`,
     usage: "Send VERIFY and the code printed beside the QR code, e.g. VERIFY 1234 5678 901.",
     noMatch: (code) => `NO MATCH. No certificate or title has the code ${code}. Check the digits, or scan the QR code.`,
-    valid: (code, issuer, date, expiry) => `VALID. Certificate ${code}, issued by ${issuer} on ${date}${expiry}. Compare the name on it with an ID.`,
+    valid: (code, issuer, date, expiry, affirmed) =>
+      `VALID${affirmed ? " (affirmed by the SBIC after a key theft)" : ""}. Certificate ${code}, issued by ${issuer} on ${date}${expiry}. Compare the name on it with an ID.`,
     expires: (date) => `, valid until ${date}`,
     invalid: (code, what) => `NOT VALID. Certificate ${code}: ${what}. Do not rely on it.`,
     revoked: (reason) => `revoked (${reason})`,
@@ -100,7 +101,7 @@ const PHRASES: Record<ChannelLanguage, Phrasing> = {
     mistyped: () => "কোডটি ভুল লেখা হয়েছে। দেখে আবার পাঠান।",
     usage: "যাচাই লিখে QR কোডের পাশের কোডটি পাঠান।",
     noMatch: () => "এই কোডের কোনও নথি নেই। অঙ্কগুলি দেখে নিন।",
-    valid: (_code, issuer, date, expiry) => `বৈধ। ${issuer}, ${date}${expiry}। নাম মিলিয়ে নিন।`,
+    valid: (_code, issuer, date, expiry, affirmed) => `বৈধ${affirmed ? " (কমিটি বহাল)" : ""}। ${issuer}, ${date}${expiry}। নাম মিলিয়ে নিন।`,
     expires: (date) => `, ${date} পর্যন্ত`,
     invalid: (_code, what) => `বৈধ নয়: ${what}।`,
     revoked: (reason) => `বাতিল (${reason})`,
@@ -168,7 +169,7 @@ export function answerText(answer: CodeAnswer, issuer: IssuerName | undefined, l
   const reason = word(p.reasons, onChain.reason);
   switch (verdict.status) {
     case "valid":
-      return p.valid(code, name, date(onChain.issuedAt), onChain.expiresAt === 0 ? "" : p.expires(date(onChain.expiresAt)));
+      return p.valid(code, name, date(onChain.issuedAt), onChain.expiresAt === 0 ? "" : p.expires(date(onChain.expiresAt)), onChain.affirmation !== undefined);
     case "revoked":
       return p.invalid(code, p.revoked(reason));
     case "suspended":

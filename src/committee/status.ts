@@ -1,6 +1,6 @@
 import { Contract, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { SakshyaAuthority__factory, ScheduledOperationExecutor__factory } from "../../typechain-types";
-import { sendAndWait } from "../chain/transact";
+import { asSakshyaError, sendAndWait } from "../chain/transact";
 import type { Deployment } from "../config/deployments";
 import { ChainError, InputError } from "../errors";
 import { memberSignatures, type Proposal } from "./proposal";
@@ -89,6 +89,10 @@ export async function executeProposal(sender: Signer, deployment: Deployment, pr
     case "replaced":
       throw new InputError(`Nonce ${proposal.transaction.nonce} of the committee was used by another transaction: this proposal can no longer be executed; propose it again.`);
     case "ready": {
+      // A Safe that runs a failing call reports only "GS013": ask first what the call itself would answer.
+      await provider.call({ from: safe.address, to: proposal.transaction.to, data: proposal.transaction.data }).catch((error: unknown) => {
+        throw new InputError(`The committee's call would be refused, so nothing was sent: ${asSakshyaError(error).message}`);
+      });
       const signatures = packSignatures(memberSignatures(proposal, safe.members));
       const receipt = await sendAndWait(sender, { to: safe.address, data: execTransactionData(proposal.transaction, signatures) });
       const call = scheduledCall(deployment, proposal);

@@ -261,6 +261,20 @@ export class DirectoryClient {
     return { ...outcome, nodeId: computeNodeId(enode.publicKey) };
   }
 
+  /**
+   * Moves a reported key's cut-off earlier (the governor's decision, delayed), voiding what it signed from then on.
+   * Refused before anything is sent for a key never reported, or a cut-off not earlier than the reported one.
+   */
+  async backdateCompromise(account: string, cutoff: number, reason: string): Promise<Outcome> {
+    const address = parseAddress(account);
+    const { compromisedAt } = await this.account(address);
+    if (compromisedAt === 0) throw new InputError(`${address} was never reported compromised: report it first (org compromise-account).`);
+    if (!Number.isSafeInteger(cutoff) || cutoff <= 0 || cutoff >= compromisedAt) {
+      throw new InputError(`The new cut-off must be a positive time earlier than the reported one (${new Date(compromisedAt * 1000).toISOString()}).`);
+    }
+    return this.write("backdateCompromise", [address, cutoff, requireHash(reason, "reason hash")]);
+  }
+
   removeNode(nodeId: string): Promise<Outcome> {
     return this.write("removeNode", [requireHash(nodeId, "node id")]);
   }

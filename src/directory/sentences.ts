@@ -37,7 +37,10 @@ export const DIRECTORY_ERRORS: ErrorSentences = {
     ParticipantDirectoryAccountIsCompromised: (a) => `account ${a.account} was reported compromised (cut-off ${a.cutoff}) and can never be used again`,
     ParticipantDirectoryUnknownAccount: (a) => `account ${a.account} is not in the directory`,
     ParticipantDirectoryAccountInactive: (a) => `account ${a.account} is not active`,
-    ParticipantDirectoryInvalidCutoff: (a) => `compromise cut-off ${a.cutoff} must be a past time`,
+    ParticipantDirectoryInvalidCutoff: (a) => `compromise cut-off ${a.cutoff} must be a past time (and, moved by governance, earlier than the one reported)`,
+    ParticipantDirectoryCutoffTooEarly: (a) =>
+      `a report dates a cut-off at most 72 hours back, so not before ${a.earliest}; an earlier cut-off, voiding what the key signed before, is the governor's decision (org backdate-compromise)`,
+    ParticipantDirectoryAccountNotCompromised: (a) => `account ${a.account} was never reported compromised: report it first (org compromise-account)`,
     ParticipantDirectoryOrganisationInactive: (a) => `organisation ${a.orgId} is ${a.status}`,
     ParticipantDirectoryMissingCapability: (a) => `organisation ${a.orgId} lacks capability ${a.capability}`,
     ParticipantDirectoryOutsideJurisdiction: (a) => `organisation ${a.orgId} does not act in ${a.jurisdiction}`,

@@ -91,11 +91,16 @@ async function recordShortCodes(tx: Database, events: readonly IndexedEvent[]): 
   let parcels: number | undefined;
   for (const e of events) {
     if (e.contract === "CertificateRegistry" && e.event === "CodeSlotTaken") {
-      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number) VALUES ('slot', $1, $2, $3)", [`${e.args.issuerOrgId}:${e.args.slot}`, String(e.args.root).toLowerCase(), e.blockNumber]);
+      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number, log_index) VALUES ('slot', $1, $2, $3, $4)", [
+        `${e.args.issuerOrgId}:${e.args.slot}`,
+        String(e.args.root).toLowerCase(),
+        e.blockNumber,
+        e.logIndex,
+      ]);
     } else if (e.contract === "LandRegistry" && e.event === "ParcelCreated" && e.subject) {
       parcels ??= Number((await tx.query<{ n: number }>("SELECT COUNT(*) AS n FROM short_codes WHERE kind = 'parcel'"))[0].n);
       parcels += 1;
-      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number) VALUES ('parcel', $1, $2, $3)", [String(parcels), e.subject.key, e.blockNumber]);
+      await tx.execute("INSERT INTO short_codes (kind, key, value, block_number, log_index) VALUES ('parcel', $1, $2, $3, $4)", [String(parcels), e.subject.key, e.blockNumber, e.logIndex]);
     }
   }
 }

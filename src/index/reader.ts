@@ -23,6 +23,8 @@ export interface IndexedBatch {
   readonly expiresAt: number;
   readonly documentCount: number;
   readonly replacements: Record<string, DocumentRef>;
+  /** Governance's decision affirming a batch its signer's compromise had voided. */
+  readonly affirmation?: string;
 }
 
 export interface IndexedParcel extends ParcelView {
@@ -157,6 +159,7 @@ export class IndexReader implements OrganisationCodes {
         issuedAt: batch.issuedAt,
         expiresAt: batch.expiresAt,
         ...(status === "superseded" && replacement ? { replacement } : {}),
+        ...(batch.affirmation ? { affirmation: batch.affirmation } : {}),
       });
     }
     return views;
@@ -164,7 +167,7 @@ export class IndexReader implements OrganisationCodes {
 
   // ---------------------------------------------------------------- short codes
 
-  /** The root of the issuer's batch holding a short-code slot, if one does. */
+  /** The root of the issuer's batch holding a short-code slot, if one does: the last to take it. */
   async codeSlotRoot(issuerOrgId: number, slot: number): Promise<string | undefined> {
     return this.shortCode("slot", `${issuerOrgId}:${slot}`);
   }
@@ -182,7 +185,10 @@ export class IndexReader implements OrganisationCodes {
 
   private shortCode(kind: "slot" | "parcel", key: string): Promise<string | undefined> {
     return this.cached(`short|${kind}|${key}`, async () => {
-      const [row] = await this.db.query<{ value: string }>("SELECT value FROM short_codes WHERE kind = $1 AND key = $2", [kind, key]);
+      const [row] = await this.db.query<{ value: string }>("SELECT value FROM short_codes WHERE kind = $1 AND key = $2 ORDER BY block_number DESC, log_index DESC LIMIT 1", [
+        kind,
+        key,
+      ]);
       return row?.value;
     });
   }

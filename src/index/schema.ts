@@ -151,6 +151,25 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       "CREATE INDEX relayed_transactions_by_state ON relayed_transactions (state)",
     ],
   },
+  {
+    version: 7,
+    statements: [
+      // Since 2.2.0 a slot a voided batch held passes to the next batch that takes it: each holder is kept, by the
+      // event that made it the holder, so a rewind gives the slot back to the one before.
+      `CREATE TABLE short_codes_held (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        block_number BIGINT NOT NULL,
+        log_index INTEGER NOT NULL,
+        PRIMARY KEY (kind, key, block_number, log_index)
+      )`,
+      "INSERT INTO short_codes_held (kind, key, value, block_number, log_index) SELECT kind, key, value, block_number, 0 FROM short_codes",
+      "DROP TABLE short_codes",
+      "ALTER TABLE short_codes_held RENAME TO short_codes",
+      "CREATE INDEX short_codes_by_value ON short_codes (kind, value)",
+    ],
+  },
 ];
 
 /** Brings the schema up to date; safe to run on every start, and by several processes (the first one wins). */

@@ -21,14 +21,14 @@ export function devWallet(index: number): HDNodeWallet {
  * one of Hardhat's public development accounts (`--dev-account N`).
  */
 export async function resolveSigner(options: SignerOptions, provider: Provider, chainId: number): Promise<LegacyWallet> {
-  return new LegacyWallet((await resolveKey(options, chainId)).privateKey, provider);
+  return new LegacyWallet((await resolveKey(options, chainId, "a transaction")).privateKey, provider);
 }
 
 /**
  * The key of {@link resolveSigner}, connected to nothing: what a committee member signs a proposal with, offline, for
  * the chain `chainId` the proposal names.
  */
-export async function resolveKey(options: SignerOptions, chainId: number): Promise<Wallet> {
+export async function resolveKey(options: SignerOptions, chainId: number, what: string): Promise<Wallet> {
   const keystore = options.keystore || process.env.SAKSHYA_KEYSTORE;
   if (options.devAccount !== undefined) {
     if (chainId !== LOCAL_CHAIN_ID) {
@@ -40,7 +40,7 @@ export async function resolveKey(options: SignerOptions, chainId: number): Promi
     }
     return new Wallet(devWallet(index).privateKey);
   }
-  if (!keystore) throw new InputError("This command signs: pass --keystore (or set SAKSHYA_KEYSTORE).");
+  if (!keystore) throw new InputError(`This command signs ${what}: pass --keystore (or set SAKSHYA_KEYSTORE).`);
   const password = await readPassword(options.passwordFile || process.env.SAKSHYA_PASSWORD_FILE || undefined, `Password for ${keystore}: `);
   const wallet = await decryptKeystore(keystore, password);
   return new Wallet(wallet.privateKey);

@@ -1,4 +1,4 @@
-import { decodeBytes32String, encodeBytes32String, type ContractRunner, type Signer } from "ethers";
+import { ZeroHash, decodeBytes32String, encodeBytes32String, type ContractRunner, type Signer } from "ethers";
 import { WebsiteRegistry__factory, type WebsiteRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
@@ -14,6 +14,8 @@ export interface SiteView {
   readonly current: number;
   readonly releaseCount: number;
   readonly registeredAt: number;
+  /** When governance last moved the site to another organisation (0: never since 2.2.0). */
+  readonly reassignedAt: number;
 }
 
 export interface ReleaseView {
@@ -28,6 +30,10 @@ export interface ReleaseView {
   readonly approvals: number;
   readonly status: ReleaseStatusName;
   readonly reason: RevocationReasonName;
+  /** The organisation whose keys approved it (0: a 1.0.0 release none has approved since). */
+  readonly orgId: number;
+  /** Governance's decision affirming the release after a compromise cut-off voided part of it. */
+  readonly affirmation?: string;
 }
 
 /** Reads the website registry and writes to it as a publisher key; writes already on chain are not sent again. */
@@ -47,7 +53,15 @@ export class WebsiteClient extends ContractClient {
   async site(siteId: string): Promise<SiteView | undefined> {
     const s = await this.read(() => this.contract.site(siteId));
     if (s.orgId === 0n) return undefined;
-    return { siteId, orgId: Number(s.orgId), threshold: Number(s.threshold), current: Number(s.current), releaseCount: Number(s.releaseCount), registeredAt: Number(s.registeredAt) };
+    return {
+      siteId,
+      orgId: Number(s.orgId),
+      threshold: Number(s.threshold),
+      current: Number(s.current),
+      releaseCount: Number(s.releaseCount),
+      registeredAt: Number(s.registeredAt),
+      reassignedAt: Number(s.reassignedAt),
+    };
   }
 
   async requireSite(siteId: string, domain: string): Promise<SiteView> {
@@ -57,7 +71,7 @@ export class WebsiteClient extends ContractClient {
   }
 
   async release(siteId: string, id: number): Promise<ReleaseView | undefined> {
-    const r = await this.read(() => this.contract.release(siteId, id));
+    const [r, affirmation] = await this.read(() => Promise.all([this.contract.release(siteId, id), this.contract.releaseAffirmation(siteId, id)]));
     const status = releaseStatusName(r.status);
     if (status === "none") return undefined;
     return {
@@ -72,6 +86,8 @@ export class WebsiteClient extends ContractClient {
       approvals: Number(r.approvals),
       status,
       reason: revocationReasonName(r.reason),
+      orgId: Number(r.orgId),
+      ...(affirmation !== ZeroHash ? { affirmation } : {}),
     };
   }
 
@@ -93,10 +109,13 @@ export class WebsiteClient extends ContractClient {
     return this.govern(governance, "registerSite", [siteId, orgId, threshold]);
   }
 
-  /** Publishes a manifest's release; already done if its root is a release of the site. Returns the release id. */
+  /**
+   * Publishes a manifest's release; already done if its root is a release of the site's organisation (one another
+   * organisation published before the site was moved is published again). Returns the release id.
+   */
   async publish(manifest: SiteManifest, manifestHash: string): Promise<WriteResult & { releaseId: number }> {
     const existing = Number(await this.read(() => this.contract.releaseByRoot(manifest.siteId, manifest.root)));
-    if (existing !== 0) return { ...ALREADY_DONE, releaseId: existing };
+    if (existing !== 0 && (await this.ownRelease(manifest.siteId, existing))) return { ...ALREADY_DONE, releaseId: existing };
     const result = await this.send("publish", [manifest.siteId, encodeBytes32String(manifest.release), manifest.root, manifest.fileCount, manifest.totalBytes, manifestHash]);
     return { ...result, releaseId: Number(await this.read(() => this.contract.releaseByRoot(manifest.siteId, manifest.root))) };
   }
@@ -115,6 +134,28 @@ export class WebsiteClient extends ContractClient {
     const [current] = await this.read(() => this.contract.currentRelease(siteId));
     if (Number(current) === releaseId) return ALREADY_DONE;
     return this.send("rollback", [siteId, releaseId]);
+  }
+
+  /** Whether a release is the site's organisation's: its approvals count only then (the registry's rule). */
+  private async ownRelease(siteId: string, releaseId: number): Promise<boolean> {
+    const [site, release] = await Promise.all([this.site(siteId), this.release(siteId, releaseId)]);
+    if (!site || !release) return false;
+    return release.orgId === site.orgId || (release.orgId === 0 && site.reassignedAt === 0);
+  }
+
+  /**
+   * Affirms through governance (the governor's, delayed) a release whose approvals or activation a compromise cut-off
+   * voided, with the decision's hash. Refused before anything is sent when nothing of it was voided.
+   */
+  async affirmRelease(governance: Governance, siteId: string, releaseId: number, reason: string): Promise<Outcome> {
+    const release = await this.release(siteId, releaseId);
+    if (!release) throw new InputError(`The site has no release ${releaseId}.`);
+    if (release.affirmation) throw new InputError(`Release ${releaseId} was affirmed already (decision ${release.affirmation}).`);
+    const [approvals, site, [current]] = await this.read(() => Promise.all([this.contract.approvalsOf(siteId, releaseId), this.site(siteId), this.contract.currentRelease(siteId)]));
+    const voidedApproval = approvals.some((a) => !a.counts) && (await this.ownRelease(siteId, releaseId));
+    const voidedActivation = site?.current === releaseId && Number(current) !== releaseId;
+    if (!voidedApproval && !voidedActivation) throw new InputError(`Nothing of release ${releaseId} was voided by a compromised key: there is nothing to affirm.`);
+    return this.govern(governance, "affirmRelease", [siteId, releaseId, reason]);
   }
 
   async revoke(siteId: string, releaseId: number, reason: number): Promise<WriteResult> {

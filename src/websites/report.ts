@@ -29,6 +29,8 @@ export interface ReleaseSummary {
   readonly root: string;
   readonly manifestHash: string;
   readonly approvedAt: number;
+  /** Governance's decision affirming the release after a stolen key's cut-off voided part of it. */
+  readonly affirmation?: string;
 }
 
 export interface SiteReport {
@@ -50,7 +52,8 @@ export interface SiteReport {
 }
 
 export function releaseSummary(release: ReleaseView): ReleaseSummary {
-  return { id: release.id, version: release.version, root: release.root, manifestHash: release.manifest, approvedAt: release.approvedAt };
+  const { id, version, root, manifest, approvedAt, affirmation } = release;
+  return { id, version, root, manifestHash: manifest, approvedAt, ...(affirmation ? { affirmation } : {}) };
 }
 
 export function describeRelease(release: { id: number; version: string }): string {
@@ -137,6 +140,7 @@ export function reportLines(report: SiteReport): string[] {
   const mark = report.verdict === "clean" ? "✓" : report.verdict === "tampered" ? "✗" : "?";
   return [
     ...(report.release ? [`Site ${report.site}, ${describeRelease(report.release)}, root ${report.release.root}`] : []),
+    ...(report.release?.affirmation ? [`  affirmed by governance after a key that approved it was reported stolen (decision ${report.release.affirmation})`] : []),
     ...(report.exclude.length ? [`  not covered by the release: ${report.exclude.join(", ")}`] : []),
     ...(report.manifest ? [findingLine(report.manifest)] : []),
     ...report.files.filter((f) => f.state !== "redirected").map(findingLine),

@@ -26,6 +26,10 @@ export const WEBSITE_ERRORS: ErrorSentences = {
     WebsiteRegistryMissingReason: () => "a revocation needs a reason",
     WebsiteRegistryNotAuthorized: (a) => `${a.caller} is neither a key of the site's organisation nor a governance role`,
     WebsiteRegistryThresholdUnreachable: (a) => `${a.threshold} approvals could never be given: the organisation has ${a.activeKeys} active keys`,
+    WebsiteRegistryReleaseOfAnotherOrganisation: (a) =>
+      `release ${a.releaseId} was published by organisation ${a.orgId}, which no longer holds the site: its approvals no longer count and cannot be added to; publish it again`,
+    WebsiteRegistryReleaseNotVoided: (a) => `nothing of release ${a.releaseId} was voided by a compromised key (or it was affirmed already): there is nothing to affirm`,
+    WebsiteRegistryMissingDecision: () => "an affirmation needs the hash of the decision behind it",
     WebsiteRegistryTooFewApprovals: (a) => `release ${a.releaseId} has ${a.counted} approvals that count, and needs ${a.needed}`,
   },
 };
