@@ -109,10 +109,12 @@ export async function committeeWalkThrough(
   const [holds] = await authority.hasRole(ROLES.operator.id, puppet);
   console.log(`An hour later the grant never took effect: ${puppet} holds OPERATOR: ${holds}.`);
 
-  console.log("\nTen days on, an audit finds the wbu key was copied twelve days ago, before the batch of 2026 was issued.");
   await wait(10 * DAY);
+  const registry = new CertificateClient(deployment, hre.ethers.provider);
+  const issuedAt = (await registry.batch(certificates.batch))!.issuedAt;
+  const copiedAt = issuedAt - DAY;
   const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
-  const copiedAt = now - 12 * DAY;
+  console.log(`\nOn ${isoTime(now)} an audit finds the wbu key was copied on ${isoTime(copiedAt)}, the day before the batch of 2026 was issued.`);
   const directory = new DirectoryClient(deployment, keys.operator, new Governance(authority, keys.operator));
   const stolen = await keys.universityKey.getAddress();
   try {
@@ -136,7 +138,6 @@ export async function committeeWalkThrough(
   certificates.show(await certificates.verify([certificates.files[0]]));
 
   console.log("The registrar's records show the batch was genuine; the SBIC affirms it:");
-  const registry = new CertificateClient(deployment, hre.ethers.provider);
   await registry.affirmBatch(propose("affirm.json"), certificates.batch, hashJson({ decision: "SBIC/2026/42", records: "registrar's ledger of 2026" }));
   await review("affirm.json");
   await sign("affirm.json", [sbic[0], sbic[2]]);

@@ -19,6 +19,7 @@ export const DIRECTORY_ERRORS: ErrorSentences = {
     if (name === "jurisdiction") return `jurisdiction ${describeJurisdiction(Number(value))}`;
     if (name === "status") return statusName(Number(value));
     if (name === "capability" || name === "capabilities") return capabilityNames(Number(value)).join("+") || String(value);
+    if (name === "cutoff" || name === "earliest") return new Date(Number(value) * 1000).toISOString();
     return undefined;
   },
   sentences: {

@@ -63,6 +63,8 @@ function argumentText(param: ParamType, value: unknown): string {
     }
   }
   if (param.name === "capabilities") return capabilityNames(Number(value)).join(",") || "none";
+  // Times the suite takes as Unix seconds: a cut-off, an expiry.
+  if ((param.name === "cutoff" || param.name.endsWith("At")) && param.type.startsWith("uint")) return Number(value) === 0 ? "none" : new Date(Number(value) * 1000).toISOString();
   if (Array.isArray(value) || (value && typeof value === "object" && "toArray" in value)) {
     return `[${[...(value as Result)].map((v) => String(v)).join(", ")}]`;
   }
@@ -73,7 +75,8 @@ function genericCall(contract: string, contractInterface: Interface, data: strin
   const fragment = contractInterface.getFunction(data.slice(0, 10));
   if (!fragment) return undefined;
   const args = contractInterface.decodeFunctionData(fragment, data);
-  const list = fragment.inputs.map((param, i) => `${param.name || `arg${i}`} ${argumentText(param, args[i])}`);
+  // Solidity's trailing underscore (`account_`) only avoids a clash with a function's name.
+  const list = fragment.inputs.map((param, i) => `${param.name.replace(/_$/, "") || `arg${i}`} ${argumentText(param, args[i])}`);
   return `${contract}.${fragment.name}(${list.join(", ")})`;
 }
 
