@@ -15,7 +15,7 @@ import { LegacyWallet } from "../src/chain/legacy-wallet";
 import { devWallet } from "../src/keys/signer";
 import { SakshyaAuthority__factory, ValidatorSet__factory } from "../typechain-types";
 import { runCli } from "./helpers/cli";
-import { restoreChainAfterEach } from "./helpers/chain";
+import { restoreChainAfter } from "./helpers/chain";
 
 const DAY = 86_400;
 
@@ -26,7 +26,7 @@ const DAY = 86_400;
  */
 describe("Besu bootstrap: the README's order completes under Besu's account check", function () {
   this.timeout(300_000);
-  restoreChainAfterEach();
+  restoreChainAfter({ each: true });
 
   it("generate, deploy with the network folder (registrations and binding by the bootstrap account), onboard after the delay, sync", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-bootstrap-"));

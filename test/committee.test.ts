@@ -220,6 +220,10 @@ describe("The SBIC governs as a committee (issue 23, part 1)", function () {
       for (const index of [3, 4]) writeProposal(file, withSignature(readProposal(file), await signSafeTransaction(member(index), deployment.chainId, safe, readProposal(file).transaction)).proposal);
       const { operation } = await executeProposal(operator, deployment, readProposal(file));
       await expect(executor.execute(safe, directoryAddress, data)).to.be.revertedWithCustomError(executor, "ScheduledOperationExecutorNotReady").withArgs(operation!.operationId, (await time.latest()) + DAY - 0);
+      // Ready, the call itself is refused (there is no organisation 1): the module passes the target's own refusal on.
+      await time.increase(DAY);
+      const directory = ParticipantDirectory__factory.connect(directoryAddress, others[0]);
+      await expect(executor.execute(safe, directoryAddress, data)).to.be.revertedWithCustomError(directory, "ParticipantDirectoryUnknownOrganisation").withArgs(1);
     });
   });
 

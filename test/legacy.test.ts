@@ -184,6 +184,18 @@ describe("Records of 1.0.0 under 2.0.0", function () {
       expect([(await sites.currentRelease(PORTAL))[0], (await directory.account(publisher.address)).number]).to.deep.equal([1n, 1n]);
     });
 
+    it("a 1.0.0 release kept no organisation: once its site is moved, its approvals count for nobody and the new owner publishes again", async () => {
+      const { sites, directory, governor, others } = await loadFixture(upgradedWithRecords);
+      await directory.onboard(code("it-new"), KIND.agency, CAP.publishWebsites, [0], evidence("it-new"));
+      const newKey = others[9];
+      await directory.addAccount(8, newKey.address);
+      expect((await sites.currentRelease(PORTAL))[0]).to.equal(2n);
+      await sites.connect(governor).reassignSite(PORTAL, 8);
+      expect([(await sites.currentRelease(PORTAL))[0], (await sites.release(PORTAL, 2)).approvals]).to.deep.equal([0n, 0n]);
+      await expect(sites.connect(newKey).approve(PORTAL, 2)).to.be.revertedWithCustomError(sites, "WebsiteRegistryReleaseOfAnotherOrganisation").withArgs(PORTAL, 2, 0);
+      await expect(sites.connect(newKey).publish(PORTAL, code("v2"), id("portal 2"), 10, 1_000, id("portal manifest 2"))).to.emit(sites, "ReleaseActivated");
+    });
+
     it("a 1.0.0 key's first act may be a revocation", async () => {
       const { sites, secondPublisher, directory } = await loadFixture(upgradedWithRecords);
       await expect(sites.connect(secondPublisher).revoke(PORTAL, 2, 2)).to.emit(sites, "ReleaseRevoked");

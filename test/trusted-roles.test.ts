@@ -80,7 +80,7 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
     });
 
     it("every voiding has a restore path: the governor affirms a batch the cut-off voided, which then reads valid", async () => {
-      const { registry, directory, governor, universityKey, issuedAt } = await loadFixture(threeYearsOfWork);
+      const { registry, directory, governor, guardian, universityKey, issuedAt } = await loadFixture(threeYearsOfWork);
       await directory.markAccountCompromised(universityKey.address, await time.latest());
       await expect(registry.connect(governor).affirmBatch(1, ROOT, evidence("affirmed"))).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchNotVoided").withArgs(1, ROOT);
       await directory.connect(governor).backdateCompromise(universityKey.address, issuedAt, evidence("SBIC decision 2026/31"));
@@ -97,6 +97,9 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
       await expect(registry.connect(governor).affirmBatch(1, ROOT, decision)).to.be.revertedWithCustomError(registry, "CertificateRegistryBatchNotVoided");
       await registry.connect(governor).revokeDocument(1, ROOT, 3, 5);
       expect((await registry.documentStatus(1, ROOT, 3)).status).to.equal(DOC.revoked);
+      // Nothing is affirmed while the registry is paused.
+      await registry.connect(guardian).pause();
+      await expect(registry.connect(governor).affirmBatch(1, ROOT, decision)).to.be.revertedWithCustomError(registry, "EnforcedPause");
     });
   });
 
@@ -200,23 +203,26 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
       expect(await registry.codeSlot(1, slot)).to.equal(first);
     });
 
-    /** A site of the old IT department (two keys, two approvals needed) with release 1 published and pending. */
-    async function reassignedSite() {
+    /** A site of an IT department (two keys, two approvals needed) with release 1 published and pending; another department with two keys. */
+    async function departmentSite() {
       const suite = await deployedSuite();
-      const { directory, others, deployment, operator, governor } = suite;
+      const { directory, others, deployment, operator } = suite;
       await directory.onboard(code("it-old"), KIND.agency, CAP.publishWebsites, [0], evidence("old"));
       await directory.onboard(code("it-new"), KIND.agency, CAP.publishWebsites, [0], evidence("new"));
       const [oldKey, oldSecond, newKey, newSecond] = others;
-      await directory.addAccount(1, oldKey.address);
-      await directory.addAccount(1, oldSecond.address);
-      await directory.addAccount(2, newKey.address);
-      await directory.addAccount(2, newSecond.address);
+      for (const [orgId, key] of [[1, oldKey], [1, oldSecond], [2, newKey], [2, newSecond]] as const) await directory.addAccount(orgId, key.address);
       const sites = WebsiteRegistry__factory.connect(deployment.contracts.WebsiteRegistry!.address, oldKey);
       const site = id("portal.wb.gov.in");
       await sites.connect(operator).registerSite(site, 1, 2);
       await sites.publish(site, encodeBytes32String("v1"), id("root 1"), 1, 1, id("manifest 1"));
-      await sites.connect(governor).reassignSite(site, 2);
       return { ...suite, sites, site, oldKey, oldSecond, newKey, newSecond };
+    }
+
+    /** {@link departmentSite}, moved to the other department by the governor. */
+    async function reassignedSite() {
+      const suite = await departmentSite();
+      await suite.sites.connect(suite.governor).reassignSite(suite.site, 2);
+      return suite;
     }
 
     it("the exploit: after a reassignment the new organisation's key approval was logged under the old one's key and counted twice; now another organisation's release takes no approvals", async () => {
@@ -244,16 +250,7 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
     });
 
     it("a release a compromise voided is affirmed by the governor: its approvals and its activation count again", async () => {
-      const suite = await deployedSuite();
-      const { directory, others, deployment, operator, governor } = suite;
-      await directory.onboard(code("it-dept"), KIND.agency, CAP.publishWebsites, [0], evidence("it"));
-      const [alice, bob] = others;
-      await directory.addAccount(1, alice.address);
-      await directory.addAccount(1, bob.address);
-      const sites = WebsiteRegistry__factory.connect(deployment.contracts.WebsiteRegistry!.address, alice);
-      const site = id("wb.gov.in");
-      await sites.connect(operator).registerSite(site, 1, 2);
-      await sites.publish(site, encodeBytes32String("v1"), id("root 1"), 1, 1, id("manifest 1"));
+      const { sites, site, directory, governor, oldKey: alice, oldSecond: bob } = await loadFixture(departmentSite);
       await sites.connect(bob).approve(site, 1);
       await expect(sites.connect(governor).affirmRelease(site, 1, evidence("x"))).to.be.revertedWithCustomError(sites, "WebsiteRegistryReleaseNotVoided").withArgs(site, 1);
       await directory.markAccountCompromised(bob.address, (await time.latest()) - 60);
@@ -266,6 +263,25 @@ describe("Trusted roles keep to their powers (issue 23)", () => {
       expect([(await sites.currentRelease(site))[0], (await sites.release(site, 1)).approvals, await sites.releaseAffirmation(site, 1)]).to.deep.equal([1n, 2n, decision]);
       expect((await sites.approvalsOf(site, 1)).map((a) => a.counts)).to.deep.equal([true, true]);
       await expect(sites.connect(governor).affirmRelease(site, 1, decision)).to.be.revertedWithCustomError(sites, "WebsiteRegistryReleaseNotVoided");
+      // Its publisher's key reported too, both of its approvals stop counting but for the affirmation.
+      await directory.markAccountCompromised(alice.address, await time.latest());
+      expect([(await sites.currentRelease(site))[0], (await sites.release(site, 1)).approvals]).to.deep.equal([1n, 2n]);
+    });
+
+    it("a release that is no longer current is affirmed for its approvals alone; nothing is affirmed while paused", async () => {
+      const { sites, site, directory, governor, guardian, oldKey: alice, oldSecond: bob } = await loadFixture(departmentSite);
+      await sites.connect(bob).approve(site, 1);
+      await sites.publish(site, encodeBytes32String("v2"), id("root 2"), 1, 1, id("manifest 2"));
+      await sites.connect(bob).approve(site, 2);
+      await directory.markAccountCompromised(bob.address, (await time.latest()) - 60);
+      expect([(await sites.release(site, 1)).approvals, (await sites.currentRelease(site))[0]]).to.deep.equal([1n, 0n]);
+      await sites.connect(guardian).pause();
+      await expect(sites.connect(governor).affirmRelease(site, 1, evidence("x"))).to.be.revertedWithCustomError(sites, "EnforcedPause");
+      await sites.connect(governor).unpause();
+      await sites.connect(governor).affirmRelease(site, 1, evidence("release 1 reviewed"));
+      expect((await sites.release(site, 1)).approvals).to.equal(2n);
+      // A good key rolls the site back to it.
+      await expect(sites.connect(alice).rollback(site, 1)).to.emit(sites, "ReleaseActivated");
     });
 
     /** A 1.0.0 suite as production ran it: the governor (and ADMIN) waiting two days, the operator not at all. */

@@ -124,4 +124,64 @@ describe("Upgrades from recorded releases", () => {
     expect((await sites2.currentRelease(site))[0]).to.equal(2);
     expect(deployment.suiteVersion).to.equal(require("../package.json").version);
   });
+
+  it("a 2.1.0 suite full of records upgrades in place to 2.2.0: records read as before, and 2.2.0's rules hold for them", async function () {
+    this.timeout(300_000);
+    const { governor, operator, others, contracts, legacy, upgradeAll } = await legacySuite("2.1.0");
+    const [university, clerk, survey, court, bank, publisher, second] = others;
+    const directory = legacy("ParticipantDirectory", operator);
+    const district = landJurisdiction(DISTRICT);
+    const orgs: Array<[string, number, number, number[], Signer[]]> = [
+      ["wbu", KIND.university, CAP.issueCertificates, [0], [university, clerk]],
+      ["survey-17", KIND.agency, CAP.manageParcels, [district], [survey]],
+      ["court-17", KIND.court, CAP.courtOrders, [district], [court]],
+      ["sbi", KIND.bank, CAP.liens, [0], [bank]],
+      ["it-dept", KIND.agency, CAP.publishWebsites, [0], [publisher, second]],
+    ];
+    for (const [i, [name, kind, caps, jurisdictions, keys]] of orgs.entries()) {
+      await directory.onboard(code(name), kind, caps, jurisdictions, evidence(name));
+      for (const key of keys) await directory.addAccount(i + 1, await key.getAddress());
+    }
+    const certificates = legacy("CertificateRegistry", university);
+    const root = id("wbu 2026 degrees");
+    await certificates.issue(root, 100, 0);
+    await certificates.revokeDocument(1, root, 7, REASON.misconduct);
+    // A clerk's key issues a batch and is reported stolen from before it: 2.1.0 took a cut-off from any time.
+    const junk = id("clerk's batch");
+    await certificates.connect(clerk).getFunction("issue")(junk, 10, 0);
+    await directory.markAccountCompromised(await clerk.getAddress(), 1);
+    // The 2.x land registry hands liens and freezes to its extension: its whole interface is ILandRegistry's.
+    const land = ILandRegistry__factory.connect(contracts.LandRegistry.address, survey);
+    await land.registerParcel(record(1), owners(["asha", 10_000]), []);
+    await land.connect(bank).registerLien(ulpin(1), id("loan"));
+    await land.connect(court).freeze(ulpin(1), evidence("CS 1/2026"), 0);
+    const site = id("wb.gov.in");
+    const sites = legacy("WebsiteRegistry", publisher);
+    await sites.connect(operator).getFunction("registerSite")(site, 5, 2);
+    await sites.publish(site, code("v1"), id("release 1"), 10, 1_000, id("manifest 1"));
+    await sites.connect(second).getFunction("approve")(site, 1);
+
+    expect(await upgradeAll()).to.deep.equal(UPGRADEABLE.map(() => "executed"));
+
+    const directory2 = ParticipantDirectory__factory.connect(contracts.ParticipantDirectory.address, operator);
+    const certificates2 = CertificateRegistry__factory.connect(contracts.CertificateRegistry.address, university);
+    const land2 = ILandRegistry__factory.connect(contracts.LandRegistry.address, survey);
+    const sites2 = WebsiteRegistry__factory.connect(contracts.WebsiteRegistry.address, publisher);
+    expect(await Promise.all([directory2.version(), certificates2.version(), land2.version(), sites2.version()])).to.deep.equal(["2.2.0", "2.2.0", "2.2.0", "2.2.0"]);
+    const status = async (batch: string, index: number) => Number((await certificates2.documentStatus(1, batch, index)).status);
+    expect([await status(root, 0), await status(root, 7), await status(junk, 0)]).to.deep.equal([DOC.valid, DOC.revoked, DOC.keyCompromised]);
+    expect((await directory2.account(await clerk.getAddress())).compromisedAt).to.equal(1n);
+    // The voided batch's code slot is free under 2.2.0's rule; the governor may affirm the batch.
+    expect(await certificates2.codeSlot(1, BigInt(junk) % 100_000n)).to.equal(junk);
+    await certificates2.connect(governor).affirmBatch(1, junk, evidence("the clerk's batch was genuine"));
+    expect(await status(junk, 0)).to.equal(DOC.valid);
+    // The freeze and the lien stand as they were; only the court lifts the one, the bank releases the other.
+    expect((await land2.freezesOf(ulpin(1))).map((f) => f.order)).to.deep.equal([evidence("CS 1/2026")]);
+    await land2.connect(court).unfreeze(ulpin(1), evidence("CS 1/2026"), evidence("final order"));
+    await land2.connect(bank).releaseLien(ulpin(1), id("loan"));
+    expect((await land2.parcel(ulpin(1))).liens).to.equal(0n);
+    // The site's current release was approved by its own organisation's keys: it stays current.
+    expect((await sites2.currentRelease(site))[0]).to.equal(1n);
+    expect((await sites2.site(site)).reassignedAt).to.equal(0n);
+  });
 });

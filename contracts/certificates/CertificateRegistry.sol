@@ -154,10 +154,11 @@ contract CertificateRegistry is DirectoryGated, ICertificateRegistry {
         if (!_voided(t, b)) revert CertificateRegistryBatchNotVoided(issuerOrgId, root);
         _storage().affirmations[t.key] = reason;
         emit BatchAffirmed(root, issuerOrgId, reason, msg.sender);
-        // Its printed codes name its slot: it takes it back unless a standing batch took it meanwhile.
+        // Its printed codes name its slot: it takes it back unless a standing batch took it meanwhile. (A slot is never
+        // emptied, so an empty one was never this batch's: a batch of 2.0.0 or before, which printed no codes.)
         uint256 slot = uint256(root) % CODE_SLOTS;
         bytes32 holder = _storage().codeSlots[issuerOrgId][slot];
-        if (holder != root && (holder == bytes32(0) || _holderVoided(issuerOrgId, holder))) {
+        if (holder != root && holder != bytes32(0) && _holderVoided(issuerOrgId, holder)) {
             _storage().codeSlots[issuerOrgId][slot] = root;
             emit CodeSlotTaken(issuerOrgId, slot, root);
         }

@@ -213,7 +213,7 @@ contract ParticipantDirectory is GovernedUpgradeable, IParticipantDirectory {
         if (record.orgId == 0) revert ParticipantDirectoryUnknownAccount(account_);
         if (record.compromisedAt != 0) revert ParticipantDirectoryAccountIsCompromised(account_, record.compromisedAt);
         if (cutoff == 0 || cutoff > block.timestamp) revert ParticipantDirectoryInvalidCutoff(cutoff);
-        uint256 earliest = block.timestamp > MAX_REPORT_BACKDATE ? block.timestamp - MAX_REPORT_BACKDATE : 0;
+        uint256 earliest = block.timestamp - MAX_REPORT_BACKDATE;
         if (cutoff < earliest) revert ParticipantDirectoryCutoffTooEarly(cutoff, uint40(earliest));
         uint32 orgId = record.orgId;
         if (record.active) {

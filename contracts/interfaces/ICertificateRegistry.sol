@@ -253,7 +253,7 @@ interface ICertificateRegistry {
 
     /// @notice Affirms a batch that its signer's compromise cut-off voided (issued at or after it): governance's
     /// decision (the governor's, delayed), with the hash of that decision. The batch then reads as it would had the key
-    /// been sound, and takes its short-code slot back if no standing batch holds it.
+    /// been sound, and takes its short-code slot back if a voided batch took it meanwhile.
     function affirmBatch(uint32 issuerOrgId, bytes32 root, bytes32 reason) external;
 
     /// @notice Revokes one document of a batch.

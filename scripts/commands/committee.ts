@@ -16,6 +16,7 @@ import { InputError } from "../../src/errors";
 import { describeCall, type CallDescription } from "../../src/governance/describe";
 import { ROLE_NAMES, type RoleName } from "../../src/governance/roles";
 import { acquireLock } from "../../src/io/durable";
+import { SakshyaAuthority__factory } from "../../typechain-types";
 import { isoTime } from "../../src/io/time";
 import { resolveKey } from "../../src/keys/signer";
 
@@ -34,10 +35,20 @@ function parseThreshold(value: string): number {
 
 /** What a proposal does, read from its calldata, with the version of an upgrade's target when the chain can tell. */
 function describeProposal(deployment: Deployment, proposal: Proposal, provider?: Provider): Promise<CallDescription> {
-  const versionOf = provider
-    ? async (implementation: string) => String(await new Contract(implementation, ["function version() view returns (string)"], provider).version())
-    : undefined;
-  return describeCall({ deployment, versionOf }, proposal.transaction.to, proposal.transaction.data);
+  if (!provider) return describeCall({ deployment }, proposal.transaction.to, proposal.transaction.data);
+  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, provider);
+  return describeCall(
+    {
+      deployment,
+      versionOf: async (implementation) => String(await new Contract(implementation, ["function version() view returns (string)"], provider).version()),
+      roleOf: async (roleId, account) => {
+        const [member, delay] = await authority.hasRole(roleId, account);
+        return { member, delay: Number(delay) };
+      },
+    },
+    proposal.transaction.to,
+    proposal.transaction.data,
+  );
 }
 
 function operationText(operation: OperationState): string {

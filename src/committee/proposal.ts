@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { getAddress, isHexString } from "ethers";
 import { z } from "zod";
+import { checksummedAddress } from "../config/deployments";
 import { InputError } from "../errors";
 import { writeDurably } from "../io/durable";
 import { safeTransactionHash, signerOf, type SafeTransaction } from "./safe";
@@ -13,13 +14,7 @@ import { safeTransactionHash, signerOf, type SafeTransaction } from "./safe";
  */
 export const PROPOSAL_FORMAT = "sakshya-proposal/1";
 
-const address = z.string().refine((value) => {
-  try {
-    return getAddress(value) === value;
-  } catch {
-    return false;
-  }
-}, "must be a checksummed address");
+const address = checksummedAddress;
 const hex = z.string().refine((value): boolean => isHexString(value), "must be 0x-prefixed hex");
 const hash = z.string().refine((value): boolean => isHexString(value, 32), "must be 32 bytes of hex");
 const decimal = z.string().regex(/^\d+$/, "must be a whole number");

@@ -4,13 +4,15 @@ import { getAddress } from "ethers";
 import { z } from "zod";
 import { InputError } from "../errors";
 
-const address = z.string().refine((value) => {
+/** An address as the suite writes it: checksummed (EIP-55), so a mistyped one is caught. */
+export const checksummedAddress = z.string().refine((value) => {
   try {
     return getAddress(value) === value;
   } catch {
     return false;
   }
 }, "must be a checksummed address");
+const address = checksummedAddress;
 
 const deployedContract = z.object({
   address,

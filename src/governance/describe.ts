@@ -19,6 +19,8 @@ export interface DescribeContext {
   readonly deployment: Deployment;
   /** The version an implementation reports, when the chain could be asked (an upgrade's target). */
   readonly versionOf?: (implementation: string) => Promise<string | undefined>;
+  /** Whether an account holds a role now and with which execution delay, when the chain could be asked. */
+  readonly roleOf?: (roleId: bigint, account: string) => Promise<{ member: boolean; delay: number }>;
 }
 
 const AUTHORITY: Interface = SakshyaAuthority__factory.createInterface();
@@ -90,7 +92,9 @@ async function authorityCall(context: DescribeContext, data: string): Promise<Ca
     case "grantRole": {
       const [roleId, account, delay] = [BigInt(args[0]), String(args[1]), Number(args[2])];
       const planned = plannedDelay(deployment, roleId);
+      const now = await context.roleOf?.(roleId, account).catch(() => undefined);
       const warnings = [`It grants a role: ${roleName(roleId)} gives ${nameOf(deployment, account)} power over the suite.`];
+      if (now?.member && delay < now.delay) warnings.push(`It lowers a delay: ${nameOf(deployment, account)} waits ${durationText(now.delay)} now, ${durationText(delay)} after it.`);
       if (planned !== undefined && delay < planned) warnings.push(`The delay it gives, ${durationText(delay)}, is shorter than the plan's ${durationText(planned)} for ${roleName(roleId)}: that member's acts would take effect sooner than the guardian can react.`);
       return { text: `grant ${roleName(roleId)} to ${nameOf(deployment, account)} with ${delay === 0 ? "no delay" : `an execution delay of ${durationText(delay)}`}`, warnings };
     }

@@ -1,26 +1,16 @@
 import hre from "hardhat";
 
 /**
- * Undoes, after the enclosing `describe`, what its tests wrote into the shared in-process chain — genesis contracts
- * set at fixed addresses, above all, which no later file's deployment may see.
+ * Undoes, after the enclosing `describe` (or, with `each`, after each of its tests), what its tests wrote into the
+ * shared in-process chain — genesis contracts set at fixed addresses, above all, which no later test's deployment may
+ * see.
  */
-export function restoreChainAfter(): void {
+export function restoreChainAfter({ each = false } = {}): void {
   let pristine: string;
-  before(async () => {
+  (each ? beforeEach : before)(async () => {
     pristine = await hre.network.provider.send("evm_snapshot");
   });
-  after(async () => {
-    await hre.network.provider.send("evm_revert", [pristine]);
-  });
-}
-
-/** {@link restoreChainAfter} for each test of the enclosing `describe`: each starts from the chain as it found it. */
-export function restoreChainAfterEach(): void {
-  let pristine: string;
-  beforeEach(async () => {
-    pristine = await hre.network.provider.send("evm_snapshot");
-  });
-  afterEach(async () => {
+  (each ? afterEach : after)(async () => {
     await hre.network.provider.send("evm_revert", [pristine]);
   });
 }
