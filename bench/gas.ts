@@ -4,6 +4,7 @@ import { deploySuite } from "../deploy/suite";
 import { toBitmap } from "../src/certificates/client";
 import { CertificateRegistry__factory, ParticipantDirectory__factory, SakshyaAuthority__factory } from "../typechain-types";
 import { measureBesuGas } from "./besu-gas";
+import { measureCommitteeGas } from "./committee-gas";
 import { measureLandGas } from "./land-gas";
 import { measureWebsiteGas } from "./website-gas";
 import { Wallet, encodeBytes32String, getAddress, id as textHash, keccak256, toUtf8Bytes } from "ethers";
@@ -88,5 +89,6 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const websites = await measureWebsiteGas(deployment, directory, operator, governor, landKeys.slice(5, 7));
   const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, governor);
   const besu = await measureBesuGas(hre, directory, authority, landKeys[7], getAddress(textHash("gas: an organisation's account").slice(0, 42)));
-  return { ...snapshot, ...land, ...websites, ...besu };
+  const committee = await measureCommitteeGas(hre, governor, operator, guardian);
+  return { ...snapshot, ...land, ...websites, ...besu, ...committee };
 }

@@ -83,6 +83,10 @@ describe("sakshya committee (command line)", function () {
     // Onboarding is the operator's, a single key here: there is no committee to propose it to.
     await expectNothingSent(cli(["org", "onboard", "x", "--kind", "court", "--metadata", "x", "--propose", tempFile("no.json")]), 2, /No committee of this deployment may make this call/);
     await expectNothingSent(cli(["committee", "add-member", "operator", newcomer, "--threshold", "1"]), 2, /The operator is not a committee in this deployment/);
+    // A grant that lowers a member's delay is said so.
+    const lower = tempFile("lower.json");
+    await ok(["roles", "grant", "operator", suite.operator.address, "--delay", "0", "--propose", lower], /proposed to the GOVERNOR committee/);
+    await ok(["committee", "show", lower], /⚠ It lowers a delay: 0x[0-9a-fA-F]{40} waits 1 day now, no delay after it\./);
     const shown = await ok(["committee", "show"], /governor +0x[0-9a-fA-F]{40} +2 of 3, next nonce \d+/);
     expect(shown.stdout).to.match(/operator +0x[0-9a-fA-F]{40} +a single key/);
   });
