@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { Contract, type Provider } from "ethers";
+import type { Provider } from "ethers";
 import { action } from "../../src/cli/action";
 import type { CommandContext } from "../../src/cli/context";
 import { table } from "../../src/cli/output";
@@ -13,10 +13,9 @@ import { defaultDeploymentPath, readDeployment, type Deployment } from "../../sr
 import { resolveNetwork } from "../../src/config/networks";
 import { parseAddress } from "../../src/directory/client";
 import { InputError } from "../../src/errors";
-import { describeCall, type CallDescription } from "../../src/governance/describe";
+import { chainDescribeContext, describeCall, type CallDescription } from "../../src/governance/describe";
 import { ROLE_NAMES, type RoleName } from "../../src/governance/roles";
 import { acquireLock } from "../../src/io/durable";
-import { SakshyaAuthority__factory } from "../../typechain-types";
 import { isoTime } from "../../src/io/time";
 import { resolveKey } from "../../src/keys/signer";
 
@@ -35,20 +34,8 @@ function parseThreshold(value: string): number {
 
 /** What a proposal does, read from its calldata, with the version of an upgrade's target when the chain can tell. */
 function describeProposal(deployment: Deployment, proposal: Proposal, provider?: Provider): Promise<CallDescription> {
-  if (!provider) return describeCall({ deployment }, proposal.transaction.to, proposal.transaction.data);
-  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, provider);
-  return describeCall(
-    {
-      deployment,
-      versionOf: async (implementation) => String(await new Contract(implementation, ["function version() view returns (string)"], provider).version()),
-      roleOf: async (roleId, account) => {
-        const [member, delay] = await authority.hasRole(roleId, account);
-        return { member, delay: Number(delay) };
-      },
-    },
-    proposal.transaction.to,
-    proposal.transaction.data,
-  );
+  const context = provider ? chainDescribeContext(deployment, provider) : { deployment };
+  return describeCall(context, proposal.transaction.to, proposal.transaction.data);
 }
 
 function operationText(operation: OperationState): string {

@@ -147,6 +147,7 @@ export function rolesCommand(): Command {
         const id = parseOperationId(operation);
         const context = await open();
         const governance = await context.governance();
+        if (governance.proposer) throw new InputError("An operation whose delay has passed is carried out, not proposed: run roles execute without --propose (any account may carry out a committee's).");
         const receipt = await governance.execute(id, context.deployment.deployBlock, context.deployment.safe?.executor);
         out.result({ status: "executed", operationId: id, transaction: receipt.hash }, [`✓ Executed operation ${id} (tx ${receipt.hash})`]);
       }),

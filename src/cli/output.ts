@@ -26,9 +26,9 @@ export class Output {
   /** Reports a governance write: done now (with its transaction), scheduled (with its operation id), or proposed. */
   outcome(what: string, outcome: Outcome, extra: Record<string, unknown> = {}): void {
     if (outcome.status === "proposed") {
-      const { file, role, safe, nonce, safeTxHash, threshold, delayed } = outcome;
-      this.result({ status: "proposed", file, role, safe, nonce, safeTxHash, threshold, delayed, ...extra }, [
-        `📝 ${what}: proposed to the ${role.toUpperCase()} committee (Safe ${safe}, nonce ${nonce}) in ${file}.`,
+      const { file, role, safe, nonce, safeTxHash, threshold, delayed, title } = outcome;
+      this.result({ status: "proposed", file, role, safe, nonce, safeTxHash, threshold, delayed, title, ...extra }, [
+        `📝 Proposed to the ${role.toUpperCase()} committee (Safe ${safe}, nonce ${nonce}): ${title}. Nothing was sent; the proposal is ${file}.`,
         `   ${threshold} member${threshold === 1 ? "" : "s"} must sign it: "sakshya committee show ${file}", then "sakshya committee sign ${file}" each; anyone then runs "sakshya committee execute ${file}".`,
         ...(delayed ? ["   Executed, it is scheduled: it takes effect after the role's delay, unless the guardian cancels it."] : []),
       ]);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { getAddress, type Provider } from "ethers";
 import type { Deployment } from "../config/deployments";
 import { InputError } from "../errors";
-import { describeCall } from "../governance/describe";
+import { chainDescribeContext, describeCall } from "../governance/describe";
 import type { Governance, Proposed, Proposer } from "../governance/governed";
 import { ROLE_NAMES, ROLES, type RoleName } from "../governance/roles";
 import { newProposal, readProposal, writeProposal } from "./proposal";
@@ -59,12 +59,12 @@ export class CommitteeProposer implements Proposer {
     const folder = this.options.file ? path.dirname(path.resolve(this.options.file)) : defaultProposalFolder(deployment.network);
     const nonce = nextNonce(folder, deployment.chainId, safe.address, safe.nonce);
     const transaction = safeCall(to, data, nonce);
-    const title = this.options.title ?? (await describeCall({ deployment }, to, data)).text;
+    const title = this.options.title ?? (await describeCall(chainDescribeContext(deployment, provider), to, data)).text;
     const proposal = newProposal({ network: deployment.network, chainId: deployment.chainId, committee: { role, safe: getAddress(committee) }, title, transaction });
     const file = path.resolve(this.options.file ?? path.join(folder, `${role}-${nonce}.json`));
     if (fs.existsSync(file)) throw new InputError(`${file} exists already: name another file for this proposal.`);
     writeProposal(file, proposal);
-    return { status: "proposed", file, role, safe: safe.address, nonce: transaction.nonce, safeTxHash: proposal.safeTxHash, threshold: safe.threshold, delayed };
+    return { status: "proposed", file, role, safe: safe.address, nonce: transaction.nonce, safeTxHash: proposal.safeTxHash, threshold: safe.threshold, delayed, title };
   }
 }
 

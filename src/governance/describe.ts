@@ -1,4 +1,4 @@
-import { Interface, getAddress, type ParamType, type Result } from "ethers";
+import { Contract, Interface, getAddress, type ParamType, type Provider, type Result } from "ethers";
 import { SakshyaAuthority__factory, ValidatorSet__factory } from "../../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
 import { SAFE_INTERFACE } from "../committee/safe";
@@ -24,6 +24,19 @@ export interface DescribeContext {
 }
 
 const AUTHORITY: Interface = SakshyaAuthority__factory.createInterface();
+
+/** A context that asks the chain what only it knows: an upgrade's version, a member's delay now. */
+export function chainDescribeContext(deployment: Deployment, provider: Provider): DescribeContext {
+  const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, provider);
+  return {
+    deployment,
+    versionOf: async (implementation) => String(await new Contract(implementation, ["function version() view returns (string)"], provider).version()),
+    roleOf: async (roleId, account) => {
+      const [member, delay] = await authority.hasRole(roleId, account);
+      return { member, delay: Number(delay) };
+    },
+  };
+}
 const VALIDATOR_SET: Interface = ValidatorSet__factory.createInterface();
 
 /** A duration in the largest whole unit it is: "no delay", "1 day", "36 hours", "90 seconds". */
@@ -46,7 +59,10 @@ function contractNameAt(deployment: Deployment, address: string): string | undef
   const wanted = address.toLowerCase();
   if (wanted === VALIDATOR_CONTRACT_ADDRESS.toLowerCase()) return "ValidatorSet";
   for (const [name, record] of Object.entries(deployment.contracts)) if (record?.address.toLowerCase() === wanted) return name;
-  for (const name of ROLE_NAMES) if (deployment.roles[name]?.account.toLowerCase() === wanted) return `the ${ROLES[name].label} committee`;
+  for (const name of ROLE_NAMES) {
+    const holder = deployment.roles[name];
+    if (holder?.committee && holder.account.toLowerCase() === wanted) return `the ${ROLES[name].label} committee`;
+  }
   return undefined;
 }
 

@@ -13,6 +13,8 @@ export interface Proposed {
   readonly nonce: string;
   readonly safeTxHash: string;
   readonly threshold: number;
+  /** What the committee would do, in words read from the call. */
+  readonly title: string;
   /** Whether the call, once the committee executes the proposal, is scheduled (and waits out the delay). */
   readonly delayed: boolean;
 }
