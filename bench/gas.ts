@@ -89,6 +89,6 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasSna
   const websites = await measureWebsiteGas(deployment, directory, operator, governor, landKeys.slice(5, 7));
   const authority = SakshyaAuthority__factory.connect(deployment.contracts.SakshyaAuthority.address, governor);
   const besu = await measureBesuGas(hre, directory, authority, landKeys[7], getAddress(textHash("gas: an organisation's account").slice(0, 42)));
-  const committee = await measureCommitteeGas(hre, governor, operator, guardian);
+  const committee = await measureCommitteeGas(hre, guardian);
   return { ...snapshot, ...land, ...websites, ...besu, ...committee };
 }
