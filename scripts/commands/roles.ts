@@ -133,7 +133,7 @@ export function rolesCommand(): Command {
         out.result(
           pending,
           pending.length
-            ? [...table(["operation", "call", "scheduled by", "may run after"], rows), "", "The guardian (or whoever scheduled it) can cancel any of these: sakshya roles cancel <operation>."]
+            ? [...table(["operation", "call", "scheduled by", "may run after"], rows), "", "The guardian (or whoever scheduled it) can cancel any of these: sakshya roles cancel <operation> (a committee proposes it: add --propose)."]
             : ["No scheduled operations."],
         );
       }),
