@@ -9,6 +9,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, keccak256, type Interface } from "ethers";
+import { rolePlan } from "../deploy/config";
 import { deploySuite } from "../deploy/suite";
 import { CommitteeProposer } from "../src/committee/propose";
 import { readProposal, withSignature, writeProposal } from "../src/committee/proposal";
@@ -228,6 +229,35 @@ describe("The SBIC governs as a committee (issue 23, part 1)", function () {
   });
 
   describe("production plans", () => {
+    it("read a committee from .env: members and threshold, each checked", () => {
+      const env = { ...process.env };
+      try {
+        const [a, b, c] = [3, 4, 5].map((i) => member(i).address);
+        Object.assign(process.env, { SAKSHYA_GOVERNOR_MEMBERS: `${a}, ${b},${c}`, SAKSHYA_GOVERNOR_THRESHOLD: "2", SAKSHYA_OPERATOR: a, SAKSHYA_GUARDIAN: b, SAKSHYA_GOVERNOR_DELAY: "", SAKSHYA_OPERATOR_DELAY: "" });
+        delete process.env.SAKSHYA_GOVERNOR;
+        expect(rolePlan("besu", []).governor).to.deep.equal({ members: [a, b, c], threshold: 2 });
+        // The local chain keeps its development accounts, unless a committee is named.
+        expect(rolePlan("localhost", ["0x1", "0x2", "0x3"]).governor).to.deep.equal({ members: [a, b, c], threshold: 2 });
+        process.env.SAKSHYA_GOVERNOR_THRESHOLD = "two";
+        expect(() => rolePlan("besu", [])).to.throw(/Set SAKSHYA_GOVERNOR_THRESHOLD in .env: how many of the 3 members/);
+        process.env.SAKSHYA_GOVERNOR_MEMBERS = `${a},0x1234`;
+        expect(() => rolePlan("besu", [])).to.throw(/SAKSHYA_GOVERNOR_MEMBERS holds "0x1234", which is not an address/);
+        delete process.env.SAKSHYA_GOVERNOR_MEMBERS;
+        expect(() => rolePlan("besu", [])).to.throw(/Set SAKSHYA_GOVERNOR in .env.*or SAKSHYA_GOVERNOR_MEMBERS and SAKSHYA_GOVERNOR_THRESHOLD/);
+        expect(rolePlan("localhost", ["0x1", "0x2", "0x3"]).governor).to.equal("0x1");
+      } finally {
+        process.env = env;
+      }
+    });
+
+    it("refuse a committee that names a member twice, or a threshold its members cannot reach", async () => {
+      const [deployer, operator, guardian, a, b] = await hre.ethers.getSigners();
+      const base = { operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: 0, operatorDelay: 0 };
+      await rejects(deploySuite(hre, { signer: deployer, plan: { ...base, governor: { members: [a.address, a.address], threshold: 1 } }, deploymentFile: tempFile("d.json") }), /The governor committee names a member twice/);
+      await rejects(deploySuite(hre, { signer: deployer, plan: { ...base, governor: { members: [a.address, b.address], threshold: 3 } }, deploymentFile: tempFile("d.json") }), /threshold must be a whole number from 1 to its 2 members, not 3/);
+      await rejects(deploySuite(hre, { signer: deployer, plan: { ...base, governor: { members: ["0x12"], threshold: 1 } }, deploymentFile: tempFile("d.json") }), /member "0x12" is not an address/);
+    });
+
     it("refuse a governor or guardian that is a single key, or a Safe needing one signature, unless it is meant, which warns", async () => {
       const [deployer, operator, guardian, a, b] = await hre.ethers.getSigners();
       const keys = { governor: a.address, operator: operator.address, guardian: guardian.address, responder: operator.address, governorDelay: DAY, operatorDelay: DAY };
