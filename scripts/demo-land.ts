@@ -1,3 +1,4 @@
+import { isoDate } from "../src/io/time";
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
@@ -129,7 +130,7 @@ export async function landWalkThrough(deployment: Deployment, keys: LandKeys, wo
   const now = (await provider.getBlock("latest"))!.timestamp;
   const history = await titleHistory(reader, directory, parts[1].ulpin, now);
   console.log(`\nChain of title of ${parts[1].ulpin} (from chain data alone, through its parent):`);
-  for (const entry of history.entries) console.log(`  ${new Date(entry.time * 1000).toISOString().slice(0, 10)} ${entry.ulpin === history.ulpin ? "" : `[${entry.ulpin}] `}${entry.summary}`);
+  for (const entry of history.entries) console.log(`  ${isoDate(entry.time)} ${entry.ulpin === history.ulpin ? "" : `[${entry.ulpin}] `}${entry.summary}`);
   const bHistory = await titleHistory(reader, directory, B, now);
   for (const m of bHistory.mutations) console.log(`  ${B} mutation ${m.deedHash.slice(0, 10)}…: ${m.outcome} after ${m.days} day(s), ${m.objections} objection(s)${m.rejection ? `; rejected because ${m.rejection.sentence}` : ""}`);
 

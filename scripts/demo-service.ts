@@ -13,6 +13,8 @@ import { AuditLog, verifyAuditLog } from "../src/service/audit-log";
 import { buildService } from "../src/service/server";
 import { OrganisationProfiles } from "../src/directory/profiles";
 import { webhookSignature } from "../src/service/webhooks";
+import { loadSchemas } from "../src/certificates/schema";
+import { packagePath } from "../src/io/package-root";
 import type { CertificateFile } from "../src/certificates/document";
 import { certificateLink } from "../src/certificates/link";
 import { formatShortCode } from "../src/codes/short-code";
@@ -44,6 +46,7 @@ export async function serviceWalkThrough(deployment: Deployment, certificateFile
     openVerification: parseRate("3/min"),
     gateway: { secret: gatewaySecret, perPhone: parseRate("10/h") },
     profiles: OrganisationProfiles.load(path.join(workDir, "org-metadata")),
+    schemas: loadSchemas(packagePath("scripts", "samples", "certificates")),
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const { key, record } = await createApiKey(db, { name: "Finance Department", scopes: ["verify", "read"], rate: parseRate("2/s"), quotaPerMonth: 100_000 });

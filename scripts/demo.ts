@@ -1,3 +1,4 @@
+import { isoTime } from "../src/io/time";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -199,7 +200,7 @@ async function stolenKeyWalkThrough(
   await new CertificateClient(deployment, clerk, clerk).revokeDocuments(batch, [4, 5], REASONS.indexOf("withdrawn"));
   show(await verify([files[4], files[5]]));
   await directory.compromiseAccount(clerk.address, cutoff);
-  console.log(`The responder reports the key compromised from ${new Date(cutoff * 1000).toISOString()}, at once: its acts since stop counting.`);
+  console.log(`The responder reports the key compromised from ${isoTime(cutoff)}, at once: its acts since stop counting.`);
   show(await verify([files[4], files[5]]));
   console.log("\nAn appeal overturns the misconduct finding: only the governor undoes a revocation (after two days in production).");
   const outcome = await new CertificateClient(deployment, provider).restoreDocument(governance, { ...batch, index: 1 }, hashJson({ appeal: "WBU/A/2026/3", allowed: true }));

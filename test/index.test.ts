@@ -162,6 +162,40 @@ for (const engine of ["sqlite", "postgres"] as const) {
       expect((await rejection(reader.organisation(3))).message).to.equal("No organisation 3 is in the directory.");
     });
 
+    it("a rewind with no new block after it takes back the records read after the shared block and reads them again at once", async () => {
+      const suite = await busySuite();
+      const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+      await indexer.catchUp();
+      const snapshot = await hre.network.provider.send("evm_snapshot");
+      await (await suite.directory.suspend(1, textHash("inquiry"))).wait();
+      await indexer.catchUp();
+      expect((await new IndexReader(db, suite.deployment, hre.ethers.provider).organisation(1)).status).to.equal("suspended");
+      // The same height again, other blocks: nothing new to read, yet the suspension is gone from the chain.
+      const height = await hre.ethers.provider.getBlockNumber();
+      await hre.network.provider.send("evm_revert", [snapshot]);
+      await hre.network.provider.send("hardhat_mine", [`0x${(height - (await hre.ethers.provider.getBlockNumber())).toString(16)}`]);
+      const step = await indexer.step();
+      expect([step.rewound > 0, step.toBlock]).to.deep.equal([true, height]);
+      expect((await new IndexReader(db, suite.deployment, hre.ethers.provider).organisation(1)).status).to.equal("active");
+      expect(await db.query("SELECT kind, key FROM stale_records")).to.deep.equal([]);
+    });
+
+    it("a chain reset under it (no block shared) empties every table at once and says why it reads nothing", async () => {
+      const beforeSuite = await hre.network.provider.send("evm_snapshot");
+      const suite = await busySuite();
+      const indexer = new ChainIndexer(db, hre.ethers.provider, suite.deployment);
+      await indexer.catchUp();
+      await hre.network.provider.send("evm_revert", [beforeSuite]);
+      const refusal = await rejection(indexer.step());
+      expect(refusal.message).to.match(
+        new RegExp(`^The chain's head is block \\d+, before the suite's deployment at block ${suite.deployment.deployBlock}: the chain was reset or rebuilt since the deployment file was written, and the index holds nothing of it now\\.$`),
+      );
+      for (const table of ["chain_events", "indexed_blocks", "current_state", "certificate_codes", "short_codes", "stale_records", "index_checkpoint"]) {
+        expect(await db.query(`SELECT * FROM ${table}`), table).to.deep.equal([]);
+      }
+      expect((await indexer.checkpoint()).blockNumber).to.equal(suite.deployment.deployBlock - 1);
+    });
+
     it("two processes following into one index write each step once; the slower takes the index as it stands", async function () {
       // SQLite's index has one writer, the service that owns its file; several processes share PostgreSQL.
       if (engine === "sqlite") this.skip();

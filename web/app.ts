@@ -1,9 +1,11 @@
 import { QRCanvas, frameLoop, rearCamera, type QRCamera } from "qr/dom.js";
 import decodeQR from "qr/decode.js";
 import encodeQR from "qr";
+import { fieldLabel } from "../src/certificates/labels";
 import { certificateFromFragment, certificateLink, CERTIFICATE_LINK_PREFIX } from "../src/certificates/link";
 import { formatShortCode } from "../src/codes/short-code";
 import { loadKeccak } from "../src/hashing/keccak";
+import { TIME_ZONE } from "../src/io/time";
 import { extractFromFragment, EXTRACT_LINK_PREFIX } from "../src/land/extract-link";
 import { checkCertificate, checkCode, checkExtract, type Formats, type Report, type Step } from "./check";
 import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
@@ -32,9 +34,10 @@ const strings = () => LANGUAGES[language];
 
 function formats(): Formats {
   const { locale } = strings();
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "Asia/Kolkata" });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: TIME_ZONE });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE });
   const number = new Intl.NumberFormat(locale);
-  return { date: (seconds) => date.format(new Date(seconds * 1000)), number: (value) => number.format(value) };
+  return { date: (seconds) => date.format(new Date(seconds * 1000)), dateTime: (seconds) => `${dateTime.format(new Date(seconds * 1000))} IST`, number: (value) => number.format(value) };
 }
 
 /** Writes every fixed text of the page, and the current verdict, in the chosen language. */
@@ -60,12 +63,6 @@ function setNotice(next: typeof notice): void {
   showNotice();
 }
 
-/** "dateOfBirth" → "Date of birth": schemas name fields for machines. */
-function label(name: string): string {
-  const words = name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
@@ -77,8 +74,17 @@ function render(report: Report, focus: boolean): void {
   const s = strings();
   const f = formats();
   const result = byId<HTMLElement>("result");
-  const heading = element("h2", { id: "verdict", tabindex: "-1" }, s.outcome[report.outcome]);
-  const banner = element("div", { class: `banner ${report.outcome}`, "data-outcome": report.outcome }, element("span", { class: "mark", "aria-hidden": "true" }, report.outcome === "valid" ? "✓" : report.outcome === "could-not-check" ? "?" : report.outcome === "outdated" ? "!" : "✗"), element("div", {}, heading, element("p", {}, s.outcomeHint[report.outcome])));
+  // A verdict the registry could not confirm just now is never a bare green (or red): amber, with how old it is.
+  const stale = report.asOf !== undefined && !report.asOf.current && report.outcome !== "could-not-check";
+  const asOfTime = report.asOf?.time ? f.dateTime(Date.parse(report.asOf.time) / 1000) : undefined;
+  const heading = element("h2", { id: "verdict", tabindex: "-1" }, stale ? s.asOfHeading(s.outcome[report.outcome], asOfTime) : s.outcome[report.outcome]);
+  const mark = stale ? "!" : report.outcome === "valid" ? "✓" : report.outcome === "could-not-check" ? "?" : report.outcome === "outdated" ? "!" : "✗";
+  const banner = element(
+    "div",
+    { class: `banner ${stale ? "stale" : report.outcome}`, "data-outcome": report.outcome, ...(stale ? { "data-stale": "true" } : {}) },
+    element("span", { class: "mark", "aria-hidden": "true" }, mark),
+    element("div", {}, heading, element("p", {}, stale ? s.staleHint : s.outcomeHint[report.outcome])),
+  );
   const steps = element(
     "ol",
     { class: "steps" },
@@ -98,7 +104,7 @@ function render(report: Report, focus: boolean): void {
   }
   if (report.certificate) {
     const { fields, redacted } = report.certificate;
-    const list = element("dl", {}, ...Object.entries(fields).flatMap(([name, value]) => [element("dt", {}, label(name)), element("dd", {}, String(value))]));
+    const list = element("dl", {}, ...Object.entries(fields).flatMap(([name, value]) => [element("dt", {}, fieldLabel(name, report.labels?.fields[name]?.label)), element("dd", {}, String(value))]));
     const section = element("section", { class: "details", "aria-labelledby": "fields-heading" }, element("h3", { id: "fields-heading" }, s.fieldsHeading), list);
     if (redacted.length > 0) section.append(element("p", { class: "withheld", "data-withheld": String(redacted.length) }, s.withheld(redacted.length)));
     parts.push(section);

@@ -1,5 +1,6 @@
 import { checkOffChain, type Verdict } from "../src/certificates/checks";
 import type { CertificateFile } from "../src/certificates/document";
+import type { SchemaLabels } from "../src/certificates/labels";
 import { formatShortCode, parseShortCode } from "../src/codes/short-code";
 import type { Keccak } from "../src/hashing/keccak";
 import { ask, ServiceUnreachable, type DeploymentInfo, type Unreachable } from "./service";
@@ -11,6 +12,8 @@ export type Outcome = "valid" | "invalid" | "could-not-check" | "outdated";
 /** How the page writes dates and numbers in the reader's language. */
 export interface Formats {
   readonly date: (unixSeconds: number) => string;
+  /** A date with its time of day, in IST. */
+  readonly dateTime: (unixSeconds: number) => string;
   readonly number: (value: number) => string;
 }
 
@@ -41,6 +44,17 @@ export interface Report {
   /** The certificate as checked, for its fields to be shown beside the verdict. */
   readonly certificate?: CertificateFile;
   readonly parcel?: ParcelSummary;
+  /** How old the registry's answer is; not current when the registry could not be reached just now. */
+  readonly asOf?: AsOf;
+  /** The certificate's schema as the service knows it: each field named as the paper names it. */
+  readonly labels?: SchemaLabels;
+}
+
+/** The service's word on how old an answer is (see `consistency` in the service). */
+export interface AsOf {
+  readonly block: number;
+  readonly time?: string;
+  readonly current: boolean;
 }
 
 /** What the service knows of an issuer: its standing, and its names where the operator gave its metadata. */
@@ -53,6 +67,7 @@ interface IssuerStanding {
 }
 
 interface CheckAnswer {
+  readonly asOf?: AsOf;
   readonly verdicts: Array<Verdict & { outcome: string; shortCode?: string }>;
   readonly issuers: Record<string, IssuerStanding>;
 }
@@ -95,6 +110,8 @@ export async function checkCertificate(json: unknown, deployment: DeploymentInfo
     const why = unreachableSay(deployment as Unreachable);
     return { outcome: "could-not-check", certificate, steps: [...steps, unknown("issuer", why), unknown("status", why), unknown("expiry", why)] };
   }
+  // The schema's labels, asked beside the verdict: without them, fields are named by their names in words.
+  const labels = /^[a-z0-9][a-z0-9._-]*\/\d+$/.test(certificate.schema) ? ask<SchemaLabels>(`/v1/schemas/${certificate.schema}`).catch(() => undefined) : Promise.resolve(undefined);
   let answer: CheckAnswer;
   try {
     answer = await ask<CheckAnswer>("/v1/certificates/check", { documents: [{ issuer: certificate.issuer, root, index }] });
@@ -104,7 +121,7 @@ export async function checkCertificate(json: unknown, deployment: DeploymentInfo
   }
   const verdict = answer.verdicts[0];
   const registry = registrySteps(verdict, answer.issuers[certificate.issuer], certificate.issuer);
-  return { outcome: verdict.valid ? "valid" : "invalid", certificate, code: verdict.shortCode, steps: [...steps, ...registry] };
+  return { outcome: verdict.valid ? "valid" : "invalid", certificate, code: verdict.shortCode, steps: [...steps, ...registry], asOf: answer.asOf, labels: await labels };
 }
 
 /** The registry's part of a verdict — the issuer's standing, the document's status, its expiry — as steps. */
@@ -144,6 +161,7 @@ function registrySteps(verdict: Verdict, issuer: IssuerStanding | undefined, iss
 }
 
 interface CodeAnswerBody {
+  readonly asOf?: AsOf;
   readonly kind: "certificate" | "title";
   readonly digits: string;
   readonly found: boolean;
@@ -176,17 +194,18 @@ export async function checkCode(text: string): Promise<Report> {
     const why: Say = error instanceof ServiceUnreachable ? unreachableSay(error.unreachable) : () => (error as Error).message;
     return { outcome: "could-not-check", code: digits, steps: [codeOk, unknown("status", why)] };
   }
-  if (!answer.found) return { outcome: "invalid", code: digits, steps: [codeOk, fail("status", (s) => s.said.codeNotFound)] };
+  const { asOf } = answer;
+  if (!answer.found) return { outcome: "invalid", code: digits, steps: [codeOk, fail("status", (s) => s.said.codeNotFound)], asOf };
   if (answer.kind === "certificate") {
     const verdict = answer.verdict!;
-    return { outcome: verdict.valid ? "valid" : "invalid", code: digits, note: (s) => s.said.codeOnly, steps: [codeOk, ...registrySteps(verdict, answer.issuer, answer.issuer?.code ?? "")] };
+    return { outcome: verdict.valid ? "valid" : "invalid", code: digits, note: (s) => s.said.codeOnly, steps: [codeOk, ...registrySteps(verdict, answer.issuer, answer.issuer?.code ?? "")], asOf };
   }
   const parcel = answer.parcel!;
   const version = answer.version!;
   const found = pass("parcel", (s) => s.said.extractMatches(parcel.ulpin, version));
   const status = (s: Strings) => wordOf(s.parcelStatus, parcel.status) ?? s.parcelStatus.unknown;
-  if (answer.outcome === "current") return { outcome: "valid", code: digits, steps: [codeOk, found, pass("current", (s) => s.said.extractCurrent(status(s)))] };
-  return { outcome: "outdated", code: digits, steps: [codeOk, found, fail("current", (s) => s.said.extractChanged(parcel.version, status(s), parcel.liens, parcel.mutationPending))] };
+  if (answer.outcome === "current") return { outcome: "valid", code: digits, steps: [codeOk, found, pass("current", (s) => s.said.extractCurrent(status(s)))], asOf };
+  return { outcome: "outdated", code: digits, steps: [codeOk, found, fail("current", (s) => s.said.extractChanged(parcel.version, status(s), parcel.liens, parcel.mutationPending))], asOf };
 }
 
 /** A certificate that failed before the registry was asked: the step that failed, the ones before it passed. */
@@ -206,6 +225,7 @@ function offChainFailure(verdict: Verdict): Report {
 }
 
 interface ExtractAnswer {
+  readonly asOf?: AsOf;
   readonly verdict: "current" | "outdated" | "not-genuine";
   readonly parcel?: { readonly version: number; readonly status: string; readonly liens: number; readonly mutationPending: boolean };
 }
@@ -231,10 +251,11 @@ export async function checkExtract(json: { anchor?: { chainId?: number; registry
     return { outcome: "could-not-check", parcel, steps: [readable, registry, unknown("parcel", why), unknown("current", why)] };
   }
   const { ulpin, version } = json.parcel!;
-  if (answer.verdict === "not-genuine") return { outcome: "invalid", parcel, steps: [readable, registry, fail("parcel", (s) => s.said.extractNotGenuine), ...skipped("current")] };
+  const { asOf } = answer;
+  if (answer.verdict === "not-genuine") return { outcome: "invalid", parcel, steps: [readable, registry, fail("parcel", (s) => s.said.extractNotGenuine), ...skipped("current")], asOf };
   const matches = pass("parcel", (s) => s.said.extractMatches(ulpin, version));
   const now = answer.parcel!;
   const status = (s: Strings) => wordOf(s.parcelStatus, now.status) ?? s.parcelStatus.unknown;
-  if (answer.verdict === "current") return { outcome: "valid", parcel, steps: [readable, registry, matches, pass("current", (s) => s.said.extractCurrent(status(s)))] };
-  return { outcome: "outdated", parcel, steps: [readable, registry, matches, fail("current", (s) => s.said.extractChanged(now.version, status(s), now.liens, now.mutationPending))] };
+  if (answer.verdict === "current") return { outcome: "valid", parcel, steps: [readable, registry, matches, pass("current", (s) => s.said.extractCurrent(status(s)))], asOf };
+  return { outcome: "outdated", parcel, steps: [readable, registry, matches, fail("current", (s) => s.said.extractChanged(now.version, status(s), now.liens, now.mutationPending))], asOf };
 }

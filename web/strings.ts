@@ -92,6 +92,9 @@ export interface Strings {
   readonly codeHeading: string;
   readonly print: string;
   readonly printedOn: (date: string, where: string) => string;
+  /** The verdict's heading when the registry could not confirm it just now: as of when (if known). */
+  readonly asOfHeading: (verdict: string, when: string | undefined) => string;
+  readonly staleHint: string;
   readonly footer: string;
   readonly apiLink: string;
 }
@@ -226,6 +229,8 @@ const en: Strings = {
   codeHeading: "Verification code",
   print: "Print or save as PDF",
   printedOn: (date, where) => `Checked against the state's registry at ${where} on ${date}. Scan the QR code to check it again.`,
+  asOfHeading: (verdict, when) => (when ? `${verdict} as of ${when}` : `${verdict} when last known`),
+  staleHint: "The registry could not be reached just now, so a change since then would not show here. Check again later before relying on it.",
   footer: "Sakshya: the state's blockchain registries for certificates, land records and websites.",
   apiLink: "API for developers",
 };
@@ -359,6 +364,8 @@ const bn: Strings = {
   codeHeading: "যাচাই কোড",
   print: "ছাপুন বা PDF হিসেবে রাখুন",
   printedOn: (date, where) => `${date} তারিখে ${where}-এ রাজ্যের রেজিস্ট্রির সঙ্গে মিলিয়ে দেখা হয়েছে। আবার যাচাই করতে QR কোড স্ক্যান করুন।`,
+  asOfHeading: (verdict, when) => (when ? `${when} পর্যন্ত: ${verdict}` : `শেষ জানা অনুযায়ী: ${verdict}`),
+  staleHint: "এই মুহূর্তে রেজিস্ট্রির সঙ্গে যোগাযোগ করা যায়নি, তাই এর পরের কোনও বদল এখানে দেখা যাবে না। ভরসা করার আগে পরে আবার যাচাই করুন।",
   footer: "সাক্ষ্য: সার্টিফিকেট, ভূমি রেকর্ড ও ওয়েবসাইটের জন্য রাজ্যের ব্লকচেইন রেজিস্ট্রি।",
   apiLink: "ডেভেলপারদের জন্য API",
 };

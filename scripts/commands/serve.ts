@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { action, type ActionIo } from "../../src/cli/action";
 import { parsePort } from "../../src/cli/arguments";
 import { resolveNetwork } from "../../src/config/networks";
+import { loadSchemas } from "../../src/certificates/schema";
 import { OrganisationProfiles } from "../../src/directory/profiles";
 import { InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
@@ -49,6 +50,7 @@ interface ServeOptions {
   readyLag: string;
   allowPrivateWebhooks?: boolean;
   orgMetadata?: string;
+  schemas?: string;
   gatewaySecretFile?: string;
   smsLimit: string;
 }
@@ -84,6 +86,7 @@ export function serveCommand(): Command {
     .option("--ready-lag <blocks>", "/ready fails while the index is more blocks than this behind the head", "5")
     .option("--allow-private-webhooks", "let webhooks post to loopback and private addresses")
     .option("--org-metadata <folder>", "organisations' metadata files (as onboarded), for the names the verification page shows")
+    .option("--schemas <folder>", "certificate schema files (*.schema.json), for the field labels the verification page shows")
     .option("--gateway-secret-file <file>", "the SMS/IVRS gateway's shared secret, in a file (or SAKSHYA_GATEWAY_SECRET); without it those routes answer 503")
     .option("--sms-limit <rate>", "SMS and IVRS checks per phone number", "10/hour")
     .action(
@@ -93,6 +96,7 @@ export function serveCommand(): Command {
         if (!/^\d{1,6}$/.test(o.readyLag)) throw new InputError(`--ready-lag must be a number of blocks, not "${o.readyLag}".`);
         const openVerification = o.openVerify === "off" ? false : parseRate(o.openVerify);
         const profiles = o.orgMetadata ? OrganisationProfiles.load(o.orgMetadata) : undefined;
+        const schemas = o.schemas ? loadSchemas(o.schemas) : undefined;
         const gatewaySecret = readGatewaySecret(o.gatewaySecretFile);
         const gateway = gatewaySecret === undefined ? undefined : { secret: gatewaySecret, perPhone: parseRate(o.smsLimit) };
         const https = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
@@ -122,6 +126,7 @@ export function serveCommand(): Command {
           webhooks: { allowPrivate: Boolean(o.allowPrivateWebhooks) },
           profiles,
           gateway,
+          schemas,
         });
         const address = await app.listen({ host: o.host, port });
         io.out.result({ url: address, db: redactUrl(target), audit: audit.file, smsAndIvrs: gateway !== undefined }, [

@@ -1,3 +1,4 @@
+import { isoNow } from "../io/time";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -7,14 +8,14 @@ import { BackgroundWriter } from "../io/background-writer";
 import { qrModules, qrSvg } from "../io/qr-code";
 import { canonicalJson } from "../hashing/canonical-json";
 import type { Keccak } from "../hashing/keccak";
-import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, targetHash, type CertificateFile } from "./document";
+import { CERTIFICATE_FORMAT, SALT_BYTES, fieldHash, headerHash, redact, targetHash, type CertificateFile } from "./document";
 import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
 import { certificateLink } from "./link";
 import type { PrintOptions } from "./print";
 import { PDF_DIR, QR_DIR } from "./qr";
 import type { SourceRecord } from "./records";
-import { coerceField, type CertificateSchema, type FieldValue } from "./schema";
+import { coerceField, isPrinted, type CertificateSchema, type FieldValue } from "./schema";
 
 export const BATCH_FORMAT = "sakshya-batch/1";
 export const MANIFEST_FILE = "batch.json";
@@ -83,6 +84,11 @@ export interface BuiltBatch {
   readonly names: readonly string[];
   /** The certificate file of one document; made on demand, since a large batch's files do not all fit in memory. */
   certificate(index: number): CertificateFile;
+  /**
+   * The certificate as its paper carries it in the QR code: every field the schema does not print is redacted (its
+   * salted hash stays, so it still verifies), so that scanning the paper discloses only what the paper shows.
+   */
+  printedCertificate(index: number): CertificateFile;
 }
 
 /**
@@ -191,9 +197,14 @@ export function buildBatch(request: BatchRequest, keccak: Keccak, source = "reco
     anchor: { ...request.anchor },
     identities,
     ...(request.corrects ? { corrects: [{ index: 0, root: request.corrects.root, oldIndex: request.corrects.index }] } : {}),
-    createdAt: new Date().toISOString(),
+    createdAt: isoNow(),
   };
-  return { manifest, names, certificate };
+  const unprinted = Object.keys(schema.fields).filter((name) => !isPrinted(schema, name));
+  const printedCertificate = (index: number): CertificateFile => {
+    const whole = certificate(index);
+    return redact(whole, unprinted.filter((name) => name in whole.fields), keccak);
+  };
+  return { manifest, names, certificate, printedCertificate };
 }
 
 function safeFileName(value: string): string {
@@ -248,12 +259,14 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
       if (writer) await writer.write(file, text);
       else fs.writeFileSync(file, text);
       if (verifyPage) {
+        // What is printed discloses only what the paper shows: the QR code carries the printed fields alone.
+        const printed = batch.printedCertificate(index);
         const image = path.join(staging, QR_DIR, `${name}.svg`);
-        const link = certificateLink(certificate, verifyPage);
+        const link = certificateLink(printed, verifyPage);
         if (writer) await writer.writeQrCode(image, link);
         else fs.writeFileSync(image, qrSvg(qrModules(link)));
+        if (pdf) await (await printer()).writeCertificatePdf(printed, path.join(staging, PDF_DIR, `${name}.pdf`), { ...pdf, page: verifyPage, code: pdf.code(index) });
       }
-      if (pdf && verifyPage) await (await printer()).writeCertificatePdf(certificate, path.join(staging, PDF_DIR, `${name}.pdf`), { ...pdf, page: verifyPage, code: pdf.code(index) });
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
     await writer?.close();

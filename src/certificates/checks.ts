@@ -1,3 +1,4 @@
+import { isoDate } from "../io/time";
 import { ExitCode, InputError } from "../errors";
 import type { Keccak } from "../hashing/keccak";
 import type { Deployment } from "../config/deployments";
@@ -199,10 +200,6 @@ function describeStatus(status: DocumentStatusView, issuer: string): string {
   }
   if (status.status === "expired") return `${base} on ${isoDate(status.expiresAt)}`;
   return base;
-}
-
-function isoDate(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
 /** The last part of a path, without Node's `path` (this module also runs in browsers). */

@@ -6,7 +6,8 @@ import { packagePath } from "../io/package-root";
 import { sfntOfWoff } from "../io/woff";
 import type { CertificateFile } from "./document";
 import { certificateLink } from "./link";
-import type { CertificateSchema } from "./schema";
+import { fieldLabel } from "./labels";
+import { isPrinted, type CertificateSchema } from "./schema";
 
 /** What a printed certificate shows beside its fields. */
 export interface PrintOptions {
@@ -40,15 +41,9 @@ function fonts(): Array<[string, Buffer]> {
 
 /** The fields a certificate prints: those the schema marks `printed`, or every field when it marks none. */
 export function printedFields(schema: CertificateSchema, certificate: CertificateFile): Array<[label: string, value: string]> {
-  const marked = Object.values(schema.fields).some((rule) => rule.printed !== undefined);
   return Object.entries(schema.fields)
-    .filter(([name, rule]) => (marked ? rule.printed === true : true) && name in certificate.fields)
-    .map(([name, rule]) => [rule.label ?? humanise(name), String(certificate.fields[name])]);
-}
-
-function humanise(name: string): string {
-  const words = name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+    .filter(([name]) => isPrinted(schema, name) && name in certificate.fields)
+    .map(([name, rule]) => [fieldLabel(name, rule.label), String(certificate.fields[name])]);
 }
 
 /**

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { z } from "zod";
+import path from "node:path";
 import { InputError } from "../errors";
+import { fieldLabel, type SchemaLabels } from "./labels";
 
 const fieldRule = z
   .object({
@@ -114,4 +116,33 @@ export function coerceField(rule: FieldRule, raw: string): { value: FieldValue }
       return { value: number };
     }
   }
+}
+
+/** Whether a schema prints this field: those it marks `printed`, or every field when it marks none. */
+export function isPrinted(schema: CertificateSchema, name: string): boolean {
+  const marked = Object.values(schema.fields).some((rule) => rule.printed !== undefined);
+  return marked ? schema.fields[name]?.printed === true : name in schema.fields;
+}
+
+/** A schema as a reader of its certificates needs it: labels, and what the paper prints. */
+export function labelsOf(schema: CertificateSchema): SchemaLabels {
+  const fields = Object.fromEntries(Object.entries(schema.fields).map(([name, rule]) => [name, { label: fieldLabel(name, rule.label), printed: isPrinted(schema, name) }]));
+  return { id: schema.id, title: schema.title, fields };
+}
+
+/** The certificate schemas a service knows (`serve --schemas`), by id: each `*.schema.json` of a folder. */
+export function loadSchemas(folder: string): Map<string, CertificateSchema> {
+  let files: string[];
+  try {
+    files = fs.readdirSync(folder).filter((file) => file.endsWith(".schema.json"));
+  } catch {
+    throw new InputError(`Cannot read the folder of certificate schemas ${folder}.`);
+  }
+  const schemas = new Map<string, CertificateSchema>();
+  for (const file of files) {
+    const schema = readSchema(path.join(folder, file));
+    if (schemas.has(schema.id)) throw new InputError(`Two schema files in ${folder} have the id "${schema.id}".`);
+    schemas.set(schema.id, schema);
+  }
+  return schemas;
 }

@@ -1,3 +1,4 @@
+import { isoTime } from "../io/time";
 import type { WriteResult } from "../chain/contract-client";
 import { printable } from "../io/printable";
 import type { SkipNotice } from "../io/walk";
@@ -38,7 +39,7 @@ export class Output {
     if (outcome.status === "executed") {
       this.result({ status: "executed", ...extra, ...tx }, [`✓ ${what} (tx ${tx.transaction}, block ${tx.block})`]);
     } else {
-      const when = new Date(outcome.executableAt * 1000).toISOString();
+      const when = isoTime(outcome.executableAt);
       this.result(
         { status: "scheduled", operationId: outcome.operationId, executableAt: outcome.executableAt, ...extra, ...tx },
         [

@@ -1,3 +1,4 @@
+import { TIME_ZONE } from "../io/time";
 import type { OrganisationProfile } from "../directory/profiles";
 import type { CodeAnswer } from "./resolve";
 import { formatShortCode } from "./short-code";
@@ -27,7 +28,7 @@ export function smsLength(text: string): { readonly length: number; readonly lim
 
 /** Typographic characters an English reply may meet in a name, as GSM 7-bit has them; anything else becomes "?". */
 function toGsm7(text: string): string {
-  const plain = text.replace(/[‐‑‒–—]/g, "-").replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/…/g, "...");
+  const plain = text.replace(/[\u00a0\u202f]/g, " ").replace(/[‐‑‒–—]/g, "-").replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/…/g, "...");
   return [...plain].map((c) => (GSM7_BASIC.includes(c) || GSM7_EXTENSION.includes(c) ? c : "?")).join("");
 }
 
@@ -37,8 +38,17 @@ export interface IssuerName {
   readonly profile?: OrganisationProfile;
 }
 
+/** Whether an answer's source could confirm just now that it is current, and the time it is current to. */
+export interface Freshness {
+  readonly current: boolean;
+  /** Unix seconds. */
+  readonly time?: number;
+}
+
 interface Phrasing {
   readonly locale: string;
+  /** Said first when the registry could not be reached just now: the answer is as of `when`, if known. */
+  readonly asOf: (when: string | undefined) => string;
   readonly mistyped: (why: string) => string;
   readonly usage: string;
   readonly noMatch: (code: string) => string;
@@ -63,6 +73,7 @@ interface Phrasing {
 const PHRASES: Record<ChannelLanguage, Phrasing> = {
   en: {
     locale: "en-IN",
+    asOf: (when) => `REGISTRY NOT REACHED NOW; ${when ? `AS OF ${when}` : "LAST KNOWN"}: `,
     mistyped: (why) => `CODE MISTYPED. ${why} Send VERIFY and the code again.`,
     usage: "Send VERIFY and the code printed beside the QR code, e.g. VERIFY 1234 5678 901.",
     noMatch: (code) => `NO MATCH. No certificate or title has the code ${code}. Check the digits, or scan the QR code.`,
@@ -98,6 +109,7 @@ const PHRASES: Record<ChannelLanguage, Phrasing> = {
   },
   bn: {
     locale: "bn-IN",
+    asOf: (when) => `রেজিস্ট্রি এখন অধরা; ${when ? `${when}-এর` : "শেষ জানা"} তথ্য: `,
     mistyped: () => "কোডটি ভুল লেখা হয়েছে। দেখে আবার পাঠান।",
     usage: "যাচাই লিখে QR কোডের পাশের কোডটি পাঠান।",
     noMatch: () => "এই কোডের কোনও নথি নেই। অঙ্কগুলি দেখে নিন।",
@@ -137,20 +149,29 @@ export interface AnswerStyle {
   readonly nameLimit?: number;
   /** Codes read out digit by digit (for text-to-speech), not printed in groups of four. */
   readonly spoken?: boolean;
+  /** Not current: the answer says first how old it is. */
+  readonly freshness?: Freshness;
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter a language, made once: each holds ICU memory outside the heap, too much to make per request. */
-function dateFormat(locale: string): Intl.DateTimeFormat {
-  let format = formats.get(locale);
-  if (!format) formats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "Asia/Kolkata" })));
+/** One formatter a language and style, made once: each holds ICU memory outside the heap, too much to make per request. */
+function dateFormat(locale: string, withTime = false): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(withTime ? { timeStyle: "short" } : {}), timeZone: TIME_ZONE })));
   return format;
 }
 
 /** A short answer for SMS and IVRS, in one language; each channel shapes it (see {@link smsReply}). */
 export function answerText(answer: CodeAnswer, issuer: IssuerName | undefined, language: ChannelLanguage, style: AnswerStyle = {}): string {
   const p = PHRASES[language];
+  const { freshness } = style;
+  if (freshness && !freshness.current) {
+    const when = freshness.time === undefined ? undefined : `${dateFormat(p.locale, true).format(new Date(freshness.time * 1000))} IST`;
+    const said = p.asOf(when ? (language === "en" ? toGsm7(when) : when) : undefined);
+    return said + answerText(answer, issuer, language, { ...style, freshness: undefined });
+  }
   const date = (seconds: number) => dateFormat(p.locale).format(new Date(seconds * 1000));
   const word = (table: Readonly<Record<string, string>>, key: string) => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key);
   if (answer.kind === "title") {
@@ -201,12 +222,12 @@ export function mistypedText(sentence: string, language: ChannelLanguage): strin
 }
 
 /** An answer that fits one SMS: the issuer's full name where there is room, its directory code where there is not. */
-export function smsReply(answer: CodeAnswer, issuer: IssuerName | undefined, language: ChannelLanguage): string {
+export function smsReply(answer: CodeAnswer, issuer: IssuerName | undefined, language: ChannelLanguage, freshness?: Freshness): string {
   for (const nameLimit of [undefined, 0]) {
-    const text = answerText(answer, issuer, language, { nameLimit });
+    const text = answerText(answer, issuer, language, { nameLimit, freshness });
     const { length, limit: most } = smsLength(text);
     if (length <= most) return text;
   }
-  const text = answerText(answer, issuer, language, { nameLimit: 0 });
+  const text = answerText(answer, issuer, language, { nameLimit: 0, freshness });
   return [...text].slice(0, smsLength(text).limit).join("");
 }

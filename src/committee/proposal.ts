@@ -1,3 +1,4 @@
+import { isoNow } from "../io/time";
 import fs from "node:fs";
 import { getAddress, isHexString } from "ethers";
 import { z } from "zod";
@@ -52,7 +53,7 @@ export function newProposal(fields: Omit<Proposal, "format" | "safeTxHash" | "si
     format: PROPOSAL_FORMAT,
     ...fields,
     safeTxHash: safeTransactionHash(fields.chainId, fields.committee.safe, fields.transaction),
-    proposedAt: new Date().toISOString(),
+    proposedAt: isoNow(),
     signatures: {},
   };
 }

@@ -1,3 +1,4 @@
+import { isoTime } from "../io/time";
 import { Contract, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { SakshyaAuthority__factory, ScheduledOperationExecutor__factory } from "../../typechain-types";
 import { asSakshyaError, sendAndWait } from "../chain/transact";
@@ -102,7 +103,7 @@ export async function executeProposal(sender: Signer, deployment: Deployment, pr
     case "executed": {
       const operation = status.operation;
       if (!operation) throw new InputError(`The proposal was executed already (transaction ${status.transaction}).`);
-      if (operation.state === "waiting") throw new InputError(`The operation it scheduled (${operation.operationId}) may run after ${new Date(operation.readyAt * 1000).toISOString()}, not before.`);
+      if (operation.state === "waiting") throw new InputError(`The operation it scheduled (${operation.operationId}) may run after ${isoTime(operation.readyAt)}, not before.`);
       if (operation.state !== "ready") throw new InputError(`The operation it scheduled (${operation.operationId}) was ${operation.state} already.`);
       const executor = deployment.safe?.executor;
       if (!executor) throw new InputError("The deployment names no executor module: the committee executes its operation with another proposal.");

@@ -1,3 +1,4 @@
+import { isoTime } from "../io/time";
 import { getAddress, isAddress, type ContractRunner, type Interface, type TransactionReceipt } from "ethers";
 import { ParticipantDirectory__factory, type ParticipantDirectory } from "../../typechain-types";
 import { asSakshyaError } from "../chain/transact";
@@ -270,7 +271,7 @@ export class DirectoryClient {
     const { compromisedAt } = await this.account(address);
     if (compromisedAt === 0) throw new InputError(`${address} was never reported compromised: report it first (org compromise-account).`);
     if (!Number.isSafeInteger(cutoff) || cutoff <= 0 || cutoff >= compromisedAt) {
-      throw new InputError(`The new cut-off must be a positive time earlier than the reported one (${new Date(compromisedAt * 1000).toISOString()}).`);
+      throw new InputError(`The new cut-off must be a positive time earlier than the reported one (${isoTime(compromisedAt)}).`);
     }
     return this.write("backdateCompromise", [address, cutoff, requireHash(reason, "reason hash")]);
   }

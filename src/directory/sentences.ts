@@ -1,3 +1,4 @@
+import { isoTime } from "../io/time";
 import type { ErrorSentences } from "../chain/error-sentences";
 import { capabilityNames, statusName } from "./vocabulary";
 
@@ -19,7 +20,7 @@ export const DIRECTORY_ERRORS: ErrorSentences = {
     if (name === "jurisdiction") return `jurisdiction ${describeJurisdiction(Number(value))}`;
     if (name === "status") return statusName(Number(value));
     if (name === "capability" || name === "capabilities") return capabilityNames(Number(value)).join("+") || String(value);
-    if (name === "cutoff" || name === "earliest") return new Date(Number(value) * 1000).toISOString();
+    if (name === "cutoff" || name === "earliest") return isoTime(Number(value));
     return undefined;
   },
   sentences: {

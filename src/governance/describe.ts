@@ -1,3 +1,4 @@
+import { isoTime } from "../io/time";
 import { Contract, Interface, getAddress, type ParamType, type Provider, type Result } from "ethers";
 import { SakshyaAuthority__factory, ValidatorSet__factory } from "../../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
@@ -82,7 +83,7 @@ function argumentText(param: ParamType, value: unknown): string {
   }
   if (param.name === "capabilities") return capabilityNames(Number(value)).join(",") || "none";
   // Times the suite takes as Unix seconds: a cut-off, an expiry.
-  if ((param.name === "cutoff" || param.name.endsWith("At")) && param.type.startsWith("uint")) return Number(value) === 0 ? "none" : new Date(Number(value) * 1000).toISOString();
+  if ((param.name === "cutoff" || param.name.endsWith("At")) && param.type.startsWith("uint")) return Number(value) === 0 ? "none" : isoTime(Number(value));
   if (Array.isArray(value) || (value && typeof value === "object" && "toArray" in value)) {
     return `[${[...(value as Result)].map((v) => String(v)).join(", ")}]`;
   }

@@ -155,9 +155,22 @@ export class CurrentState {
     return true;
   }
 
-  /** Marks every record written after `blockNumber` stale: the next step reads it again from the chain. */
-  static async markStaleAfter(tx: Database, blockNumber: number): Promise<void> {
+  /**
+   * Takes back every record read after `blockNumber`: marked stale for the next step to read again from the chain,
+   * and removed (with a batch's document codes) so that nothing is answered from blocks the chain no longer holds.
+   */
+  static async takeBackAfter(tx: Database, blockNumber: number): Promise<void> {
     await tx.execute("INSERT INTO stale_records (kind, key) SELECT kind, key FROM current_state WHERE block_number > $1 ON CONFLICT (kind, key) DO NOTHING", [blockNumber]);
+    await tx.execute(
+      "DELETE FROM certificate_codes WHERE EXISTS (SELECT 1 FROM current_state s WHERE s.kind = 'batch' AND s.block_number > $1 AND s.key = certificate_codes.issuer_org_id || ':' || certificate_codes.root)",
+      [blockNumber],
+    );
+    await tx.execute("DELETE FROM current_state WHERE block_number > $1", [blockNumber]);
+  }
+
+  /** Forgets every record: the index holds no block of the chain. */
+  static async clear(tx: Database): Promise<void> {
+    for (const table of ["current_state", "certificate_codes", "stale_records"]) await tx.execute(`DELETE FROM ${table}`);
   }
 
   private async read(tx: Database, ref: RecordRef): Promise<RecordRow | undefined> {

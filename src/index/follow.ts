@@ -8,6 +8,10 @@ export interface IndexStatus {
   head?: number;
   /** The last block the index holds in full. */
   indexed?: number;
+  /** That block's time, in Unix seconds: how old an answer from the index may be. */
+  indexedTime?: number;
+  /** How many times the index was rewound: with `indexed`, what a reader's memory of the index is keyed by. */
+  rewinds?: number;
   /** Why the last step failed, while it keeps failing (the RPC endpoint down, say); cleared by the next success. */
   error?: string;
   /** When the follower last heard from the chain, in Unix milliseconds. */
@@ -33,11 +37,17 @@ export async function followChain(indexer: ChainIndexer, provider: Provider, sta
     try {
       const step = await indexer.step();
       const head = await provider.getBlockNumber();
+      const moved = step.toBlock !== status.indexed || step.rewound > 0 || status.indexedTime === undefined;
+      const indexedTime = moved ? (await provider.getBlock(step.toBlock))?.timestamp : status.indexedTime;
       // All at once: a reader never sees the new block with the old error, or the reverse.
-      Object.assign(status, { indexed: step.toBlock, head, error: undefined, updatedAt: Date.now() });
+      Object.assign(status, { indexed: step.toBlock, indexedTime, head, error: undefined, updatedAt: Date.now(), rewinds: (status.rewinds ?? 0) + (step.rewound > 0 ? 1 : 0) });
       backoff = 1_000;
       if (step.toBlock < step.fromBlock) await sleep(options.pollMs ?? 1_000, options.signal);
     } catch (error) {
+      // A step may fail after taking blocks back (the chain was reset under the index): the status says what the
+      // index holds now, never a block it gave up.
+      const held = await indexer.checkpoint().catch(() => undefined);
+      if (held && status.indexed !== undefined && held.blockNumber !== status.indexed) Object.assign(status, { indexed: held.blockNumber, indexedTime: undefined, rewinds: (status.rewinds ?? 0) + 1 });
       status.error = error instanceof Error ? error.message : String(error);
       await sleep(backoff, options.signal);
       backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 30_000);

@@ -181,7 +181,16 @@ export class ChainIndexer {
     const { blockNumber: last } = await this.checkpoint();
     const head = (await this.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
     const fromBlock = last + 1;
-    if (head < fromBlock) return { fromBlock, toBlock: last, events: 0, rewound };
+    if (head < this.deployment.deployBlock) {
+      throw new ChainError(
+        `The chain's head is block ${head}, before the suite's deployment at block ${this.deployment.deployBlock}: the chain was reset or rebuilt since the deployment file was written, and the index holds nothing of it now.`,
+      );
+    }
+    if (head < fromBlock) {
+      // Records a rewind left to read again are read now, even with no new block: until then they are not answered.
+      await this.refreshStale(last);
+      return { fromBlock, toBlock: last, events: 0, rewound };
+    }
     const toBlock = Math.min(head, fromBlock + this.window - 1);
     const logs = await this.logsOf(fromBlock, toBlock);
     // Steps of about STEP_EVENTS events: wide over quiet blocks, narrow over busy ones.
@@ -226,6 +235,15 @@ export class ChainIndexer {
       events += step.events;
       if (step.toBlock < step.fromBlock) return events;
     }
+  }
+
+  private async refreshStale(checkpoint: number): Promise<void> {
+    const [pending] = await this.db.query<{ count: number }>("SELECT COUNT(*) AS count FROM stale_records");
+    if (Number(pending?.count ?? 0) === 0) return;
+    await this.db.transaction(async (tx) => {
+      await lockWriters(tx);
+      await this.state.refresh(tx, [], checkpoint);
+    });
   }
 
   private logsOf(fromBlock: number, toBlock: number): Promise<RawLog[]> {
@@ -289,9 +307,15 @@ export class ChainIndexer {
       await tx.execute("DELETE FROM short_codes WHERE block_number > $1", [base]);
       // A relayed transaction whose block was taken back is pending again; its TransactionMined went with the block.
       await tx.execute("UPDATE relayed_transactions SET state = 'pending', block_number = NULL, reason = NULL WHERE block_number > $1", [base]);
-      await CurrentState.markStaleAfter(tx, base);
-      if (baseHash === undefined) await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
-      else await this.saveCheckpoint(tx, base, baseHash);
+      // Every record read after the shared block goes with the blocks: none is answered again until it is read
+      // from the chain as it is now. With no block shared, the index holds nothing and the events bring each back.
+      if (baseHash === undefined) {
+        await CurrentState.clear(tx);
+        await tx.execute("DELETE FROM index_checkpoint WHERE id = 1");
+      } else {
+        await CurrentState.takeBackAfter(tx, base);
+        await this.saveCheckpoint(tx, base, baseHash);
+      }
     });
     return checkpoint.blockNumber - base;
   }

@@ -55,10 +55,11 @@ export class IndexReader implements OrganisationCodes {
 
   /** Rows read since the index last moved: most answers repeat a few batches and organisations. */
   private readonly cache = new Map<string, unknown>();
-  private cachedAt?: number;
+  private cachedAt?: number | string;
 
   /**
-   * `indexedBlock` says which block the index holds now; while it stays the same, rows once read are answered from
+   * `indexedBlock` says which block the index holds now (with how often it was rewound, as one key: a rewound index
+   * may come back to the same block with other rows); while it stays the same, rows once read are answered from
    * memory. Without it, every answer reads the database.
    */
   constructor(
@@ -66,7 +67,7 @@ export class IndexReader implements OrganisationCodes {
     readonly deployment: Deployment,
     private readonly provider: Provider,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
-    private readonly indexedBlock: () => number | undefined = () => undefined,
+    private readonly indexedBlock: () => number | string | undefined = () => undefined,
   ) {
     if (deployment.contracts.LandRegistry) this.chainLand = new LandClient(deployment, provider);
     this.certificates = { deployment, address: deployment.contracts.CertificateRegistry?.address ?? ZeroAddress, statuses: (documents) => this.statuses(documents) };

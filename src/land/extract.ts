@@ -1,3 +1,4 @@
+import { isoNow } from "../io/time";
 import fs from "node:fs";
 import type { Result } from "ethers";
 import { z } from "zod";
@@ -64,7 +65,7 @@ export function makeExtract(history: TitleHistory, anchor: TitleExtract["anchor"
   return {
     kind: "sakshya-land-title-extract",
     version: 1,
-    issuedAt: new Date().toISOString(),
+    issuedAt: isoNow(),
     anchor,
     parcel: {
       ulpin: parcel.ulpin,

@@ -1,3 +1,4 @@
+import { isoNow } from "../io/time";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -181,7 +182,7 @@ function writeFolder(staging: string, parts: readonly RowsResult[], text: Buffer
     ownerSalts: saltCount,
     exportFile: path.basename(file),
     exportHash: hex(keccak(text)),
-    builtAt: new Date().toISOString(),
+    builtAt: isoNow(),
     anchor,
   };
   fs.writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import type { CertificateSchema } from "../certificates/schema";
 import { randomUUID } from "node:crypto";
 import fastifyCors from "@fastify/cors";
 import fastifyRateLimit from "@fastify/rate-limit";
@@ -66,6 +67,8 @@ export interface ServiceOptions {
   readonly profiles?: OrganisationProfiles;
   /** The SMS and IVRS gateway's shared secret and per-number limit; those routes answer 503 without it. */
   readonly gateway?: GatewayPolicy;
+  /** Certificate schemas by id, for the labels the verification page shows (what the paper shows). */
+  readonly schemas?: ReadonlyMap<string, CertificateSchema>;
 }
 
 /** What every route module is given. */
@@ -79,6 +82,9 @@ export interface RouteContext {
   readonly webhooks: WebhookPolicy;
   readonly readyLag: number;
   readonly profiles: OrganisationProfiles;
+  /** The service's clock, in Unix milliseconds. */
+  readonly now: () => number;
+  readonly schemas: ReadonlyMap<string, CertificateSchema>;
 }
 
 const SCOPE_WORDS: Record<Scope, string> = { verify: "verify", read: "read records", events: "follow events", submit: "submit transactions" };
@@ -112,7 +118,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     ajv: { customOptions: { removeAdditional: false } },
   });
   const keys = new ApiKeyRing(db, clock);
-  const reader = new IndexReader(db, options.deployment, options.provider, () => Math.floor(clock() / 1000), () => status.indexed);
+  const reader = new IndexReader(db, options.deployment, options.provider, () => Math.floor(clock() / 1000), () => (status.indexed === undefined ? undefined : `${status.indexed}/${status.rewinds ?? 0}`));
   const openVerification = options.openVerification ?? { count: 20, windowMs: 1_000 };
 
   await app.register(fastifySwagger, {
@@ -217,6 +223,8 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     webhooks: options.webhooks ?? { allowPrivate: false },
     readyLag: options.readyLag ?? 5,
     profiles: options.profiles ?? OrganisationProfiles.none,
+    now: clock,
+    schemas: options.schemas ?? new Map(),
   };
   for (const routes of [healthRoutes, pageRoutes, eventRoutes, certificateRoutes, landRoutes, websiteRoutes, directoryRoutes, relayRoutes]) routes(app, context);
   codeRoutes(app, context, options.gateway);

@@ -1,3 +1,4 @@
+import { isoNow } from "../io/time";
 import type { ReleaseView } from "./client";
 import type { ReferenceKind } from "./html";
 
@@ -96,12 +97,12 @@ export function conclude(
     verdict = "clean";
     summary = `${base.site} matches ${release}: ${covered} files verified${addresses ? ` (and ${addresses} folder address${addresses > 1 ? "es" : ""})` : ""}${notCovered ? `, ${notCovered} not covered by the release` : ""}.`;
   }
-  return { ...base, verdict, summary, checkedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 };
+  return { ...base, verdict, summary, checkedAt: isoNow(), seconds: (Date.now() - started) / 1000 };
 }
 
 /** A report whose check stopped before the files: the site's manifest could not be tied to its current release. */
 export function stopped(target: string, site: string, verdict: Exclude<Verdict, "clean">, summary: string, started: number, extra: Partial<SiteReport> = {}): SiteReport {
-  return { target, site, verdict, summary, files: [], injected: [], exclude: [], ...extra, checkedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 };
+  return { target, site, verdict, summary, files: [], injected: [], exclude: [], ...extra, checkedAt: isoNow(), seconds: (Date.now() - started) / 1000 };
 }
 
 const MARK: Record<FileState, string> = { ok: "✓", modified: "✗", missing: "✗", unexpected: "✗", redirected: "✗", "not-covered": "○", unreachable: "?" };

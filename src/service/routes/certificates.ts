@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { CertificateClient } from "../../certificates/client";
 import { certificateCode, codeSlotOf } from "../../codes/short-code";
 import { judgeOnChain, OTHER_DEPLOYMENT, summariseVerdicts, verifyCertificateTexts, type StatusRegistry, type Verdict } from "../../certificates/checks";
+import { labelsOf } from "../../certificates/schema";
 import { STATUS_SENTENCES, STATUSES } from "../../certificates/vocabulary";
 import { NotFoundError } from "../../errors";
 import { errorBody } from "../errors";
@@ -59,7 +60,7 @@ const documentParams = {
 } as const;
 
 export function certificateRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { reader, status } = context;
+  const { reader } = context;
   const chain = context.deployment.contracts.CertificateRegistry ? new CertificateClient(context.deployment, context.provider) : undefined;
   const registry = (source: SourceQuery["source"]): StatusRegistry => (source === "chain" && chain ? chain : reader.certificates);
   const issuerId = async (issuer: string): Promise<number> => {
@@ -103,7 +104,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
       },
     },
     async (request) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const inputs = request.body.certificates.map((json, i) => ({ file: `certificate ${i + 1}`, json: () => json }));
       const verdicts = await verifyCertificateTexts(inputs, reader.certificates, (code) => reader.organisationIdOf(code), context.keccak);
       const summary = summariseVerdicts(verdicts);
@@ -157,7 +158,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
       },
     },
     async (request) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const claims = request.body.documents.map(({ issuer, root, index }, i) => ({ file: `document ${i + 1}`, issuer, root: root.toLowerCase(), index }));
       const verdicts = await judgeOnChain(claims, reader.certificates, (code) => reader.organisationIdOf(code));
       const withCodes = await Promise.all(verdicts.map(async (v, i) => ({ ...withOutcome(v), ...(await shortCodeOf(claims[i])) })));
@@ -169,6 +170,37 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
         issuers.push([code, { id, code, kind, status: standing, ...context.profiles.of(metadataHash) }]);
       }
       return { ...consistent, ...summariseVerdicts(verdicts), verdicts: withCodes, issuers: Object.fromEntries(issuers) };
+    },
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    "/v1/schemas/:name/:version",
+    {
+      config: { access: "verify" },
+      schema: {
+        tags: ["certificates"],
+        security,
+        summary: "A certificate schema's labels: how the paper names each field, and whether it prints it",
+        description: "For the schema a certificate names (`schema`, e.g. `wbu-degree/1`), from the schema files this service was given (`serve --schemas`).",
+        params: { type: "object", properties: { name: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,63}$" }, version: { type: "string", pattern: "^\\d{1,6}$" } } },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              title: { type: "string" },
+              fields: { type: "object", additionalProperties: { type: "object", properties: { label: { type: "string" }, printed: { type: "boolean" } } } },
+            },
+          },
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const id = `${request.params.name}/${request.params.version}`;
+      const schema = context.schemas.get(id);
+      if (!schema) throw new NotFoundError(`This service was given no schema "${id}".`);
+      return labelsOf(schema);
     },
   );
 
@@ -209,7 +241,7 @@ export function certificateRoutes(app: FastifyInstance, context: RouteContext): 
     async (request) => {
       const issuerOrgId = await issuerId(request.params.issuer);
       const root = request.params.root.toLowerCase();
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const batch = await reader.batch(issuerOrgId, root);
       if (!batch) throw new NotFoundError(`Organisation ${issuerOrgId} issued no batch ${root}.`);
       const views = await reader.certificates.statuses(Array.from({ length: batch.documentCount }, (_, index) => ({ issuerOrgId, root, index })));

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { channelText, mistypedText, smsReply, answerText, type ChannelLanguage } from "../../codes/messages";
+import { channelText, mistypedText, smsReply, answerText, type ChannelLanguage, type Freshness } from "../../codes/messages";
 import { resolveShortCode, type CodeAnswer } from "../../codes/resolve";
 import { InputError } from "../../errors";
 import { formatRate, type Rate } from "../api-keys";
@@ -62,16 +62,17 @@ function languageOf(fields: GatewayFields, text = ""): ChannelLanguage {
  * limited; the audit log keeps the request as it keeps every other — route, status, time — never the message.
  */
 export function codeRoutes(app: FastifyInstance, context: RouteContext, gateway?: GatewayPolicy): void {
-  const { reader, status, profiles } = context;
+  const { reader, profiles } = context;
   const sources = {
     codes: reader,
     certificates: reader.certificates,
     organisation: (id: number) => reader.organisation(id),
     parcel: (ulpin: string) => reader.parcel(ulpin),
   };
-  const resolve = async (text: string): Promise<CodeAnswer> => {
-    consistency(status);
-    return resolveShortCode(text, sources);
+  const resolve = async (text: string): Promise<{ answer: CodeAnswer; freshness: Freshness }> => {
+    const { asOf } = consistency(context);
+    const freshness = { current: asOf.current, time: context.status.indexedTime };
+    return { answer: await resolveShortCode(text, sources), freshness };
   };
   const issuerOf = (answer: CodeAnswer) => (answer.kind === "certificate" && answer.found ? { code: answer.issuer.code, profile: profiles.of(answer.issuer.metadataHash) } : undefined);
 
@@ -107,8 +108,8 @@ export function codeRoutes(app: FastifyInstance, context: RouteContext, gateway?
       },
     },
     async (request) => {
-      const consistent = consistency(status);
-      const answer = await resolve(request.params.code);
+      const consistent = consistency(context);
+      const { answer } = await resolve(request.params.code);
       const base = { ...consistent, kind: answer.kind, digits: answer.digits, found: answer.found };
       if (!answer.found) return { ...base, outcome: "not-found" };
       if (answer.kind === "title") return { ...base, outcome: answer.verdict, parcel: answer.parcel, version: answer.code.version };
@@ -188,9 +189,10 @@ export function codeRoutes(app: FastifyInstance, context: RouteContext, gateway?
         const language = languageOf(fields, text);
         const code = text.replace(SMS_KEYWORDS, "").trim();
         if (code === "") return { reply: channelText("usage", language), language, outcome: "usage" };
-        const answer = await channelAnswer(code, language);
-        if (typeof answer === "string") return { reply: answer, language, outcome: answer === channelText("unavailable", language) ? "could-not-check" : "mistyped" };
-        return { reply: smsReply(answer, issuerOf(answer), language), language, outcome: outcomeOf(answer) };
+        const resolved = await channelAnswer(code, language);
+        if (typeof resolved === "string") return { reply: resolved, language, outcome: resolved === channelText("unavailable", language) ? "could-not-check" : "mistyped" };
+        const { answer, freshness } = resolved;
+        return { reply: smsReply(answer, issuerOf(answer), language, freshness), language, outcome: outcomeOf(answer) };
       },
     );
 
@@ -199,12 +201,12 @@ export function codeRoutes(app: FastifyInstance, context: RouteContext, gateway?
       const language = languageOf(fields);
       const digits = first(fields, "digits", "Digits") ?? "";
       const answer = digits === "" ? channelText("usage", language) : await channelAnswer(digits.replace(/[#*]/g, ""), language);
-      const say = typeof answer === "string" ? answer : answerText(answer, issuerOf(answer), language, { spoken: true });
+      const say = typeof answer === "string" ? answer : answerText(answer.answer, issuerOf(answer.answer), language, { spoken: true, freshness: answer.freshness });
       if (first(fields, "format") === "xml" || String(request.headers.accept ?? "").includes("xml")) {
         reply.type("application/xml; charset=utf-8");
         return `<?xml version="1.0" encoding="UTF-8"?><Response><Say language="${language === "bn" ? "bn-IN" : "en-IN"}">${escapeXml(say)}</Say></Response>`;
       }
-      return { say, language: language === "bn" ? "bn-IN" : "en-IN", outcome: typeof answer === "string" ? "message" : outcomeOf(answer) };
+      return { say, language: language === "bn" ? "bn-IN" : "en-IN", outcome: typeof answer === "string" ? "message" : outcomeOf(answer.answer) };
     };
     const ivrsSchema = channelSchema(
       "An IVRS call: the code keyed in as digits, answered in a short text for text-to-speech",
@@ -216,7 +218,7 @@ export function codeRoutes(app: FastifyInstance, context: RouteContext, gateway?
   });
 
   /** A resolved code, or the sentence a channel answers with instead: mistyped, or the registry not reachable. */
-  async function channelAnswer(code: string, language: ChannelLanguage): Promise<CodeAnswer | string> {
+  async function channelAnswer(code: string, language: ChannelLanguage): Promise<{ answer: CodeAnswer; freshness: Freshness } | string> {
     try {
       return await resolve(code);
     } catch (error) {

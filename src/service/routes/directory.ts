@@ -11,7 +11,7 @@ const ORGANISATION_COLUMNS = ["id", "code", "kind", "status", "capabilities", "j
 const NODE_COLUMNS = ["orgId", "orgCode", "orgKind", "orgStatus", "nodeId", "enode", "validator", "allowed"] as const;
 
 export function directoryRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { reader, status } = context;
+  const { reader } = context;
   const chain = new DirectoryClient(context.deployment, context.provider);
   const security = [{ apiKey: [] }];
   const read = { access: "read" as const };
@@ -23,7 +23,7 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
       schema: { tags: ["directory"], security, summary: "Every organisation with its keys and nodes (CSV with ?format=csv)", querystring: formatQuery, response: { 200: { type: "object", properties: { ...consistentProperties, organisations: { type: "array", items: looseObject } } } } },
     },
     async (request, reply) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const organisations = await reader.records<OrganisationDetail>("organisation");
       if (wantsCsv(request.query.format, request.headers.accept)) {
         return sendCsv(reply, `organisations-${consistent.indexedBlock}.csv`, ORGANISATION_COLUMNS, organisations.map((o) => ({ ...o, keys: o.accounts.filter((a) => a.active).length, nodes: o.nodes.length })));
@@ -67,7 +67,7 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
       },
     },
     async (request, reply) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const nodes = (await reader.records<OrganisationDetail>("organisation")).flatMap((o) => o.nodes.map((n) => ({ ...n, orgCode: o.code, orgKind: o.kind, orgStatus: o.status })));
       if (wantsCsv(request.query.format, request.headers.accept)) return sendCsv(reply, `node-directory-${consistent.indexedBlock}.csv`, NODE_COLUMNS, nodes);
       return { ...consistent, nodes };
@@ -77,12 +77,12 @@ export function directoryRoutes(app: FastifyInstance, context: RouteContext): vo
   app.get(
     "/v1/directory/validators",
     { config: read, schema: { tags: ["directory"], security, summary: "The QBFT validators the genesis contract holds, and the minimum it keeps", response: { 200: { type: "object", properties: { ...consistentProperties, validators: { type: "array", items: { type: "string" } }, minimum: { type: "integer" } } } } } },
-    async () => ({ ...consistency(status), ...(await reader.validators()) }),
+    async () => ({ ...consistency(context), ...(await reader.validators()) }),
   );
 
   app.get(
     "/v1/governance",
     { config: read, schema: { tags: ["directory"], security, summary: "The governance roles with their members, and the operations scheduled and not yet run", response: { 200: { type: "object", properties: { ...consistentProperties, roles: { type: "array", items: looseObject }, operations: { type: "array", items: looseObject } } } } } },
-    async () => ({ ...consistency(status), ...(await reader.governance()) }),
+    async () => ({ ...consistency(context), ...(await reader.governance()) }),
   );
 }

@@ -33,7 +33,7 @@ const webhook = {
 } as const;
 
 export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { db, status } = context;
+  const { db } = context;
   const events = { access: "events" as const };
   const security = [{ apiKey: [] }];
 
@@ -72,7 +72,7 @@ export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
     async (request) => {
       const { after, limit = 100, contract, event } = request.query;
       const page = await eventPage(db, { after, limit, contract, events: event ? [event] : [] });
-      return { ...consistency(status), ...page };
+      return { ...consistency(context), ...page };
     },
   );
 

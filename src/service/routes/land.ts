@@ -12,7 +12,7 @@ const ulpinParams = { type: "object", properties: { ulpin: { type: "string", max
 
 export function landRoutes(app: FastifyInstance, context: RouteContext): void {
   if (!context.deployment.contracts.LandRegistry) return;
-  const { reader, status } = context;
+  const { reader } = context;
   const chain = new LandClient(context.deployment, context.provider);
   const security = [{ apiKey: [] }];
 
@@ -51,7 +51,7 @@ export function landRoutes(app: FastifyInstance, context: RouteContext): void {
       },
     },
     async (request) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const history = await titleHistory(reader.land, reader, parseUlpin(request.params.ulpin), Math.floor(Date.now() / 1000));
       return { ...consistent, history: JSON.parse(JSON.stringify(history, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as object };
     },
@@ -75,7 +75,7 @@ export function landRoutes(app: FastifyInstance, context: RouteContext): void {
       },
     },
     async (request) => {
-      const consistent = consistency(status);
+      const consistent = consistency(context);
       const extract = extractOf(request.body.extract, "The extract");
       const result = await verifyExtract(extract, reader.land, request.body.ownerCommitment);
       return { ...consistent, ulpin: extract.parcel.ulpin, ...result };
