@@ -81,6 +81,9 @@ describe("sakshya land (command line)", function () {
     const deedHash = hashOf("Sale deed 101/2026");
     await expectNothingSent(cli(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("otherOfficer")]), 2, /does not act in jurisdiction district 17, block 4/);
     await ok(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("officer")], /approved mutation/);
+    await ok(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("officer")], /already on chain, nothing sent/);
+    // A deeds-office key may not approve: the approval being on chain does not make it this key's ✓.
+    await expectNothingSent(cli(["land", "approve", deedHash, "--record", "RoR 101 v2", ...as("registrar")]), 2, /It is already on chain, but not this key's to do: organisation 2 lacks capability approve-mutations .*Nothing was sent\./);
     await ok(["land", "mutation", deedHash], /sale of parcel WB170400000101 — approved/);
   });
 

@@ -55,11 +55,25 @@ describe("sakshya site (command line)", function () {
     await ok(["site", "publish", path.join(work, "2026.11.1.json"), "--dev-account", "3"], /published wb.gov.in release 1 \(2026.11.1, 2 files\)[\s\S]*pending: 1 of 2 approvals/);
     await ok(["site", "publish", path.join(work, "2026.11.1.json"), "--dev-account", "3"], /already on chain, nothing sent/);
     await expectNothingSent(cli(["site", "publish", path.join(work, "2026.11.2.json"), "--dev-account", "5"]), 2, /the site belongs to organisation 1, not to organisation 2/);
+    // Its publisher asking again is not a second approval: the release still waits, and no ✓ says otherwise.
+    await expectNothingSent(
+      cli(["site", "approve", "wb.gov.in", "1", "--dev-account", "3"]),
+      2,
+      /This key published release 1, which counts as its first approval; it waits for another key of the organisation \(1 of 2 approvals count now\)\. Nothing was sent\./,
+    );
+    // Another organisation's key is never told it is done.
+    await expectNothingSent(cli(["site", "revoke", "wb.gov.in", "1", "--reason", "tampered", "--dev-account", "5"]), 2, /the site belongs to organisation 1|not authorized|WebsiteRegistryNot/);
     await ok(["site", "approve", "wb.gov.in", "1", "--dev-account", "4"], /approved wb.gov.in release 1/);
+    await ok(["site", "approve", "wb.gov.in", "1", "--dev-account", "4"], /already on chain, nothing sent/);
     await ok(["site", "publish", path.join(work, "2026.11.2.json"), "--dev-account", "4"], /release 2/);
     await ok(["site", "approve", "wb.gov.in", "2", "--dev-account", "3"], /approved/);
     await ok(["site", "rollback", "wb.gov.in", "1", "--dev-account", "3"], /rolled back to wb.gov.in release 1/);
     await ok(["site", "revoke", "wb.gov.in", "2", "--reason", "tampered", "--dev-account", "4"], /revoked wb.gov.in release 2 \(tampered\)/);
+    await expectNothingSent(
+      cli(["site", "revoke", "wb.gov.in", "2", "--reason", "tampered", "--dev-account", "5"]),
+      2,
+      /The revocation of release 2 is already on chain, but it is not this key's to do: the key is not an active "publish-websites" key of organisation 1\. Nothing was sent\./,
+    );
     await expectNothingSent(cli(["site", "rollback", "wb.gov.in", "2", "--dev-account", "3"]), 2, /release 2 is revoked, which does not allow this/);
     const status = await ok(["site", "status", "wb.gov.in"], /organisation 1, 2 approval\(s\) per release, current release 1/);
     expect(status.stdout).to.match(/1 +2026\.11\.1 +approved \(current\) +2 +2\/2/);

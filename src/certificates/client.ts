@@ -1,6 +1,6 @@
 import { getBytes, isCallException, ZeroHash, type ContractRunner, type Signer } from "ethers";
 import { CertificateRegistry__factory, type CertificateRegistry } from "../../typechain-types";
-import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
+import { ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { codeSlotOf } from "../codes/short-code";
 import { DirectoryClient } from "../directory/client";
@@ -186,22 +186,27 @@ export class CertificateClient extends ContractClient {
     return this.send("issue", [manifest.root, manifest.documentCount, manifest.expiresAt]);
   }
 
+  /** Already done, for a key of the batch's issuer; refused for any other key. */
+  private alreadyDone(batch: BatchRef, what: string): Promise<WriteResult> {
+    return this.alreadyDoneAsKeyOf(this.directory, batch.issuerOrgId, "issue-certificates", `${what} of batch ${batch.root}`);
+  }
+
   /** Revokes a batch; already done when it stands revoked for this reason, refused when for another. */
   async revokeBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
     const [revocation] = (await this.marksOf(batch)) ?? NO_MARKS;
-    if (this.markedAlready(revocation, reason, `Batch ${batch.root} is already revoked`)) return ALREADY_DONE;
+    if (this.markedAlready(revocation, reason, `Batch ${batch.root} is already revoked`)) return this.alreadyDone(batch, "The revocation");
     return this.send("revokeBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
   async suspendBatch(batch: BatchRef, reason: number): Promise<WriteResult> {
     const [, suspension] = (await this.marksOf(batch)) ?? NO_MARKS;
-    if (this.markedAlready(suspension, reason, `Batch ${batch.root} is already suspended`)) return ALREADY_DONE;
+    if (this.markedAlready(suspension, reason, `Batch ${batch.root} is already suspended`)) return this.alreadyDone(batch, "The suspension");
     return this.send("suspendBatch", [batch.issuerOrgId, batch.root, reason]);
   }
 
   async reinstateBatch(batch: BatchRef): Promise<WriteResult> {
     const [, suspension] = (await this.marksOf(batch)) ?? NO_MARKS;
-    if (suspension.value === 0n || !suspension.counts) return ALREADY_DONE;
+    if (suspension.value === 0n || !suspension.counts) return this.alreadyDone(batch, "The reinstatement");
     return this.send("reinstateBatch", [batch.issuerOrgId, batch.root]);
   }
 
@@ -211,7 +216,7 @@ export class CertificateClient extends ContractClient {
    */
   async revokeDocuments(batch: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
     const todo = await this.stillToMark(batch, indices, "revoked", reason);
-    if (todo.length === 0) return ALREADY_DONE;
+    if (todo.length === 0) return this.alreadyDone(batch, "The revocation");
     if (todo.length === 1) return this.send("revokeDocument", [batch.issuerOrgId, batch.root, todo[0], reason]);
     const { firstWord, bitmap } = toBitmap(todo);
     return this.send("revokeDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap, reason]);
@@ -219,7 +224,7 @@ export class CertificateClient extends ContractClient {
 
   async suspendDocuments(batch: BatchRef, indices: readonly number[], reason: number): Promise<WriteResult> {
     const todo = await this.stillToMark(batch, indices, "suspended", reason);
-    if (todo.length === 0) return ALREADY_DONE;
+    if (todo.length === 0) return this.alreadyDone(batch, "The suspension");
     const { firstWord, bitmap } = toBitmap(todo);
     return this.send("suspendDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap, reason]);
   }
@@ -228,7 +233,7 @@ export class CertificateClient extends ContractClient {
   async reinstateDocuments(batch: BatchRef, indices: readonly number[]): Promise<WriteResult> {
     const views = await this.statuses(indices.map((index) => ({ ...batch, index })));
     const todo = indices.filter((_, i) => views[i].status === "suspended");
-    if (todo.length === 0) return ALREADY_DONE;
+    if (todo.length === 0) return this.alreadyDone(batch, "The reinstatement");
     const { firstWord, bitmap } = toBitmap(todo);
     return this.send("reinstateDocuments", [batch.issuerOrgId, batch.root, firstWord, bitmap]);
   }
@@ -292,7 +297,7 @@ export class CertificateClient extends ContractClient {
     const [status] = await this.statuses([old]);
     if (status.status === "superseded" && status.replacement) {
       const now = status.replacement;
-      if (now.root === replacement.root.toLowerCase() && now.index === replacement.index) return ALREADY_DONE;
+      if (now.root === replacement.root.toLowerCase() && now.index === replacement.index) return this.alreadyDone(old, "The replacement");
       throw new InputError(`Document ${old.index} of batch ${old.root} is already superseded by document ${now.index} of batch ${now.root}; nothing was sent.`);
     }
     return this.send("supersede", [old.issuerOrgId, old.root, old.index, replacement.root, replacement.index]);

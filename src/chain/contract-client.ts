@@ -12,6 +12,11 @@ export interface WriteResult {
 
 export const ALREADY_DONE: WriteResult = { status: "already-done" };
 
+/** The directory's check every registry makes (the directory client answers it). */
+export interface AuthorizationSource {
+  authorization(account: string, capabilities: string, jurisdiction: number): Promise<{ readonly authorized: boolean; readonly orgId?: number }>;
+}
+
 /** A registry's address and interface, with the two ways every client talks to it. */
 export abstract class ContractClient {
   protected constructor(
@@ -44,6 +49,17 @@ export abstract class ContractClient {
       .map((field) => `${field} ${String(onChain[field])} on chain, ${String(asked[field])} asked`);
     if (differences.length > 0) throw new InputError(`${what} is already on chain with other details (${differences.join("; ")}); nothing was sent.`);
     return ALREADY_DONE;
+  }
+
+  /**
+   * "Already on chain" only for a signer whose act it would have been: an active key of the record's organisation
+   * with the capability. Any other key is told plainly that it is not its to do, and nothing is sent.
+   */
+  protected async alreadyDoneAsKeyOf(directory: AuthorizationSource, orgId: number, capability: string, what: string): Promise<WriteResult> {
+    if (!this.signer) throw new InputError("This command signs a transaction: pass --keystore (or --dev-account on a local chain).");
+    const asked = await this.read(async () => directory.authorization(await this.signer!.getAddress(), capability, 0));
+    if (asked.authorized && asked.orgId === orgId) return ALREADY_DONE;
+    throw new InputError(`${what} is already on chain, but it is not this key's to do: the key is not an active "${capability}" key of organisation ${orgId}. Nothing was sent.`);
   }
 
   /** Any failure of a read is "could not check", never an answer. */

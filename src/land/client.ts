@@ -3,7 +3,9 @@ import { ILandRegistry__factory, ParticipantDirectory__factory, type ILandRegist
 import type { ILandRecords } from "../../typechain-types/contracts/interfaces/ILandRegistry";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
-import { InputError, NotFoundError } from "../errors";
+import { asSakshyaError } from "../chain/transact";
+import { CAPABILITIES, type CapabilityName } from "../directory/vocabulary";
+import { InputError, NotFoundError, RevertError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
 import type { Keccak } from "../hashing/keccak";
 import { absenceProof, type AbsenceProof } from "./absence";
@@ -222,7 +224,10 @@ export class LandClient extends ContractClient {
 
   async registerParcel(record: ParcelRecord, owners: readonly Owner[], snapshots: SnapshotFolders): Promise<WriteResult> {
     const existing = await this.parcel(record.ulpin);
-    if (existing) return this.sameParcel(existing, record, owners);
+    if (existing) {
+      this.sameParcel(existing, record, owners);
+      return this.alreadyDone("manage-parcels", existing);
+    }
     return this.send("registerParcel", [toContractRecord(record), owners, await this.absences([record.ulpin], snapshots)]);
   }
 
@@ -244,7 +249,7 @@ export class LandClient extends ContractClient {
 
   async changeLandUse(ulpin: string, landUse: number, recordHash: string): Promise<WriteResult> {
     const parcel = await this.requireParcel(ulpin);
-    if (landUseName(landUse) === parcel.landUse && parcel.recordHash === recordHash) return ALREADY_DONE;
+    if (landUseName(landUse) === parcel.landUse && parcel.recordHash === recordHash) return this.alreadyDone("manage-parcels", parcel);
     return this.send("changeLandUse", [ulpinBytes(ulpin), landUse, recordHash]);
   }
 
@@ -268,19 +273,19 @@ export class LandClient extends ContractClient {
   /** A retired parcel is "already done" only if it was retired into exactly these parcels. */
   private async alreadySucceededBy(ulpin: string, successors: readonly string[]): Promise<WriteResult> {
     const children = (await this.read(() => this.contract.childrenOf(ulpinBytes(ulpin)))).map(ulpinText);
-    if (children.length === successors.length && children.every((c, i) => c === successors[i])) return ALREADY_DONE;
+    if (children.length === successors.length && children.every((c, i) => c === successors[i])) return this.alreadyDone("manage-parcels", ulpin);
     throw new InputError(`Parcel ${ulpin} is retired: it became ${children.join(", ")}.`);
   }
 
   // ---------------------------------------------------------------- mutations
 
   async registerDeed(deedHash: string, ulpin: string, kind: number, transfer: Transfer): Promise<WriteResult> {
-    if (await this.sameMutation(deedHash, ulpin, kind, transfer)) return ALREADY_DONE;
+    if (await this.sameMutation(deedHash, ulpin, kind, transfer)) return this.alreadyDone("register-deeds", ulpin);
     return this.send("registerDeed", [deedHash, ulpinBytes(ulpin), kind, transfer.from, transfer.to]);
   }
 
   async openSuccession(certificateHash: string, ulpin: string, transfer: Transfer): Promise<WriteResult> {
-    if (await this.sameMutation(certificateHash, ulpin, 3, transfer)) return ALREADY_DONE;
+    if (await this.sameMutation(certificateHash, ulpin, 3, transfer)) return this.alreadyDone("approve-mutations", ulpin);
     return this.send("openSuccession", [certificateHash, ulpinBytes(ulpin), transfer.from, transfer.to]);
   }
 
@@ -305,31 +310,31 @@ export class LandClient extends ContractClient {
   /** Approves with the transfer the deed registered and the current owners; sends none if every owner gives all. */
   async approve(deedHash: string, recordHash: string, ulpin?: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "approved" || m.status === "appeal-allowed") return ALREADY_DONE;
+    if (m.status === "approved" || m.status === "appeal-allowed") return this.alreadyDone("approve-mutations", m.ulpin);
     return this.send("approveMutation", [ulpinBytes(m.ulpin), deedHash, ...(await this.applyArgs(m)), recordHash]);
   }
 
   async reject(deedHash: string, reason: number, order: string, ulpin?: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "rejected") return ALREADY_DONE;
+    if (m.status === "rejected") return this.alreadyDone("approve-mutations", m.ulpin);
     return this.send("rejectMutation", [ulpinBytes(m.ulpin), deedHash, reason, order]);
   }
 
   async fileAppeal(deedHash: string, appeal: string, ulpin?: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "appealed") return ALREADY_DONE;
+    if (m.status === "appealed") return this.alreadyDone("hear-appeals", m.ulpin);
     return this.send("fileAppeal", [ulpinBytes(m.ulpin), deedHash, appeal]);
   }
 
   async allowAppeal(deedHash: string, order: string, recordHash: string, ulpin?: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "appeal-allowed") return ALREADY_DONE;
+    if (m.status === "appeal-allowed") return this.alreadyDone("hear-appeals", m.ulpin);
     return this.send("allowAppeal", [ulpinBytes(m.ulpin), deedHash, order, ...(await this.applyArgs(m)), recordHash]);
   }
 
   async dismissAppeal(deedHash: string, order: string, ulpin?: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "appeal-dismissed") return ALREADY_DONE;
+    if (m.status === "appeal-dismissed") return this.alreadyDone("hear-appeals", m.ulpin);
     return this.send("dismissAppeal", [ulpinBytes(m.ulpin), deedHash, order]);
   }
 
@@ -345,7 +350,7 @@ export class LandClient extends ContractClient {
 
   async freeze(ulpin: string, order: string, expiresAt: number): Promise<WriteResult> {
     const parcel = await this.requireParcel(ulpin);
-    if (parcel.freezes.some((f) => f.order === order && f.expiresAt === expiresAt)) return ALREADY_DONE;
+    if (parcel.freezes.some((f) => f.order === order && f.expiresAt === expiresAt)) return this.alreadyDone("court-orders", parcel);
     return this.send("freeze", [ulpinBytes(ulpin), order, expiresAt]);
   }
 
@@ -354,7 +359,7 @@ export class LandClient extends ContractClient {
     const parcel = await this.requireParcel(ulpin);
     if (!parcel.freezes.some((f) => f.order === order)) {
       const lifted = (await this.events(ulpin)).some((e) => e.name === "FreezeLifted" && e.args.order === order && e.args.liftingOrder === liftingOrder);
-      if (lifted) return ALREADY_DONE;
+      if (lifted) return this.alreadyDone("court-orders", parcel);
     }
     return this.send("unfreeze", [ulpinBytes(ulpin), order, liftingOrder]);
   }
@@ -365,7 +370,7 @@ export class LandClient extends ContractClient {
    */
   async rectify(ulpin: string, deedHash: string, order: string, recordHash: string): Promise<WriteResult> {
     const m = await this.requireMutation(deedHash, ulpin);
-    if (m.status === "rectified") return ALREADY_DONE;
+    if (m.status === "rectified") return this.alreadyDone("court-orders", m.ulpin);
     const restored = ownersBefore(await this.events(m.ulpin), deedHash);
     if (!restored) throw new InputError(`${deedHash} has not taken effect on parcel ${m.ulpin}: there is nothing to rectify.`);
     return this.send("rectify", [ulpinBytes(m.ulpin), deedHash, restored, order, recordHash]);
@@ -374,13 +379,13 @@ export class LandClient extends ContractClient {
   /** Already done if this lien is on the parcel and held by the signer's own bank. */
   async registerLien(ulpin: string, lien: string): Promise<WriteResult> {
     const existing = await this.read(() => this.contract.lienOf(ulpinBytes(ulpin), lien));
-    if (existing.holder !== 0n && existing.holder === (await this.signerOrganisation())) return ALREADY_DONE;
+    if (existing.holder !== 0n && existing.holder === (await this.signerOrganisation())) return this.alreadyDone("liens", ulpin);
     return this.send("registerLien", [ulpinBytes(ulpin), lien]);
   }
 
   async consent(ulpin: string, lien: string, deedHash: string): Promise<WriteResult> {
     const existing = await this.read(() => this.contract.lienOf(ulpinBytes(ulpin), lien));
-    if (existing.consentedTo === deedHash) return ALREADY_DONE;
+    if (existing.consentedTo === deedHash) return this.alreadyDone("liens", ulpin);
     return this.send("consentToMutation", [ulpinBytes(ulpin), lien, deedHash]);
   }
 
@@ -391,8 +396,28 @@ export class LandClient extends ContractClient {
   /** A court discharges a lien whose bank can no longer act on it. */
   async dischargeLien(ulpin: string, lien: string, order: string): Promise<WriteResult> {
     const existing = await this.read(() => this.contract.lienOf(ulpinBytes(ulpin), lien));
-    if (existing.holder === 0n) return ALREADY_DONE;
+    if (existing.holder === 0n) return this.alreadyDone("court-orders", ulpin);
     return this.send("dischargeLien", [ulpinBytes(ulpin), lien, order]);
+  }
+
+  /**
+   * "Already on chain" is said only to a signer who may do the act itself: the act is done, and this key holds the
+   * act's capability in the parcel's jurisdiction. Any other key is refused as the registry would refuse it had the
+   * act not been done, so a deeds-office key never reads "✓ approved".
+   */
+  private async alreadyDone(capability: CapabilityName, parcel: string | Pick<ParcelView, "district" | "block">): Promise<WriteResult> {
+    if (!this.signer) throw new InputError("This command signs a transaction: pass --keystore (or --dev-account on a local chain).");
+    const { district, block } = typeof parcel === "string" ? await this.requireParcel(parcel) : parcel;
+    const directory = ParticipantDirectory__factory.connect(this.deployment.contracts.ParticipantDirectory.address, this.provider);
+    const districtCode = district * 65_536;
+    try {
+      await directory.authorizedOrganisationWithin(await this.signer.getAddress(), CAPABILITIES[capability], districtCode + block, districtCode);
+    } catch (error) {
+      const refused = asSakshyaError(error);
+      if (refused instanceof RevertError) throw new InputError(`It is already on chain, but not this key's to do: ${refused.message.replace(/^The contract refused: /, "")} Nothing was sent.`);
+      throw refused;
+    }
+    return ALREADY_DONE;
   }
 
   private async signerOrganisation(): Promise<bigint> {

@@ -1,6 +1,7 @@
 import { ZeroHash, decodeBytes32String, encodeBytes32String, type ContractRunner, type Signer } from "ethers";
 import { WebsiteRegistry__factory, type WebsiteRegistry } from "../../typechain-types";
 import { ALREADY_DONE, ContractClient, type WriteResult } from "../chain/contract-client";
+import { DirectoryClient } from "../directory/client";
 import { deployedContractOf, type Deployment } from "../config/deployments";
 import { InputError } from "../errors";
 import type { Governance, Outcome } from "../governance/governed";
@@ -39,6 +40,7 @@ export interface ReleaseView {
 /** Reads the website registry and writes to it as a publisher key; writes already on chain are not sent again. */
 export class WebsiteClient extends ContractClient {
   readonly contract: WebsiteRegistry;
+  private readonly directory: DirectoryClient;
 
   constructor(
     readonly deployment: Deployment,
@@ -48,6 +50,7 @@ export class WebsiteClient extends ContractClient {
     const address = deployedContractOf(deployment, "WebsiteRegistry").address;
     super(address, WebsiteRegistry__factory.createInterface(), signer, "website registry");
     this.contract = WebsiteRegistry__factory.connect(address, runner);
+    this.directory = new DirectoryClient(deployment, runner);
   }
 
   async site(siteId: string): Promise<SiteView | undefined> {
@@ -115,25 +118,47 @@ export class WebsiteClient extends ContractClient {
    */
   async publish(manifest: SiteManifest, manifestHash: string): Promise<WriteResult & { releaseId: number }> {
     const existing = Number(await this.read(() => this.contract.releaseByRoot(manifest.siteId, manifest.root)));
-    if (existing !== 0 && (await this.ownRelease(manifest.siteId, existing))) return { ...ALREADY_DONE, releaseId: existing };
+    if (existing !== 0 && (await this.ownRelease(manifest.siteId, existing))) return { ...(await this.alreadyDone(manifest.siteId, `Release ${existing}`)), releaseId: existing };
     const result = await this.send("publish", [manifest.siteId, encodeBytes32String(manifest.release), manifest.root, manifest.fileCount, manifest.totalBytes, manifestHash]);
     return { ...result, releaseId: Number(await this.read(() => this.contract.releaseByRoot(manifest.siteId, manifest.root))) };
   }
 
-  /** This key's approval of a release; already done if it approved it before. An approval of an approved release
-   * adds to it: it makes the current release current again once a stolen key's approval stopped counting. */
+  /**
+   * This key's approval of a release. An approval of an approved release adds to it: it makes the current release
+   * current again once a stolen key's approval stopped counting. "Already on chain" is said only when this key's
+   * approval is there and counts, and it was an approval, not the publishing that counts as one: the publisher asking
+   * again is told the release still waits for another key.
+   */
   async approve(siteId: string, releaseId: number): Promise<WriteResult> {
-    if (this.signer && (await this.read(async () => this.contract.hasApproved(siteId, releaseId, await this.signer!.getAddress())))) {
-      return ALREADY_DONE;
+    if (!this.signer) return this.send("approve", [siteId, releaseId]);
+    const me = (await this.signer.getAddress()).toLowerCase();
+    const approvals = await this.read(() => this.contract.approvalsOf(siteId, releaseId));
+    const mine = approvals.findIndex((a) => a.approver.toLowerCase() === me);
+    if (mine < 0) return this.send("approve", [siteId, releaseId]);
+    const site = await this.site(siteId);
+    const counting = approvals.filter((a) => a.counts).length;
+    const standing = `${counting} of ${site?.threshold ?? "?"} approval${site?.threshold === 1 ? "" : "s"} count now`;
+    if (!approvals[mine].counts) {
+      throw new InputError(`This key's approval of release ${releaseId} is on chain but does not count (the key was reported compromised, or the release is not the site's organisation's); ${standing}. Nothing was sent.`);
     }
-    return this.send("approve", [siteId, releaseId]);
+    if (mine === 0 && counting < (site?.threshold ?? 0)) {
+      throw new InputError(`This key published release ${releaseId}, which counts as its first approval; it waits for another key of the organisation (${standing}). Nothing was sent.`);
+    }
+    return ALREADY_DONE;
   }
 
   /** Makes a release current again; already done if it is current as things count now. */
   async rollback(siteId: string, releaseId: number): Promise<WriteResult> {
     const [current] = await this.read(() => this.contract.currentRelease(siteId));
-    if (Number(current) === releaseId) return ALREADY_DONE;
+    if (Number(current) === releaseId) return this.alreadyDone(siteId, `Release ${releaseId} as the current one`);
     return this.send("rollback", [siteId, releaseId]);
+  }
+
+  /** Already done, for a publisher key of the site's organisation; refused for any other key. */
+  private async alreadyDone(siteId: string, what: string): Promise<WriteResult> {
+    const site = await this.site(siteId);
+    if (!site) throw new InputError("The site is not registered.");
+    return this.alreadyDoneAsKeyOf(this.directory, site.orgId, "publish-websites", what);
   }
 
   /** Whether a release is the site's organisation's: its approvals count only then (the registry's rule). */
@@ -159,7 +184,7 @@ export class WebsiteClient extends ContractClient {
   }
 
   async revoke(siteId: string, releaseId: number, reason: number): Promise<WriteResult> {
-    if ((await this.release(siteId, releaseId))?.status === "revoked") return ALREADY_DONE;
+    if ((await this.release(siteId, releaseId))?.status === "revoked") return this.alreadyDone(siteId, `The revocation of release ${releaseId}`);
     return this.send("revoke", [siteId, releaseId, reason]);
   }
 }
