@@ -24,6 +24,9 @@ const result = await build({
   target: ["es2020", "chrome90", "firefox90", "safari15"],
   inject: [path.join(web, "buffer-shim.ts")],
   entryNames: "[name]-[hash]",
+  // The Bengali font the style sheet names, copied beside it under a name that carries its content's hash.
+  loader: { ".woff2": "file" },
+  assetNames: "[name]-[hash]",
   outdir: staging,
   metafile: true,
   legalComments: "none",

@@ -105,6 +105,43 @@ describe("the public verification page, in Chromium", function () {
     expect(again.status, "an unchanged page is not sent again").to.equal(304);
   });
 
+  it("draws Bengali with its own font on a machine that has no Bengali font, and with the machine's own where it has one", async () => {
+    // A machine as a Debian desktop without fonts-beng-extra: fontconfig sees Latin fonts only.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-fonts-"));
+    const config = path.join(folder, "fonts.conf");
+    fs.writeFileSync(config, `<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><dir>/usr/share/fonts/truetype/liberation</dir><cachedir>${folder}/cache</cachedir></fontconfig>`);
+    /** The fonts that drew the heading and the language switch in Bengali, and whether the page's font was fetched. */
+    const bengaliOn = async (target: Browser, screenshot?: string) => {
+      const context = await target.newContext(VIEWPORTS.desktop);
+      const page = await context.newPage();
+      let fetched = false;
+      page.on("request", (request) => (fetched ||= request.url().endsWith(".woff2")));
+      await page.goto(`${base}/`);
+      await page.click('#languages button[lang="bn"]');
+      await page.waitForFunction(() => document.fonts.status === "loaded");
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("DOM.enable");
+      await cdp.send("CSS.enable");
+      const { root } = await cdp.send("DOM.getDocument");
+      const drawnBy = async (selector: string) => {
+        const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+        // Spaces come from a Latin font; every Bengali letter from the one font named here.
+        return (await cdp.send("CSS.getPlatformFontsForNode", { nodeId })).fonts.filter((f) => f.glyphCount > 5 || !/DejaVu|Liberation/.test(f.familyName)).map((f) => f.familyName);
+      };
+      const fonts = { heading: await drawnBy("h1"), switch: await drawnBy('#languages button[lang="bn"]') };
+      if (screenshot) await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, screenshot) });
+      await context.close();
+      return { fonts, fetched };
+    };
+    const bare = await launchChromium([], { ...process.env, FONTCONFIG_FILE: config });
+    try {
+      expect(await bengaliOn(bare, "desktop-bengali-without-system-font.png")).to.deep.equal({ fonts: { heading: ["Noto Sans Bengali"], switch: ["Noto Sans Bengali"] }, fetched: true });
+    } finally {
+      await bare.close();
+    }
+    expect(await bengaliOn(browser), "the machine's Bengali font, nothing fetched").to.deep.equal({ fonts: { heading: ["Lohit Bengali"], switch: ["Lohit Bengali"] }, fetched: false });
+  });
+
   it("scans a QR code with the phone's camera (Chromium's fake camera showing a printed code) and shows the verdict", async () => {
     const video = path.join(os.tmpdir(), `sakshya-qr-${process.pid}.y4m`);
     qrVideo(qrModules(certificateLink(chain.batch.certificate(0), `${base}/`)), video);

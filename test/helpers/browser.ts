@@ -10,12 +10,13 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where browser tests keep what a person would look at: screenshots of every state, by viewport. */
 export const BROWSER_ARTIFACTS = path.join(__dirname, "..", "..", "test-results", "browser");
 
-/** Debian's Chromium with the flags these machines need; `extra` adds more (a fake camera). */
-export function launchChromium(extra: readonly string[] = []): Promise<Browser> {
+/** Debian's Chromium with the flags these machines need; `extra` adds more (a fake camera), `env` its environment. */
+export function launchChromium(extra: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(env ? { env } : {}),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extra],
   });
 }
