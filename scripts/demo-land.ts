@@ -1,4 +1,3 @@
-import { isoDate } from "../src/io/time";
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
@@ -19,6 +18,7 @@ import { newOwnerCard } from "../src/land/parties";
 import { buildSnapshot, snapshotEntry } from "../src/land/snapshot";
 import { LAND_USES, REJECTION_REASONS } from "../src/land/vocabulary";
 import { SakshyaAuthority__factory } from "../typechain-types";
+import { isoDate } from "../src/io/time";
 
 /** Keys of the land offices the demo onboards, by role. */
 export interface LandKeys {

@@ -1,4 +1,3 @@
-import { isoTime } from "../src/io/time";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,6 +30,7 @@ import { siteWalkThrough } from "./demo-site";
 import { besuWalkThrough } from "./demo-besu";
 import { serviceWalkThrough } from "./demo-service";
 import { committeeWalkThrough } from "./demo-committee";
+import { isoTime } from "../src/io/time";
 
 /** The sample participants of the backbone, with the capabilities their work needs. */
 const PARTICIPANTS = [
@@ -50,9 +50,19 @@ function heading(text: string) {
 }
 
 async function main() {
+  // Everything the demo writes goes into one temporary folder, removed at the end however the demo ends.
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-demo-"));
+  try {
+    await walkThrough(workDir);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function walkThrough(workDir: string) {
   const signers = await hre.ethers.getSigners();
   const [governor, operator, guardian] = signers;
-  const deploymentFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-demo-")), "hardhat.json");
+  const deploymentFile = path.join(workDir, "hardhat.json");
 
   heading("1. Deploy the suite (AccessManager, then the directory and registries behind UUPS proxies)");
   const plan = rolePlan("hardhat", [governor.address, operator.address, guardian.address]);
@@ -137,7 +147,6 @@ async function main() {
   console.log(`Chain ${deployment.chainId} (in-process Hardhat, EVM cancun, gas price 0): ${orgs.length} organisations onboarded, ${active} active,`);
   console.log(`${PARTICIPANTS.length} signing keys, ${(await directory.contract.nodeIds()).length} nodes; governor the SBIC committee ${final.roles.governor.account}, operator ${final.roles.operator.account},`);
   console.log(`guardian committee ${final.roles.guardian.account}.`);
-  console.log(`Deployment file: ${deploymentFile}`);
 }
 
 /** Builds, issues and verifies the sample batch; shows a tampered, a revoked and a redacted certificate. */

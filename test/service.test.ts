@@ -112,12 +112,15 @@ describe("the Sakshya service", function () {
     const suite = await deployedSuite();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-serve-"));
     const [dbFile, auditFile] = [path.join(folder, "index.db"), path.join(folder, "audit.log")];
-    const created = await runCli(["--json", "api-keys", "create", "--db", dbFile, "--name", "Finance Department", "--scopes", "events,read", "--rate", "50/s", "--quota", "1000/month"]);
-    expect(created.code, created.stderr).to.equal(0);
-    const { key: cliKey, id } = JSON.parse(created.stdout) as { key: string; id: string };
-    expect(cliKey).to.match(/^sak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
-    const listed = await runCli(["api-keys", "list", "--db", dbFile]);
-    expect(listed.stdout).to.contain(id).and.contain("Finance Department").and.contain("events,read").and.contain("50/s").and.contain("1000/month").and.not.contain(cliKey);
+    const makeKey = () => runCli(["--json", "api-keys", "create", "--db", dbFile, "--name", "Finance Department", "--scopes", "events,read", "--rate", "50/s", "--quota", "1000/month"]);
+    // A key never goes into an index no service reads, and a mistyped folder is never made.
+    const early = await makeKey();
+    expect([early.code, early.stderr.trim()]).to.deep.equal([2, `error: There is no index at ${dbFile}: no service has run with it. Give the service's index with --db, or start the service (sakshya serve) first.`]);
+    const nowhere = await runCli(["api-keys", "list", "--db", "/nonexistent/dir/index.db"]);
+    expect([nowhere.code, nowhere.stderr.trim()]).to.deep.equal([2, "error: There is no index at /nonexistent/dir/index.db: no service has run with it. Give the service's index with --db, or start the service (sakshya serve) first."]);
+    const served = await runCli(["--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", "/nonexistent/dir/index.db", "--port", "0", "--audit", auditFile]);
+    expect([served.code, served.stderr.trim()]).to.deep.equal([2, "error: The folder /nonexistent/dir for the index database does not exist; create it first, or give another --db."]);
+    expect(fs.existsSync("/nonexistent")).to.equal(false);
     const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "sakshya.js"), "--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", dbFile, "--port", "0", "--audit", auditFile], {
       env: { ...process.env, SAKSHYA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-home-")) },
     });
@@ -137,7 +140,18 @@ describe("the Sakshya service", function () {
         ready = await fetch(`${url}/ready`);
       }
       expect(ready.status).to.equal(200);
+      const created = await makeKey();
+      expect(created.code, created.stderr).to.equal(0);
+      expect(created.stderr).to.equal(`note: the index ${dbFile}\n`);
+      const { key: cliKey, id } = JSON.parse(created.stdout) as { key: string; id: string };
+      expect(cliKey).to.match(/^sak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+      const listed = await runCli(["api-keys", "list", "--db", dbFile]);
+      expect(listed.stdout).to.contain(id).and.contain("Finance Department").and.contain("events,read").and.contain("50/s").and.contain("1000/month").and.not.contain(cliKey);
       expect((await fetch(`${url}/v1/events`)).status, "no key").to.equal(401);
+      // The running service takes a new key within its reload interval.
+      for (let i = 0; i < 80 && (await fetch(`${url}/v1/events?limit=1`, { headers: { authorization: `Bearer ${cliKey}` } })).status === 401; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       const events = (await (await fetch(`${url}/v1/events?limit=1000`, { headers: { authorization: `Bearer ${cliKey}` } })).json()) as { events: Array<{ contract: string }> };
       expect(events.events.length).to.be.greaterThan(0);
       expect(events.events.every((e) => e.contract !== "unknown")).to.equal(true);
@@ -145,7 +159,8 @@ describe("the Sakshya service", function () {
       child.kill("SIGTERM");
       expect(await exit).to.equal(0);
       const usage = JSON.parse((await runCli(["--json", "api-keys", "usage", "--db", dbFile])).stdout) as { total: number; usage: Array<{ keyId: string }> };
-      expect([usage.total, usage.usage[0].keyId], "the key's requests, written on shutdown").to.deep.equal([1, id]);
+      expect(usage.usage[0].keyId, "the key's requests, written on shutdown").to.equal(id);
+      expect(usage.total).to.be.greaterThan(0);
       const intact = await runCli(["audit", "verify", auditFile]);
       expect([intact.code, intact.stdout]).to.satisfy(([code, out]: [number, string]) => code === 0 && /^✓ .*audit\.log: \d+ entries, the chain is intact$/m.test(out));
       const lines = fs.readFileSync(auditFile, "utf8").trimEnd().split("\n");

@@ -4,7 +4,7 @@ import { parseDate } from "../../src/cli/arguments";
 import { table } from "../../src/cli/output";
 import { InputError } from "../../src/errors";
 import { apiKeyUsage, createApiKey, formatRate, listApiKeys, parseQuota, parseRate, parseScopes, revokeApiKey, type ApiKeyRecord } from "../../src/service/api-keys";
-import { indexTarget, openIndex } from "./serve";
+import { openServiceIndex } from "./serve";
 
 const describe = (k: ApiKeyRecord) => [k.id, k.name, k.scopes.join(","), formatRate(k.rate), k.quotaPerMonth === undefined ? "-" : `${k.quotaPerMonth}/month`, k.createdAt.slice(0, 10), k.revokedAt ? `revoked ${k.revokedAt.slice(0, 10)}` : "active"];
 
@@ -15,13 +15,13 @@ export function apiKeysCommand(): Command {
   db(keys.command("create"))
     .description("make a key; it is printed once and only its hash is kept")
     .requiredOption("--name <name>", "whose key it is, e.g. the department")
-    .option("--scopes <list>", "what it may do: verify, read, events", "verify,read")
+    .option("--scopes <list>", "what it may do: verify, read, events, submit (relay transactions)", "verify,read")
     .option("--rate <rate>", "requests per second, minute or hour", "200/s")
     .option("--quota <quota>", "requests per month, e.g. 1000000/month (default: none)")
     .action(
       action<{ db?: string; name: string; scopes: string; rate: string; quota?: string }>(async (io, _args, o) => {
         const request = { name: o.name, scopes: parseScopes(o.scopes), rate: parseRate(o.rate), quotaPerMonth: o.quota ? parseQuota(o.quota) : undefined };
-        const index = await openIndex(indexTarget(io, o.db));
+        const index = await openServiceIndex(io, o.db);
         try {
           const { record, key } = await createApiKey(index, request);
           io.out.result({ ...record, key }, [`✓ API key ${record.id} for ${record.name} (${record.scopes.join(", ")}; ${formatRate(record.rate)})`, `  ${key}`, "  Store it now: it is not shown again, and only its hash is kept."]);
@@ -35,7 +35,7 @@ export function apiKeysCommand(): Command {
     .description("every key: id, name, scopes, rate, quota, whether revoked (never the key)")
     .action(
       action<{ db?: string }>(async (io, _args, o) => {
-        const index = await openIndex(indexTarget(io, o.db));
+        const index = await openServiceIndex(io, o.db);
         try {
           const all = await listApiKeys(index);
           io.out.result({ keys: all }, all.length === 0 ? ["No API keys yet; make one with `sakshya api-keys create --name …`."] : table(["id", "name", "scopes", "rate", "quota", "created", "state"], all.map(describe)));
@@ -49,7 +49,7 @@ export function apiKeysCommand(): Command {
     .description("revoke a key for good (every service process stops accepting it within 5 seconds)")
     .action(
       action<{ db?: string }>(async (io, [id], o) => {
-        const index = await openIndex(indexTarget(io, o.db));
+        const index = await openServiceIndex(io, o.db);
         try {
           const record = await revokeApiKey(index, id);
           io.out.result(record, [`✓ API key ${record.id} (${record.name}) is revoked since ${record.revokedAt}`]);
@@ -72,7 +72,7 @@ export function apiKeysCommand(): Command {
         parseDate(from, "--from");
         parseDate(to, "--to");
         if (from > to) throw new InputError(`--from ${from} is after --to ${to}.`);
-        const index = await openIndex(indexTarget(io, o.db));
+        const index = await openServiceIndex(io, o.db);
         try {
           const rows = await apiKeyUsage(index, { from, to, keyId: o.key });
           const total = rows.reduce((sum, r) => sum + r.requests, 0);

@@ -6,6 +6,7 @@ import { action, type ActionIo } from "../../src/cli/action";
 import { parseDate } from "../../src/cli/arguments";
 import { reportWrite as reportWriteTo, skipped } from "../../src/cli/output";
 import { isoTime } from "../../src/io/time";
+import { certificateLink } from "../../src/certificates/link";
 import { CERTIFICATES_DIR, buildBatch, writeBatch, type BuiltBatch } from "../../src/certificates/batch";
 import { certificateCode, codeSlotOf, formatShortCode } from "../../src/codes/short-code";
 import { buildCorrection, parseChanges } from "../../src/certificates/correction";
@@ -345,6 +346,18 @@ export function certCommand(): Command {
         const old = second === undefined ? correctedDocument(replacement, o.ledger) : await documentOf(first, issuerId);
         const result = await (await writableClient(io)).supersede(old, replacement);
         reportWrite(io, `superseded document ${old.index} of ${old.root} by document ${replacement.index} of ${replacement.root}`, result, { old, replacement });
+      }),
+    );
+
+  cert
+    .command("link")
+    .description("print a certificate's verification link: open it, or send it, to see the verdict (offline)")
+    .argument("<certificate>", "certificate file (a redacted copy gives a link that shows only what it shows)")
+    .option("--verify-url <url>", `the verification page (or SAKSHYA_VERIFY_URL; on the development chain ${LOCAL_VERIFY_PAGE})`)
+    .action(
+      action<{ verifyUrl?: string }>(async (io, [file], o) => {
+        const link = certificateLink(readCertificate(file), verifyPageAddress(resolveNetwork(io.global).name, o.verifyUrl));
+        io.out.result({ file, link }, [link]);
       }),
     );
 

@@ -29,6 +29,27 @@ export async function openIndex(target: string): Promise<Database> {
   return db;
 }
 
+/**
+ * Opens the index a running service keeps, for what is stored beside it (API keys): refused when no service ever
+ * followed a chain into it, so that a key never goes into an index no service reads. Says which index it opened.
+ */
+export async function openServiceIndex(io: ActionIo, db: string | undefined): Promise<Database> {
+  const target = indexTarget(io, db);
+  const where = redactUrl(target);
+  const chosen = db ? "" : process.env.DATABASE_URL ? " (from DATABASE_URL)" : ` (the default for --network ${resolveNetwork(io.global).name})`;
+  if (!/^postgres(ql)?:\/\//.test(target) && !fs.existsSync(target)) {
+    throw new InputError(`There is no index at ${where}${chosen}: no service has run with it. Give the service's index with --db, or start the service (sakshya serve) first.`);
+  }
+  const index = await openIndex(target);
+  const [followed] = await index.query<{ value: string }>("SELECT value FROM index_meta WHERE key = 'chain_id'");
+  if (!followed) {
+    await index.close();
+    throw new InputError(`No service has ever used the index ${where}${chosen}. Give the service's index with --db, or start the service (sakshya serve) first.`);
+  }
+  process.stderr.write(`note: the index ${where}${chosen}\n`);
+  return index;
+}
+
 function readPem(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);

@@ -1,4 +1,3 @@
-import { isoNow } from "../io/time";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,9 +12,10 @@ import type { IssuedLedger } from "./ledger";
 import { MerkleBatchTree, hex } from "./merkle";
 import { certificateLink } from "./link";
 import type { PrintOptions } from "./print";
-import { PDF_DIR, QR_DIR } from "./qr";
+import { LINKS_FILE, PDF_DIR, QR_DIR } from "./qr";
 import type { SourceRecord } from "./records";
 import { coerceField, isPrinted, type CertificateSchema, type FieldValue } from "./schema";
+import { isoNow } from "../io/time";
 
 export const BATCH_FORMAT = "sakshya-batch/1";
 export const MANIFEST_FILE = "batch.json";
@@ -243,6 +243,9 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
   const staging = claimStaging(outDir);
   fs.mkdirSync(path.join(staging, CERTIFICATES_DIR));
   if (verifyPage) fs.mkdirSync(path.join(staging, QR_DIR));
+  // Each certificate's verification link (what its QR code carries), to open or send without scanning.
+  const links = verifyPage ? fs.openSync(path.join(staging, LINKS_FILE), "w") : undefined;
+  if (links !== undefined) fs.writeSync(links, "file,index,link\n");
   if (pdf) fs.mkdirSync(path.join(staging, PDF_DIR));
   const total = batch.manifest.documentCount;
   const threadCount = threads ?? (total >= THREADED_FROM ? 2 : 0);
@@ -263,6 +266,7 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
         const printed = batch.printedCertificate(index);
         const image = path.join(staging, QR_DIR, `${name}.svg`);
         const link = certificateLink(printed, verifyPage);
+        fs.writeSync(links!, `${name},${index},${link}\n`);
         if (writer) await writer.writeQrCode(image, link);
         else fs.writeFileSync(image, qrSvg(qrModules(link)));
         if (pdf) await (await printer()).writeCertificatePdf(printed, path.join(staging, PDF_DIR, `${name}.pdf`), { ...pdf, page: verifyPage, code: pdf.code(index) });
@@ -270,6 +274,7 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
       if (index % 1000 === 999) onProgress?.(index + 1, total);
     }
     await writer?.close();
+    if (links !== undefined) fs.closeSync(links);
     fs.writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(batch.manifest, null, 2)}\n`);
     fs.rmSync(path.join(staging, OWNER_FILE));
     // rename(2) replaces an empty folder and refuses a non-empty one: a batch never lands on top of another.
@@ -282,6 +287,7 @@ export async function writeBatch(outDir: string, batch: BuiltBatch, { verifyPage
     onProgress?.(total, total);
   } catch (error) {
     await writer?.close().catch(() => undefined);
+    if (links !== undefined) fs.closeSync(links);
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
@@ -303,7 +309,8 @@ function claimStaging(outDir: string): string {
     if (fs.readdirSync(out).length > 0) throw new InputError(`${out} already exists and is not empty; choose a new folder for the batch.`);
   }
   const parent = path.dirname(path.resolve(out));
-  if (!fs.existsSync(parent)) throw new InputError(`The folder ${path.dirname(out)} does not exist; create it first.`);
+  // batches/2026-june in a fresh clone: the folders above the batch's are made, as `mkdir -p` would.
+  fs.mkdirSync(parent, { recursive: true });
   removeDeadStaging(parent);
   const staging = `${out}${STAGING_SUFFIX}`;
   try {

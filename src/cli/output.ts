@@ -1,8 +1,8 @@
-import { isoTime } from "../io/time";
 import type { WriteResult } from "../chain/contract-client";
 import { printable } from "../io/printable";
 import type { SkipNotice } from "../io/walk";
 import type { Outcome } from "../governance/governed";
+import { isoTime } from "../io/time";
 
 type Printable = object;
 

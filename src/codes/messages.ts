@@ -1,7 +1,7 @@
-import { TIME_ZONE } from "../io/time";
 import type { OrganisationProfile } from "../directory/profiles";
 import type { CodeAnswer } from "./resolve";
 import { formatShortCode } from "./short-code";
+import { TIME_ZONE } from "../io/time";
 
 /** Languages the SMS and IVRS answers speak. */
 export const CHANNEL_LANGUAGES = ["en", "bn"] as const;

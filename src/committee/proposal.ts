@@ -1,4 +1,3 @@
-import { isoNow } from "../io/time";
 import fs from "node:fs";
 import { getAddress, isHexString } from "ethers";
 import { z } from "zod";
@@ -6,6 +5,7 @@ import { checksummedAddress } from "../config/deployments";
 import { InputError } from "../errors";
 import { writeDurably } from "../io/durable";
 import { safeTransactionHash, signerOf, type SafeTransaction } from "./safe";
+import { isoNow } from "../io/time";
 
 /**
  * A committee's proposal as a file that travels between its members: the Safe transaction it would make, the hash they

@@ -1,4 +1,3 @@
-import { isoTime } from "../io/time";
 import { Contract, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { SakshyaAuthority__factory, ScheduledOperationExecutor__factory } from "../../typechain-types";
 import { asSakshyaError, sendAndWait } from "../chain/transact";
@@ -6,6 +5,7 @@ import type { Deployment } from "../config/deployments";
 import { ChainError, InputError } from "../errors";
 import { memberSignatures, type Proposal } from "./proposal";
 import { SAFE_INTERFACE, execTransactionData, packSignatures, readSafe, type SafeState } from "./safe";
+import { isoTime } from "../io/time";
 
 /** Where an operation a proposal scheduled stands in the AccessManager. */
 export type OperationState =

@@ -1,4 +1,3 @@
-import { isoTime } from "../io/time";
 import { getAddress, isAddress, type ContractRunner, type Interface, type TransactionReceipt } from "ethers";
 import { ParticipantDirectory__factory, type ParticipantDirectory } from "../../typechain-types";
 import { asSakshyaError } from "../chain/transact";
@@ -18,6 +17,7 @@ import {
   type KindName,
   type StatusName,
 } from "./vocabulary";
+import { isoTime } from "../io/time";
 
 export interface AccountView {
   readonly address: string;

@@ -1,6 +1,6 @@
-import { isoTime } from "../io/time";
 import type { ErrorSentences } from "../chain/error-sentences";
 import { capabilityNames, statusName } from "./vocabulary";
+import { isoTime } from "../io/time";
 
 /** A directory jurisdiction as a person reads it: land codes carry a district and maybe a block. */
 export function describeJurisdiction(code: number): string {

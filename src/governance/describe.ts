@@ -1,4 +1,3 @@
-import { isoTime } from "../io/time";
 import { Contract, Interface, getAddress, type ParamType, type Provider, type Result } from "ethers";
 import { SakshyaAuthority__factory, ValidatorSet__factory } from "../../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../besu/validator-contract";
@@ -7,6 +6,7 @@ import type { Deployment } from "../config/deployments";
 import { capabilityNames, decodeCode } from "../directory/vocabulary";
 import { GOVERNED_INTERFACES, type GovernedContractName } from "./interfaces";
 import { ADMIN_ROLE, ROLE_NAMES, ROLES, roleName, type RoleName } from "./roles";
+import { isoTime } from "../io/time";
 
 /** What a governance call does, in words, and why a member should look twice before signing it. */
 export interface CallDescription {

@@ -20,7 +20,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Opens `target`: a `postgres://` URL, or the path of an SQLite file (created, with its folder, if missing). */
+/** Opens `target`: a `postgres://` URL, or the path of an SQLite file (created if missing, in a folder that exists). */
 export async function openDatabase(target: string): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(target)) return PostgresDatabase.open(target);
   return SqliteDatabase.open(target);
@@ -37,8 +37,10 @@ class SqliteDatabase implements Database {
   private constructor(private readonly db: BetterSqlite3.Database) {}
 
   static open(file: string): SqliteDatabase {
+    // A mistyped path never makes folders (as root, anywhere): the folder must be there already.
+    const folder = path.dirname(path.resolve(file));
+    if (file !== ":memory:" && !fs.existsSync(folder)) throw new InputError(`The folder ${folder} for the index database does not exist; create it first, or give another --db.`);
     try {
-      if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const db = new BetterSqlite3(file);
       // Readers (the API) see the last committed state while the indexer writes; a killed writer loses only its
       // open transaction.

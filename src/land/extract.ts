@@ -1,4 +1,3 @@
-import { isoNow } from "../io/time";
 import fs from "node:fs";
 import type { Result } from "ethers";
 import { z } from "zod";
@@ -8,6 +7,7 @@ import { currentOwners, ownersOf, type LandEvent } from "./events";
 import type { TitleHistory } from "./history";
 import { ownersHash, type Owner } from "./titles";
 import { landUseName, type LandUseName } from "./vocabulary";
+import { isoNow } from "../io/time";
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 

@@ -1,4 +1,3 @@
-import { isoNow } from "../io/time";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { writeAbsenceTree } from "./absence";
 import { hashRows, parseEntry, type RowsResult, type RowsTask } from "./snapshot-rows";
 import type { Owner } from "./titles";
 import { UlpinIndex } from "./ulpin-index";
+import { isoNow } from "../io/time";
 
 const MANIFEST = "snapshot.json";
 const TREE = "tree.bin";

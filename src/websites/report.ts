@@ -1,6 +1,6 @@
-import { isoNow } from "../io/time";
 import type { ReleaseView } from "./client";
 import type { ReferenceKind } from "./html";
+import { isoNow } from "../io/time";
 
 /**
  * A file's state against the release: `not-covered` files match a declared exclusion (or, over HTTP, are pages the
