@@ -16,6 +16,7 @@ import { isLocalNetwork } from "../src/config/networks";
 import type { RolePlan, RolePlanSpec } from "./config";
 import { deploySafeInfrastructure, ensureCommittee } from "./committees";
 import { bootstrapGenesis, permissioningAwaitsBinding } from "./genesis";
+import { counted } from "../src/io/counted";
 
 const SUITE_VERSION: string = require("../package.json").version;
 
@@ -278,7 +279,7 @@ async function wireRoles(
         const selector = contract.getFunction(fn)!.selector;
         if ((await authority.getTargetFunctionRole(target, selector)) !== ROLES[name].id) selectors.push(selector);
       }
-      const step = `${contractName}: ${functions.length} functions to ${ROLES[name].label}`;
+      const step = `${contractName}: ${counted(functions.length, "function")} to ${ROLES[name].label}`;
       if (selectors.length === 0) record(step, "skipped");
       else await apply(step, encode.encodeFunctionData("setTargetFunctionRole", [target, selectors, ROLES[name].id]));
     }

@@ -26,6 +26,31 @@ function deploymentFile(hre: HardhatRuntimeEnvironment, file?: string): string {
   return file ? path.resolve(file) : path.join(hre.config.paths.root, "deployments", `${hre.network.name}.json`);
 }
 
+/**
+ * Waits, up to the tool's RPC deadline (`SAKSHYA_TIMEOUT`, 15 s by default), for the network's node to answer: a node
+ * started a moment ago (`npx hardhat node &`) is given time to listen. One sentence naming what to do if none does.
+ */
+async function waitForNode(hre: HardhatRuntimeEnvironment): Promise<void> {
+  const url = "url" in hre.network.config ? hre.network.config.url : undefined;
+  if (url === undefined) return;
+  const { ChainError } = await import("../src/errors");
+  const { sleep } = await import("../src/io/time");
+  const deadline = Date.now() + 1000 * Number(process.env.SAKSHYA_TIMEOUT ?? 15);
+  for (;;) {
+    try {
+      await hre.network.provider.send("eth_chainId", []);
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        throw new ChainError(
+          `No node answers at ${url} (network ${hre.network.name}): start one with \`npx hardhat node\`, or point LOCALHOST_RPC_URL (or --network) at yours.`,
+        );
+      }
+      await sleep(250, new AbortController().signal);
+    }
+  }
+}
+
 async function report(run: () => Promise<void>): Promise<void> {
   const { SakshyaError } = await import("../src/errors");
   try {
@@ -47,6 +72,7 @@ task("deploy-suite", "Deploys (or completes the deployment of) the whole suite a
   .setAction(async (args: SignerArgs & { deployments?: string; allowZeroDelay: boolean; allowSingleKeyGovernor: boolean; networkDir?: string }, hre) =>
     report(async () => {
       await hre.run("compile", { quiet: true });
+      await waitForNode(hre);
       const { deploySuite } = await import("./suite");
       const { rolePlan } = await import("./config");
       const { readNetworkDescription } = await import("../src/besu/network");
@@ -63,7 +89,7 @@ task("deploy-suite", "Deploys (or completes the deployment of) the whole suite a
         log: ({ step, status }) => console.log(`${status.padEnd(9)} ${step}`),
       });
       const done = steps.filter((s) => s.status === "done" || s.status === "scheduled").length;
-      console.log(`${done === 0 ? "Nothing to do: the suite was already deployed and wired." : `${done} step(s) done.`} Deployment: ${file}`);
+      console.log(`${done === 0 ? "Nothing to do: the suite was already deployed and wired." : `${done} ${done === 1 ? "step" : "steps"} done.`} Deployment: ${file}`);
     }),
   );
 
@@ -78,12 +104,14 @@ task("upgrade-contract", "Validates storage layout, deploys the new implementati
   .setAction(async (args: SignerArgs & { contract: string; to: string; deployments?: string; propose?: string; allowZeroDelay: boolean }, hre) =>
     report(async () => {
       await hre.run("compile", { quiet: true });
+      await waitForNode(hre);
       const { readDeployment } = await import("../src/config/deployments");
       const { upgradeContract } = await import("./upgrade");
       const { rolePlan } = await import("./config");
       const { CommitteeProposer } = await import("../src/committee/propose");
       const { Output } = await import("../src/cli/output");
       const { durationText } = await import("../src/governance/describe");
+      const { isoTime } = await import("../src/io/time");
       const file = deploymentFile(hre, args.deployments);
       const deployment = readDeployment(file);
       const devAccounts = await Promise.all((await hre.ethers.getSigners()).slice(0, 3).map((s) => s.getAddress()));
@@ -102,7 +130,7 @@ task("upgrade-contract", "Validates storage layout, deploys the new implementati
         for (const [i, s] of result.shortfalls.entries()) {
           const what = `${s.label} ${s.account}: execution delay ${durationText(s.delay)} raised to the plan's ${durationText(s.planned)}`;
           const fix = result.fixes[i];
-          if (fix.status === "pending") console.log(`⏳ ${what}: already scheduled as operation ${fix.operationId}, executable after ${new Date(fix.executableAt * 1000).toISOString()}.`);
+          if (fix.status === "pending") console.log(`⏳ ${what}: already scheduled as operation ${fix.operationId}, executable after ${isoTime(fix.executableAt)}.`);
           else out.outcome(what, fix);
         }
         console.log(`The upgrade waits until these delays hold: run it again once they have taken effect.`);

@@ -1,7 +1,7 @@
 // Makes the system packages the test suite needs present before anything runs (`npm test` runs this first):
 // PostgreSQL's server binaries (the index tests start a server of their own from them), Debian's Chromium and a
 // Bengali font (the verification page's browser tests), and poppler's tools (the printed certificates' tests render
-// their pages and read them back). As root it installs what is missing with apt-get; otherwise it stops, naming the
+// their pages and read them back), and curl (the README's examples, which a test runs, call the service with it). As root it installs what is missing with apt-get; otherwise it stops, naming the
 // one command to run. Nothing is downloaded but Debian's packages.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -11,6 +11,8 @@ const has = {
   chromium: () => fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"),
   "fonts-beng-extra": () => spawnSync("fc-list", [":lang=bn", "family"], { encoding: "utf8" }).stdout?.trim().length > 0,
   "poppler-utils": () => spawnSync("pdftoppm", ["-v"]).status === 0,
+  // The README's examples, which a test runs, call the service with curl.
+  curl: () => spawnSync("curl", ["--version"]).status === 0,
 };
 const missing = Object.entries(has).filter(([, present]) => !present()).map(([name]) => name);
 if (missing.length === 0) process.exit(0);

@@ -27,6 +27,7 @@ import { InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { deadlinesFrom } from "../../src/chain/deadlines";
 import { ServiceClient } from "../../src/service/client";
+import { counted } from "../../src/io/counted";
 
 const DEFAULT_LEDGER = "certificates-ledger.json";
 
@@ -113,6 +114,9 @@ async function selected(io: ActionIo, files: string[], options: SelectionOptions
 }
 
 /** Runs a revoke/suspend/reinstate on what a selection names, as the signer. */
+/** What a selection command did, in words ("suspend" is not "suspendd"). */
+const PAST_TENSE: Record<string, string> = { suspend: "suspended", revoke: "revoked", reinstate: "reinstated", restore: "restored" };
+
 async function onSelection(
   io: ActionIo,
   files: string[],
@@ -125,8 +129,9 @@ async function onSelection(
   const client = await writableClient(io);
   for (const { batch, indices } of selection) {
     const { root } = batch;
-    if (indices === undefined) reportWrite(io, `${verb}d batch ${root}`, await whole(client, batch), { root });
-    else reportWrite(io, `${verb}d ${indices.length} document(s) of batch ${root}`, await some(client, batch, indices), { root, indices });
+    const done = PAST_TENSE[verb] ?? `${verb}d`;
+    if (indices === undefined) reportWrite(io, `${done} batch ${root}`, await whole(client, batch), { root });
+    else reportWrite(io, `${done} ${counted(indices.length, "document")} of batch ${root}`, await some(client, batch, indices), { root, indices });
   }
 }
 
@@ -236,7 +241,7 @@ export function certCommand(): Command {
         const signer = await context.wallet();
         const client = new CertificateClient(context.deployment, context.provider, signer);
         const { manifest, result } = await issueBatchFolder(dir, client, context.directory(), await signer.getAddress(), o.ledger, context.deadlines.inclusionMs);
-        reportWrite(io, `issued batch ${manifest.root} (${manifest.documentCount} documents)`, result, { root: manifest.root });
+        reportWrite(io, `issued batch ${manifest.root} (${counted(manifest.documentCount, "document")})`, result, { root: manifest.root });
       }),
     );
 

@@ -358,7 +358,7 @@ export function landCommand(): Command {
   );
 
   withDocument(
-    withDocument(land.command("unfreeze <ulpin>").description("lift a freeze: the court that ordered it, or an appellate authority"), "order", "the order the freeze was made under"),
+    withDocument(land.command("unfreeze <ulpin>").description("lift a freeze: the court that ordered it (another court of the parcel's jurisdiction once that one has left the directory)"), "order", "the order the freeze was made under"),
     "lifting-order",
     "the order lifting it",
   ).action(
