@@ -1,8 +1,9 @@
 // Makes the system packages the test suite needs present before anything runs (`npm test` runs this first):
 // PostgreSQL's server binaries (the index tests start a server of their own from them), Debian's Chromium and a
-// Bengali font (the verification page's browser tests), and poppler's tools (the printed certificates' tests render
-// their pages and read them back), and curl (the README's examples, which a test runs, call the service with it). As root it installs what is missing with apt-get; otherwise it stops, naming the
-// one command to run. Nothing is downloaded but Debian's packages.
+// Bengali font (the verification page's browser tests), poppler's tools (the printed certificates' tests render their
+// pages and read them back), and curl (the README's examples, which a test runs, call the service with it). As root
+// it installs what is missing with apt-get; otherwise it stops, naming the one command to run. Nothing is downloaded
+// but Debian's packages.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 

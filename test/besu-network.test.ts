@@ -66,7 +66,7 @@ describe("a Besu network from genesis to governed validators (stand-in)", functi
     const result = await deploySuiteAt(chain.url, deployments);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/done +ValidatorSet: 2 functions to GOVERNOR/);
-    expect(result.stdout).to.match(/step\(s\) done\. Deployment: /);
+    expect(result.stdout).to.match(/steps? done\. Deployment: /);
     const again = await deploySuiteAt(chain.url, deployments);
     expect(again.stdout).to.match(/Nothing to do: the suite was already deployed and wired\./);
   });

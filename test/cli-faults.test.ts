@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { freePort } from "../src/io/net";
 import { Wallet } from "ethers";
 import hre from "hardhat";
 import lockfile from "proper-lockfile";
@@ -97,6 +98,15 @@ describe("sakshya under faults (command line)", function () {
   });
 
   describe("every wait ends", () => {
+    it("with no node running, says how to start one or point elsewhere, in one sentence", async () => {
+      const nobody = `http://127.0.0.1:${await freePort()}`;
+      const result = await on(nobody)(["org", "list"]);
+      expect([result.code, result.stderr.trim()]).to.deep.equal([
+        2,
+        `error: Could not reach the RPC endpoint at ${nobody}: is its node running? On this machine start one with \`npx hardhat node\`; for another, give --rpc-url (or set LOCALHOST_RPC_URL).`,
+      ]);
+    });
+
     it("gives up on an endpoint that never answers, says so and exits", async () => {
       const rpc = await serveFaultyRpc(chain.url, "silent");
       try {
@@ -124,11 +134,14 @@ describe("sakshya under faults (command line)", function () {
       const { dir, root } = await newBatch();
       const rpc = await serveFaultyRpc(chain.url, "gone-after-send");
       try {
-        const first = await timed(on(rpc.url)(["--timeout", "1", "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]));
+        const first = await timed(on(rpc.url)(["--timeout", "3", "cert", "issue", dir, "--ledger", ledgerFile(), ...issuer]));
         expect(first.code).to.equal(2);
-        expect(first.stderr).to.match(/^error: Transaction 0x[0-9a-f]{64} was sent; outcome unknown \(.*\); run the same command again to confirm\.$/m);
+        // What it waits for is said at once, and it gives up once the endpoint has not answered for --timeout, not
+        // eight times that.
+        expect(first.stderr).to.match(/^note: waiting for transaction 0x[0-9a-f]{64}: the RPC endpoint stopped answering; giving up if it does not answer within 3 s$/m);
+        expect(first.stderr).to.match(/^error: Transaction 0x[0-9a-f]{64} was sent; outcome unknown \(the RPC endpoint stopped answering for [34] s\); run the same command again to confirm\.$/m);
         expect(first.stdout).to.equal("");
-        expect(first.seconds).to.be.below(20);
+        expect(first.seconds).to.be.below(15);
         expect(rpc.sent).to.equal(1);
         expect(ledgerRoots()).to.not.include(root);
       } finally {
@@ -343,6 +356,11 @@ describe("sakshya under faults (command line)", function () {
         ["org", "show", key.toUpperCase()],
         ["--dev-account", key, "org", "add-account", "wbu", Wallet.createRandom().address],
         ["frobnicate", key],
+        // Where a file belongs: the keystore, its password file, a private key file to import.
+        ["--keystore", `0x${key}`, "--password-file", `0x${key}`, "org", "add-account", "wbu", Wallet.createRandom().address],
+        ["--keystore", path.join(work, "missing.json"), "--password-file", `0x${key}`, "org", "add-account", "wbu", Wallet.createRandom().address],
+        ["keys", "import", path.join(work, "imported.json"), "--private-key-file", `0x${key}`, "--password-file", `0x${key}`],
+        ["keys", "address", `0x${key}`],
       ]) {
         const result = await on(chain.url)(args);
         expect(result.code, args.join(" ")).to.equal(2);
@@ -377,6 +395,14 @@ describe("sakshya under faults (command line)", function () {
       expect(typo.stderr).to.match(/unknown command 'suspendd'\n\(Did you mean suspend\?\)/);
     });
 
+    it("a printed certificate given to cert verify: it says it is the PDF, and what to verify instead", async () => {
+      const pdf = path.join(work, "printed.pdf");
+      fs.writeFileSync(pdf, "%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n");
+      const result = await on(chain.url)(["cert", "verify", pdf]);
+      expect(result.code, "not a certificate: invalid, as any unreadable file").to.equal(1);
+      expect(result.stdout).to.match(/printed\.pdf is a PDF, the printed certificate: verify its \.json file instead, or scan the QR code printed on it\./);
+    });
+
     it("an output path that is a file or lies in a missing folder: one sentence, never an unexpected failure", async () => {
       const { dir } = await newBatch(1);
       const certificate = path.join(dir, "certificates", fs.readdirSync(path.join(dir, "certificates"))[0]);
@@ -384,7 +410,10 @@ describe("sakshya under faults (command line)", function () {
       fs.writeFileSync(aFile, "");
       const csv = graduates(path.join(work, "out.csv"), 9100);
       await expectNothingSent(on(chain.url)(["cert", "batch", csv, "--schema", SCHEMA, "--issuer", "wbu", "--out", aFile]), 2, /a-file is a file; choose a new folder for the batch/);
-      await expectNothingSent(on(chain.url)(["cert", "batch", csv, "--schema", SCHEMA, "--issuer", "wbu", "--out", path.join(work, "missing", "batch")]), 2, /The folder .*missing does not exist; create it first/);
+      // A batch folder whose parents do not exist yet (batches/2026-june in a fresh clone) is made with them.
+      const nested = await on(chain.url)(["cert", "batch", csv, "--schema", SCHEMA, "--issuer", "wbu", "--no-qr", "--out", path.join(work, "batches", "2026-june")]);
+      expect(nested.code, nested.stderr).to.equal(0);
+      expect(fs.readdirSync(path.join(work, "batches", "2026-june"))).to.include("batch.json");
       const redacted = await expectNothingSent(on(chain.url)(["cert", "redact", certificate, "--hide", "cgpa", "--out", path.join(work, "missing", "r.json")]), 2, /^error: Could not use ".*missing\/r\.json": it, or a folder on its path, does not exist\.$/m);
       expect(redacted.stderr).to.not.match(/Unexpected/);
       await expectNothingSent(on(chain.url)(["cert", "verify", path.join(work, "missing")]), 2, /missing" does not exist/);

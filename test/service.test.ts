@@ -140,6 +140,12 @@ describe("the Sakshya service", function () {
         ready = await fetch(`${url}/ready`);
       }
       expect(ready.status).to.equal(200);
+      // A second service on the same port is told the port is in use, with or without an audit log of its own.
+      const port = new URL(url).port;
+      for (const audit of [[], ["--audit", path.join(folder, "second.log")]]) {
+        const second = await runCli(["--rpc-url", chain.url, "--deployments", suite.deploymentFile, "serve", "--db", path.join(folder, "second.db"), "--port", port, ...audit]);
+        expect([second.code, second.stderr.trim()]).to.deep.equal([2, `error: Port ${port} on 127.0.0.1 is in use (another service, or an earlier one still running): stop that, or give another --port.`]);
+      }
       const created = await makeKey();
       expect(created.code, created.stderr).to.equal(0);
       expect(created.stderr).to.equal(`note: the index ${dbFile}\n`);

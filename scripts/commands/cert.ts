@@ -23,7 +23,7 @@ import { parseReason } from "../../src/certificates/vocabulary";
 import { defaultDeploymentPath, deployedContractOf, readDeployment } from "../../src/config/deployments";
 import { resolveNetwork } from "../../src/config/networks";
 import { documentHash, withDocument, type DocumentOptions } from "../../src/cli/documents";
-import { InputError } from "../../src/errors";
+import { ExitCode, InputError } from "../../src/errors";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { deadlinesFrom } from "../../src/chain/deadlines";
 import { ServiceClient } from "../../src/service/client";
@@ -389,7 +389,12 @@ export function certCommand(): Command {
     .argument("<targets...>", "certificate files or folders")
     .action(
       action(async (io, [targets]) => {
-        const files = collectCertificateFiles(targets as unknown as string[], skipped);
+        // A loop passed over leaves part of a folder unread: the verdicts then cannot say "all valid" (exit 2).
+        let loops = 0;
+        const files = collectCertificateFiles(targets as unknown as string[], (file, why, kind) => {
+          if (kind === "loop") loops++;
+          skipped(file, why);
+        });
         const { api, apiKey } = io.global;
         // With --api, verification asks the service's index (no RPC access needed), as the page does.
         const verdicts = api ? await new ServiceClient(api, apiKey ?? process.env.SAKSHYA_API_KEY, deadlinesFrom(io.global.timeout)).verifyFiles(files) : await verifyOverRpc(io, files);
@@ -399,7 +404,8 @@ export function certCommand(): Command {
           ...verdicts.map((v) => `${v.valid ? "✓" : couldNotCheck(v) ? "?" : "✗"} ${v.file}: ${v.reason}`),
           `${valid} of ${verdicts.length} valid${unchecked > 0 ? `, ${unchecked} could not be checked` : ""}${verdicts.some((v) => v.onChain) ? ` (checked at ${isoTime(Math.floor(Date.now() / 1000))})` : ""}`,
         ]);
-        return verdictsExitCode(verdicts);
+        const code = verdictsExitCode(verdicts);
+        return code === ExitCode.Ok && loops > 0 ? ExitCode.CouldNotRun : code;
       }),
     );
 

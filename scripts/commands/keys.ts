@@ -30,7 +30,7 @@ export function keysCommand(): Command {
         try {
           privateKey = fs.readFileSync(o.privateKeyFile, "utf8");
         } catch {
-          throw new InputError(`No private key file at ${o.privateKeyFile}.`);
+          throw new InputError(`No private key file at "${o.privateKeyFile}".`);
         }
         const password = await readPassword(global.passwordFile, "New keystore password: ");
         const keystore = await importPrivateKey(privateKey, password);

@@ -6,6 +6,7 @@ import { resolveNetwork } from "../../src/config/networks";
 import { loadSchemas } from "../../src/certificates/schema";
 import { OrganisationProfiles } from "../../src/directory/profiles";
 import { InputError } from "../../src/errors";
+import { portInUse, requirePortFree } from "../../src/io/net";
 import { loadKeccak } from "../../src/hashing/keccak";
 import { openDatabase, redactUrl, type Database } from "../../src/index/database";
 import { followChain, type IndexStatus } from "../../src/index/follow";
@@ -121,6 +122,7 @@ export function serveCommand(): Command {
         const gatewaySecret = readGatewaySecret(o.gatewaySecretFile);
         const gateway = gatewaySecret === undefined ? undefined : { secret: gatewaySecret, perPhone: parseRate(o.smsLimit) };
         const https = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
+        await requirePortFree(o.host, port);
         const context = await io.open();
         const target = indexTarget(io, o.db);
         // The indexer writes through one connection, the API reads through another: a reader sees whole steps only.
@@ -149,7 +151,12 @@ export function serveCommand(): Command {
           gateway,
           schemas,
         });
-        const address = await app.listen({ host: o.host, port });
+        // Taken meanwhile by another process: the same sentence, never "listen EADDRINUSE".
+        const address = await app.listen({ host: o.host, port }).catch(async (error: NodeJS.ErrnoException) => {
+          stop.abort();
+          await Promise.all([following, delivering, tracking, audit.close()]).catch(() => undefined);
+          throw error.code === "EADDRINUSE" ? portInUse(o.host, port) : error;
+        });
         io.out.result({ url: address, db: redactUrl(target), audit: audit.file, smsAndIvrs: gateway !== undefined }, [
           `Sakshya service at ${address} (verification page at ${address}/, API description at ${address}/docs), index in ${redactUrl(target)}, audit log ${audit.file}, SMS and IVRS ${gateway ? "on" : "off (no gateway secret)"}. Stop it with Ctrl-C.`,
         ]);

@@ -111,6 +111,8 @@ export function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // The printed certificate is the file a person most often has at hand.
+    if (text.startsWith("%PDF-")) throw new InputError(`${source} is a PDF, the printed certificate: verify its .json file instead, or scan the QR code printed on it.`);
     throw new InputError(`${source} is not valid JSON.`);
   }
 }

@@ -6,9 +6,12 @@ import { collectFiles, type SkipNotice } from "../io/walk";
 import { verifyCertificateTexts, type IssuerLookup, type StatusRegistry, type Verdict } from "./checks";
 import { parseCertificate, parseJson, type CertificateFile } from "./document";
 
-/** Certificate files named directly, or every `.json` under a folder except batch manifests. */
+/**
+ * Certificate files named directly, or every `.json` under a folder except batch manifests. A symbolic-link loop is
+ * passed over with a notice (the rest is still verified; the caller says not everything was checked).
+ */
 export function collectCertificateFiles(targets: readonly string[], onSkip?: SkipNotice): string[] {
-  const files = collectFiles(targets, (relative) => relative.endsWith(".json") && path.posix.basename(relative) !== "batch.json", onSkip);
+  const files = collectFiles(targets, (relative) => relative.endsWith(".json") && path.posix.basename(relative) !== "batch.json", onSkip, { skipLoops: true });
   if (files.length === 0) throw new InputError(`${targets.join(", ")} hold${targets.length === 1 ? "s" : ""} no certificate files.`);
   return files;
 }

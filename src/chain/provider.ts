@@ -95,7 +95,8 @@ export async function connect(target: NetworkTarget, deployment?: Deployment, re
     const silent = (error as { code?: unknown })?.code === "TIMEOUT";
     const refused = serviceRefusal(error);
     if (refused) throw new ChainError(`The Sakshya service at ${target.rpcUrl} refused: ${refused}`);
-    throw new ChainError(silent ? `The RPC endpoint at ${target.rpcUrl} did not answer within ${requestMs / 1000} s.` : `Could not reach the RPC endpoint at ${target.rpcUrl}.`);
+    const where = silent ? `The RPC endpoint at ${target.rpcUrl} did not answer within ${requestMs / 1000} s` : `Could not reach the RPC endpoint at ${target.rpcUrl}`;
+    throw new ChainError(`${where}: is its node running? On this machine start one with \`npx hardhat node\`; for another, give --rpc-url (or set LOCALHOST_RPC_URL).`);
   }
   const mismatch = [target.expectedChainId, deployment?.chainId].find((id) => id !== undefined && id !== actual);
   if (mismatch !== undefined) {

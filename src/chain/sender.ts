@@ -100,7 +100,11 @@ export class KeySender {
     return this.awaitReceipt(entry);
   }
 
-  /** Waits for `entry`'s receipt until the deadline, handing the node the same bytes again if it lost them. */
+  /**
+   * Waits for `entry`'s receipt until the deadline, handing the node the same bytes again if it lost them. An endpoint
+   * that stops answering is said at once, and given up on once it has not answered for one request deadline
+   * (`--timeout`): a node that is gone will not mine, so waiting the whole inclusion deadline would only be silence.
+   */
   private async awaitReceipt(entry: JournalEntry): Promise<TransactionReceipt> {
     const started = Date.now();
     const deadline = started + this.deadlines.inclusionMs;
@@ -108,7 +112,9 @@ export class KeySender {
     let lastCheck = started;
     let lastFailure = "the node has not mined it yet";
     let told = false;
+    let unreachableSince: number | undefined;
     for (;;) {
+      const asked = Date.now();
       try {
         const receipt = await this.provider.getTransactionReceipt(entry.hash);
         if (receipt) return this.settled(entry, receipt);
@@ -117,10 +123,19 @@ export class KeySender {
           await this.rebroadcastIfLost(entry);
         }
         lastFailure = "the node has not mined it yet";
+        unreachableSince = undefined;
       } catch (error) {
         if (error instanceof SakshyaError) throw error;
         if (!isTransportFailure(error) || isGarbage(error)) throw new OutcomeUnknownError(entry.hash, describeTransportFailure(error));
         lastFailure = describeTransportFailure(error);
+        if (unreachableSince === undefined) {
+          unreachableSince = asked;
+          this.notify(`waiting for transaction ${entry.hash}: ${lastFailure}; giving up if it does not answer within ${Math.round(this.deadlines.requestMs / 1000)} s`);
+          told = true;
+        }
+        if (Date.now() - unreachableSince >= this.deadlines.requestMs) {
+          throw new OutcomeUnknownError(entry.hash, `${lastFailure} for ${Math.round((Date.now() - unreachableSince) / 1000)} s`);
+        }
       }
       if (Date.now() + pause > deadline) throw new OutcomeUnknownError(entry.hash, `${lastFailure} after ${Math.round(this.deadlines.inclusionMs / 1000)} s`);
       if (!told && Date.now() - started > 3_000) {

@@ -52,7 +52,7 @@ function readKeystoreFile(file: string): string {
   try {
     json = fs.readFileSync(file, "utf8");
   } catch {
-    throw new InputError(`No keystore file at ${file}.`);
+    throw new InputError(`No keystore file at "${file}".`);
   }
   let parsed: unknown;
   try {

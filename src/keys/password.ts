@@ -8,7 +8,7 @@ export async function readPassword(passwordFile: string | undefined, prompt: str
     try {
       text = fs.readFileSync(passwordFile, "utf8");
     } catch {
-      throw new InputError(`No password file at ${passwordFile}.`);
+      throw new InputError(`No password file at "${passwordFile}".`);
     }
     return text.split(/\r?\n/)[0];
   }
