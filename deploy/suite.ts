@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { Wallet, type Interface, type Provider, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { submitPipelined, type PipelineProvider } from "../src/chain/pipeline";
+import { awaitSettledAccount, submitPipelined, type PipelineProvider } from "../src/chain/pipeline";
 import { SakshyaAuthority__factory, ValidatorSet__factory, type SakshyaAuthority } from "../typechain-types";
 import { VALIDATOR_CONTRACT_ADDRESS } from "../src/besu/validator-contract";
 import { sendAndWait } from "../src/chain/transact";
@@ -41,6 +41,8 @@ export interface DeployOptions {
   /** The network folder of `besu generate`, on a chain started from its genesis: its nodes are registered and its contracts bound. */
   readonly network?: NetworkDescription;
   readonly log?: (step: Step) => void;
+  /** Longest wait for the deployer's transactions still in the node's pool (an interrupted run's) before anything is read. */
+  readonly settleMs?: number;
 }
 
 /**
@@ -57,6 +59,8 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment, options: Deplo
   };
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
   const deployer = await options.signer.getAddress();
+  // What an interrupted run left in the pool is waited for first: every step below is then judged by what it did.
+  await awaitSettledAccount(ethers.provider, deployer, options.settleMs);
   const previous = fs.existsSync(options.deploymentFile) ? readDeployment(options.deploymentFile) : undefined;
   if (previous && previous.chainId !== chainId) {
     throw new ChainError(`${options.deploymentFile} describes chain ${previous.chainId}, but this network is chain ${chainId}.`);

@@ -91,6 +91,31 @@ describe("Governance and deployment", () => {
     expect(again.deployment.contracts).to.deep.equal(deployment.contracts);
   });
 
+  it("a rerun waits for what an interrupted run left in the node's pool, and only then judges what is missing", async () => {
+    const { deploymentFile, governor, operator, plan } = await loadFixture(deployedSuite);
+    const before = fs.readFileSync(deploymentFile, "utf8");
+    await hre.network.provider.send("evm_setAutomine", [false]);
+    try {
+      // The deployer's transaction still waits in the pool, as an interrupted run leaves its wiring.
+      await governor.sendTransaction({ to: operator.address, value: 1n });
+      const nonce = await hre.ethers.provider.getTransactionCount(governor.address, "latest");
+      await rejects(
+        deploySuite(hre, { signer: governor, plan, deploymentFile, settleMs: 1_000 }),
+        new RegExp(`^1 transaction \\(nonce ${nonce}\\) of ${governor.address} still wait in the node's pool after 1 s; nothing was sent, so that nothing is sent twice`),
+      );
+      expect(fs.readFileSync(deploymentFile, "utf8")).to.equal(before);
+      // Mined while a rerun waits: the rerun then finds everything done and sends nothing.
+      const rerun = deploySuite(hre, { signer: governor, plan, deploymentFile, settleMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await hre.network.provider.send("evm_mine");
+      await hre.network.provider.send("evm_setAutomine", [true]);
+      const { steps } = await rerun;
+      expect(steps.filter((s) => s.status === "done" || s.status === "scheduled")).to.deep.equal([]);
+    } finally {
+      await hre.network.provider.send("evm_setAutomine", [true]);
+    }
+  });
+
   it("refuses a deployment file of another chain", async () => {
     const { deploymentFile, governor, plan } = await loadFixture(deployedSuite);
     const other = { ...JSON.parse(fs.readFileSync(deploymentFile, "utf8")), chainId: 1 };

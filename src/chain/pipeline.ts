@@ -89,6 +89,27 @@ function openJournal(file: string, header: JournalHeader): { found: JournalHeade
 }
 
 /**
+ * Waits until none of `from`'s transactions waits in the node's pool any more (its pending nonce is its mined one), up
+ * to `deadlineMs`. Work computed from the chain's state while some of the account's transactions were still pending
+ * would send again what they do (an interrupted deployment's wiring, found not done yet and sent a second time);
+ * once they are mined, or the node has dropped them, the state says exactly what is missing. Nothing is sent.
+ */
+export async function awaitSettledAccount(provider: Pick<PipelineProvider, "getTransactionCount">, from: string, deadlineMs = DEFAULT_DEADLINES.inclusionMs, pollMs = 250): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const [mined, pending] = await Promise.all([provider.getTransactionCount(from, "latest"), provider.getTransactionCount(from, "pending")]);
+    if (pending <= mined) return;
+    if (Date.now() >= deadline) {
+      const which = pending - mined === 1 ? `1 transaction (nonce ${mined})` : `${pending - mined} transactions (nonces ${mined} to ${pending - 1})`;
+      throw new ChainError(
+        `${which} of ${from} still wait in the node's pool after ${Math.round(deadlineMs / 1000)} s; nothing was sent, so that nothing is sent twice: run again once they are mined (or the node has dropped them).`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
  * Refuses to resume when the chain holds more of the account's transactions than the journal accounts for: the
  * journal's tail was lost (a crash before it reached the disk, a restored copy), or the key was used elsewhere.
  * Signing the unrecorded items again would send them twice.
@@ -128,6 +149,11 @@ async function pipeline(wallet: Wallet, provider: PipelineProvider, items: reado
   let confirmedNonce = await provider.getTransactionCount(from, "latest");
   const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), firstNonce: confirmedNonce };
   let journaled: JournalEntry[] = [];
+  // Without a journal the account's own pool transactions are unknown here: wait for them, then sign after them.
+  if (!options.journal) {
+    await awaitSettledAccount(provider, from, options.stallMs);
+    confirmedNonce = await provider.getTransactionCount(from, "latest");
+  }
   if (options.journal) {
     const opened = openJournal(options.journal, header);
     requireJournalCovers(options.journal, opened.found, opened.entries, await provider.getTransactionCount(from, "pending"));
