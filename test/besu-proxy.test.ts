@@ -225,7 +225,7 @@ describe("Besu stand-in proxy", function () {
       expect((await rejection(submitPipelined(wallet(), provider, transfers(2, 3), { journal }))).message).to.match(/belongs to a different job/);
     });
 
-    it("refuses to resume when the chain holds more of the account's transactions than the journal (its tail lost in a crash)", async function () {
+    it("its journal's tail lost in a crash, re-derives what was sent from the chain and sends only what is missing", async function () {
       const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-pipeline-")), "job.jsonl");
       const items = transfers(30, 4);
       const start = await provider.getTransactionCount(devWallet(12).address);
@@ -233,11 +233,43 @@ describe("Besu stand-in proxy", function () {
       // An OS crash took the journal's last 8 lines; the chain mined all 20.
       const lines = fs.readFileSync(journal, "utf8").trim().split("\n");
       fs.writeFileSync(journal, `${lines.slice(0, 13).join("\n")}\n`);
+      const result = await submitPipelined(wallet(), provider, items, { window: 20, journal });
+      expect([result.resumed, result.sent]).to.deep.equal([20, 10]);
+      expect(result.receipts.every((r, i) => r.status === 1 && r.to === items[i].to)).to.equal(true);
+      expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 30);
+      expect(fs.readFileSync(journal, "utf8").trim().split("\n"), "the lost lines written again, then the rest").to.have.length(31);
+      const again = await submitPipelined(wallet(), provider, items, { journal });
+      expect([again.resumed, again.sent]).to.deep.equal([30, 0]);
+    });
+
+    it("refuses to resume a journal whose lost tail cannot be re-derived, sending nothing", async function () {
+      const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-pipeline-")), "job.jsonl");
+      const items = transfers(30, 6);
+      const start = await provider.getTransactionCount(devWallet(12).address);
+      await interruptedWithTwentySent(items, journal, async () => undefined);
+      // A journal written before it recorded its first block, with its tail lost.
+      const [header, ...entries] = fs.readFileSync(journal, "utf8").trim().split("\n");
+      const { firstBlock: _firstBlock, ...older } = JSON.parse(header) as Record<string, unknown>;
+      fs.writeFileSync(journal, `${[JSON.stringify(older), ...entries.slice(0, 12)].join("\n")}\n`);
       const failure = await rejection(submitPipelined(wallet(), provider, items, { window: 20, journal }));
       expect(failure.message).to.equal(
-        `The chain shows ${devWallet(12).address}'s transactions up to nonce ${start + 19}, but the journal ${journal} records them only up to nonce ${start + 11} (since nonce ${start}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
+        `The chain shows ${devWallet(12).address}'s transactions up to nonce ${start + 19}, but the journal ${journal} records them only up to nonce ${start + 11} (since nonce ${start}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing. (This journal predates the record of its first block, so what was sent cannot be re-derived.)`,
       );
       expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 20);
+    });
+
+    it("refuses to re-derive a lost tail that holds a transaction the job did not make (the key used elsewhere)", async function () {
+      const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sakshya-pipeline-")), "job.jsonl");
+      const items = transfers(30, 7);
+      const start = await provider.getTransactionCount(devWallet(12).address);
+      await interruptedWithTwentySent(items, journal, async () => undefined);
+      const lines = fs.readFileSync(journal, "utf8").trim().split("\n");
+      fs.writeFileSync(journal, `${lines.slice(0, 21).join("\n")}\n`);
+      // Meanwhile the same key sent something else.
+      await (await wallet().sendTransaction({ to: stranger.address, value: 1n, gasPrice: 0n, type: 0 })).wait();
+      const failure = await rejection(submitPipelined(wallet(), provider, items, { window: 20, journal }));
+      expect(failure.message).to.match(new RegExp(`records them only up to nonce ${start + 19} .* \\(The transaction at nonce ${start + 20} is not one of this job's\\.\\)$`));
+      expect(await provider.getTransactionCount(devWallet(12).address)).to.equal(start + 21);
     });
 
     it("gives up, resumable, when nothing it sent is mined within its deadline", async function () {

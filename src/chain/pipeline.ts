@@ -54,6 +54,8 @@ interface JournalHeader {
   readonly chainId: string;
   /** The account's next nonce when the job began: every later nonce the chain shows must be in the journal. */
   readonly firstNonce?: number;
+  /** The chain's head when the job began: its transactions are in the blocks after it, for a journal to be re-derived. */
+  readonly firstBlock?: number;
 }
 
 /** What identifies a job, so a journal is never replayed against different work. */
@@ -110,18 +112,74 @@ export async function awaitSettledAccount(provider: Pick<PipelineProvider, "getT
 }
 
 /**
- * Refuses to resume when the chain holds more of the account's transactions than the journal accounts for: the
- * journal's tail was lost (a crash before it reached the disk, a restored copy), or the key was used elsewhere.
- * Signing the unrecorded items again would send them twice.
+ * The nonces the chain shows for the account beyond what the journal records — its tail was lost (a crash before it
+ * reached the disk, a restored copy), or the key was used elsewhere — or undefined when the journal covers them.
  */
-function requireJournalCovers(file: string, header: JournalHeader, entries: readonly JournalEntry[], chainNext: number): void {
-  if (header.firstNonce === undefined) return;
+function journalGap(header: JournalHeader, entries: readonly JournalEntry[], chainNext: number): { from: number; to: number } | undefined {
+  if (header.firstNonce === undefined) return undefined;
   const journalNext = Math.max(header.firstNonce, ...entries.map((e) => e.nonce + 1));
-  if (chainNext > journalNext) {
-    throw new ChainError(
-      `The chain shows ${header.from}'s transactions up to nonce ${chainNext - 1}, but the journal ${file} records ${journalNext === header.firstNonce ? "none of them" : `them only up to nonce ${journalNext - 1}`} (since nonce ${header.firstNonce}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.`,
-    );
+  return chainNext > journalNext ? { from: journalNext, to: chainNext } : undefined;
+}
+
+function refuseUncovered(file: string, header: JournalHeader, gap: { from: number; to: number }, why = ""): never {
+  const recorded = gap.from === header.firstNonce ? "none of them" : `them only up to nonce ${gap.from - 1}`;
+  throw new ChainError(
+    `The chain shows ${header.from}'s transactions up to nonce ${gap.to - 1}, but the journal ${file} records ${recorded} (since nonce ${header.firstNonce}); resuming could send the unrecorded ones twice, so nothing was sent. Check what was mined, then start a new journal for what is missing.${why}`,
+  );
+}
+
+interface ChainTransaction {
+  readonly hash: string;
+  readonly from: string;
+  readonly to: string | null;
+  readonly input: string;
+  readonly value: string;
+  readonly nonce: string;
+}
+
+/**
+ * Re-derives the journal entries a crash lost: the account's transactions at the nonces the journal lacks are read
+ * from the blocks since the job began, and each is matched, by what it calls, to the first item of the job not yet
+ * accounted for. Only the account's own pool must have drained first (it is waited for), so that every nonce sent is
+ * in a block. Anything that matches no item (the key used elsewhere meanwhile) refuses the resumption, as before.
+ */
+async function rederive(
+  provider: PipelineProvider,
+  file: string,
+  header: JournalHeader,
+  items: readonly PipelineItem[],
+  entries: readonly JournalEntry[],
+  stallMs: number | undefined,
+): Promise<JournalEntry[]> {
+  const from = header.from;
+  await awaitSettledAccount(provider, from, stallMs);
+  const gap = journalGap(header, entries, await provider.getTransactionCount(from, "latest"));
+  if (!gap) return [];
+  if (header.firstBlock === undefined) refuseUncovered(file, header, gap, " (This journal predates the record of its first block, so what was sent cannot be re-derived.)");
+  const head = Number(await provider.send("eth_blockNumber", []));
+  const found = new Map<number, ChainTransaction>();
+  for (let block = header.firstBlock; block <= head && found.size < gap.to - gap.from; block++) {
+    const { transactions } = (await provider.send("eth_getBlockByNumber", [`0x${block.toString(16)}`, true])) as { transactions: ChainTransaction[] };
+    for (const tx of transactions) {
+      const nonce = Number(tx.nonce);
+      if (tx.from.toLowerCase() === from.toLowerCase() && nonce >= gap.from && nonce < gap.to) found.set(nonce, tx);
+    }
   }
+  const accounted = new Set(entries.map((e) => e.index));
+  const recovered: JournalEntry[] = [];
+  for (let nonce = gap.from; nonce < gap.to; nonce++) {
+    const tx = found.get(nonce);
+    const index = tx === undefined ? -1 : items.findIndex((item, i) => !accounted.has(i) && sameCall(item, tx));
+    if (index < 0) refuseUncovered(file, header, gap, ` (The transaction at nonce ${nonce} is ${tx ? "not one of this job's" : "in no block since the job began"}.)`);
+    accounted.add(index);
+    recovered.push({ index, nonce, hash: tx!.hash, raw: "" });
+  }
+  appendDurably(file, recovered.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  return recovered;
+}
+
+function sameCall(item: PipelineItem, tx: ChainTransaction): boolean {
+  return (item.to ?? null)?.toLowerCase() === tx.to?.toLowerCase() && (item.data ?? "0x").toLowerCase() === tx.input.toLowerCase() && BigInt(item.value ?? 0n) === BigInt(tx.value);
 }
 
 /**
@@ -147,7 +205,7 @@ export async function submitPipelined(wallet: Wallet, provider: PipelineProvider
 async function pipeline(wallet: Wallet, provider: PipelineProvider, items: readonly PipelineItem[], options: PipelineOptions, window: number, chainId: bigint): Promise<PipelineResult> {
   const from = wallet.address;
   let confirmedNonce = await provider.getTransactionCount(from, "latest");
-  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), firstNonce: confirmedNonce };
+  const header: JournalHeader = { job: jobDigest(items), from, chainId: String(chainId), firstNonce: confirmedNonce, firstBlock: Number(await provider.send("eth_blockNumber", [])) };
   let journaled: JournalEntry[] = [];
   // Without a journal the account's own pool transactions are unknown here: wait for them, then sign after them.
   if (!options.journal) {
@@ -156,8 +214,13 @@ async function pipeline(wallet: Wallet, provider: PipelineProvider, items: reado
   }
   if (options.journal) {
     const opened = openJournal(options.journal, header);
-    requireJournalCovers(options.journal, opened.found, opened.entries, await provider.getTransactionCount(from, "pending"));
     journaled = opened.entries;
+    // The chain holds more of the account's transactions than the journal: its tail was lost in a crash. What was
+    // sent is read back from the chain, so that only what is missing is signed.
+    if (journalGap(opened.found, journaled, await provider.getTransactionCount(from, "pending"))) {
+      journaled = [...journaled, ...(await rederive(provider, options.journal, opened.found, items, journaled, options.stallMs))];
+      confirmedNonce = await provider.getTransactionCount(from, "latest");
+    }
   }
   // Each window's entries reach the disk before any of them is handed to the node.
   const record = (entries: JournalEntry[]) => {
