@@ -135,6 +135,7 @@ describe("A verdict is never stale or wrong: the service under a node that goes 
   it("with the chain reset under it, the index empties at once and no verdict is given from it", async () => {
     await hre.network.provider.send("evm_revert", [beforeChain]);
     await until(() => /chain was reset or rebuilt/.test(status.error ?? ""), "the follower finds the chain reset");
+    // The status says what the index holds now, never a block it gave up.
     expect(status.indexed).to.equal(chain.suite.deployment.deployBlock - 1);
     const ready = await app.inject({ method: "GET", url: "/ready" });
     expect(ready.statusCode).to.equal(503);

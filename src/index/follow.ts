@@ -46,8 +46,8 @@ export async function followChain(indexer: ChainIndexer, provider: Provider, sta
     } catch (error) {
       // A step may fail after taking blocks back (the chain was reset under the index): the status says what the
       // index holds now, never a block it gave up.
-      const held = await indexer.checkpoint().catch(() => undefined);
-      if (held && status.indexed !== undefined && held.blockNumber !== status.indexed) Object.assign(status, { indexed: held.blockNumber, indexedTime: undefined, rewinds: (status.rewinds ?? 0) + 1 });
+      const held = indexer.held;
+      if (held !== undefined && status.indexed !== undefined && held !== status.indexed) Object.assign(status, { indexed: held, indexedTime: undefined, rewinds: (status.rewinds ?? 0) + 1 });
       status.error = error instanceof Error ? error.message : String(error);
       await sleep(backoff, options.signal);
       backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 30_000);

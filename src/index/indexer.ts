@@ -153,6 +153,8 @@ export class ChainIndexer {
   /** The next step's width, in blocks: starts narrow and adapts to how busy the chain is. */
   private window: number;
   private prefetched?: { fromBlock: number; toBlock: number; logs: Promise<RawLog[]> };
+  /** The last block the index held after this indexer's last write or rewind: known without asking the database. */
+  held?: number;
 
   constructor(
     private readonly db: Database,
@@ -182,6 +184,9 @@ export class ChainIndexer {
     const head = (await this.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
     const fromBlock = last + 1;
     if (head < this.deployment.deployBlock) {
+      // The chain may have been reset between the look for a rewind and this one: take the index back first, so that
+      // what it holds and this error agree.
+      await this.rewindIfReorganised();
       throw new ChainError(
         `The chain's head is block ${head}, before the suite's deployment at block ${this.deployment.deployBlock}: the chain was reset or rebuilt since the deployment file was written, and the index holds nothing of it now.`,
       );
@@ -223,6 +228,7 @@ export class ChainIndexer {
       await this.options.beforeCommit?.(toBlock);
       return toBlock;
     });
+    this.held = written;
     if (written !== toBlock) return { fromBlock, toBlock: written, events: 0, rewound };
     return { fromBlock, toBlock, events: events.length, rewound };
   }
@@ -317,6 +323,7 @@ export class ChainIndexer {
         await this.saveCheckpoint(tx, base, baseHash);
       }
     });
+    this.held = base;
     return checkpoint.blockNumber - base;
   }
 }
